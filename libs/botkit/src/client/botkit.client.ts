@@ -1,0 +1,246 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { signJwt } from '../auth/jwt';
+import { BotCredentialsService } from '../auth/bot-credentials';
+import type { BotkitPayload } from '../payload/botkit-payload';
+import { RequestStoreService } from '../store/request-store.service';
+import { BotkitError, BotkitErrorCode } from './botkit.errors';
+import { HttpTransport, TransportTimeoutError, type HttpRequest } from './http-transport';
+import { checkMessageLimits } from './message-limits';
+
+export interface CallOptions {
+  /** Attempts in all (1 = no retry). Retries only on network errors, timeouts, 429 and 5xx. */
+  attempts?: number;
+  timeoutMs?: number;
+}
+
+export interface GetMessagesQuery {
+  skip?: number;
+  limit?: number;
+  userId?: string;
+  channelType?: string;
+}
+
+/** A message in the platform's history format (RTM doc, "Get Conversation History"). */
+export interface PlatformHistoryMessage {
+  _id?: string;
+  type?: string;
+  createdOn?: string;
+  components?: Array<{ cT?: string; data?: { text?: unknown } }>;
+  [key: string]: unknown;
+}
+
+export interface GetMessagesResult {
+  total?: number;
+  moreAvailable?: boolean;
+  messages: PlatformHistoryMessage[];
+  [key: string]: unknown;
+}
+
+export interface MetaTags {
+  userMetaTags?: Array<{ name: string; value: string }>;
+  sessionMetaTags?: Array<{ name: string; value: string }>;
+  messageMetaTags?: Array<{ name: string; value: string }>;
+}
+
+const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+const JWT_LIFETIME_SECONDS = 60;
+
+/** Adds meta tags (platform v8.0+) to a payload before it is sent. */
+export function withMetaTags<T extends BotkitPayload>(payload: T, tags: MetaTags): T {
+  const current = (payload.metaTags ?? {}) as MetaTags;
+  const merged: MetaTags = { ...current };
+  for (const kind of ['userMetaTags', 'sessionMetaTags', 'messageMetaTags'] as const) {
+    if (tags[kind]) merged[kind] = [...(current[kind] ?? []), ...tags[kind]!];
+  }
+  return { ...payload, metaTags: merged };
+}
+
+/**
+ * The BotKit SDK functions, wire-compatible with Kore's BotKit: same URLs, bodies (`toJSON()` of the
+ * payload) and `auth` header JWT `{appId, exp}`. Unlike BotKit, every call has a timeout and bounded
+ * retries, `exp` is an integer, and failures are typed errors (never logged with their headers).
+ */
+@Injectable()
+export class BotkitClient {
+  private readonly logger = new Logger(BotkitClient.name);
+
+  constructor(
+    private readonly transport: HttpTransport,
+    private readonly credentials: BotCredentialsService,
+    private readonly store: RequestStoreService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  sendUserMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    checkMessageLimits(payload.message);
+    return this.postTo(payload, 'sendUserMessageUrl', options);
+  }
+
+  sendBotMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    checkMessageLimits(payload.message);
+    return this.postTo(payload, 'sendBotMessageUrl', options);
+  }
+
+  /** BotKit checked `sendBotMessageUrl` here but posted to `sendAlertMessageUrl`; we check what we use. */
+  sendAlertMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.postTo(payload, 'sendAlertMessageUrl', options);
+  }
+
+  /** Documented for on_client_event (sdk-events.md) but absent from BotKit: POST {sendBotEventUrl}. */
+  sendBotEvent(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.postTo(payload, 'sendBotEventUrl', options);
+  }
+
+  skipUserMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.postTo(payload, 'skipUserMessageUrl', options);
+  }
+
+  skipBotMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.postTo(payload, 'skipBotMessageUrl', options);
+  }
+
+  resetBot(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.postTo(payload, 'resetBotUrl', options);
+  }
+
+  closeConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.postTo(payload, 'clearConversationSessionUrl', options);
+  }
+
+  /** BotKit's alias of closeConversationSession. */
+  clearConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.closeConversationSession(payload, options);
+  }
+
+  startAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.post(payload, `${this.baseUrl(payload)}/startAgentSession/${payload.requestId}`, options);
+  }
+
+  clearAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.post(payload, `${this.baseUrl(payload)}/clearAgentSession/${payload.requestId}`, options);
+  }
+
+  extendRequestId(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    return this.post(payload, `${this.baseUrl(payload)}/extendcallid/${payload.requestId}`, options);
+  }
+
+  async getMessages(payload: BotkitPayload, query: GetMessagesQuery = {}, options?: CallOptions): Promise<GetMessagesResult> {
+    const userId = query.userId ?? payload.channel?.channelInfos?.from;
+    if (!userId) throw new BotkitError(BotkitErrorCode.InvalidArguments, 'getMessages needs a userId or channel.channelInfos.from');
+    const params = new URLSearchParams({ skip: String(query.skip ?? 0), limit: String(query.limit ?? 20), userId });
+    if (query.channelType) params.set('channelType', query.channelType);
+    const body = await this.call(payload.botId, { method: 'GET', url: `${this.baseUrl(payload)}/getMessages?${params}` }, options);
+    const parsed = parseJson(body) as GetMessagesResult | undefined;
+    if (!parsed || !Array.isArray(parsed.messages)) {
+      throw new BotkitError(BotkitErrorCode.PlatformRejected, 'getMessages answered without a messages array');
+    }
+    return parsed;
+  }
+
+  /** One GET per language with the `bot-language` header, as BotKit does; resolves to the bodies. */
+  async fetchBotVariable(payload: BotkitPayload, languages: string[], options?: CallOptions): Promise<unknown[]> {
+    const url = this.requireUrl(payload, 'getBotVariableUrl');
+    return Promise.all(
+      languages.map(async (language) =>
+        parseJson(await this.call(payload.botId, { method: 'GET', url, headers: { 'bot-language': language } }, options)),
+      ),
+    );
+  }
+
+  saveData(requestId: string, payload: BotkitPayload): Promise<void> {
+    if (payload.requestId !== requestId) {
+      throw new BotkitError(BotkitErrorCode.InvalidArguments, 'saveData: requestId does not match the payload');
+    }
+    return this.store.saveData(requestId, payload);
+  }
+
+  getSavedData(botId: string, requestId: string): Promise<BotkitPayload | null> {
+    return this.store.getSavedData(botId, requestId);
+  }
+
+  /** Completes an async webhook: POST {callbackUrl} with the saved payload, then forgets it. */
+  async respondToHook(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+    const saved = await this.store.getSavedData(payload.botId, payload.requestId);
+    if (!saved) {
+      throw new BotkitError(BotkitErrorCode.RequestNotFound, 'Request not found in request store');
+    }
+    await this.postTo(payload, 'callbackUrl', options);
+    await this.store.deleteSavedData(payload.botId, payload.requestId);
+  }
+
+  private baseUrl(payload: BotkitPayload): string {
+    return this.requireUrl(payload, 'baseUrl').replace(/\/$/, '');
+  }
+
+  private requireUrl(payload: BotkitPayload, field: string): string {
+    const url = payload[field];
+    if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+      throw new BotkitError(BotkitErrorCode.InvalidArguments, `payload has no ${field}`);
+    }
+    return url;
+  }
+
+  private postTo(payload: BotkitPayload, field: string, options?: CallOptions): Promise<void> {
+    return this.post(payload, this.requireUrl(payload, field), options);
+  }
+
+  private async post(payload: BotkitPayload, url: string, options?: CallOptions): Promise<void> {
+    await this.call(payload.botId, { method: 'POST', url, body: JSON.stringify(payload) }, options);
+  }
+
+  private async call(
+    botId: string,
+    req: Omit<HttpRequest, 'timeoutMs'>,
+    options: CallOptions = {},
+  ): Promise<string> {
+    const creds = this.credentials.forBot(botId);
+    if (!creds) throw new BotkitError(BotkitErrorCode.NoCredentials, `no credentials configured for bot ${botId}`);
+    const attempts = Math.max(1, options.attempts ?? 3);
+    const timeoutMs = options.timeoutMs ?? this.config.kore.requestTimeoutMs;
+    const path = new URL(req.url).pathname;
+    let lastError: BotkitError | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (attempt > 1) await sleep(backoffMs(attempt - 1));
+      // A fresh token per attempt: `exp` is an integer (BotKit sent a fractional one) 60 s ahead.
+      const token = signJwt({ appId: creds.clientId, exp: Math.floor(Date.now() / 1000) + JWT_LIFETIME_SECONDS }, creds.clientSecret, creds.jwtAlgorithm);
+      const headers = { 'content-type': 'application/json', 'user-agent': 'agent-bridge (Kore/BotKit compatible)', ...req.headers, auth: token };
+      try {
+        const res = await this.transport.request({ ...req, headers, timeoutMs });
+        if (res.status >= 200 && res.status < 300) return res.body;
+        lastError = new BotkitError(
+          RETRY_STATUS.has(res.status) ? BotkitErrorCode.PlatformUnavailable : BotkitErrorCode.PlatformRejected,
+          `${req.method} ${path} answered ${res.status}`,
+          RETRY_STATUS.has(res.status),
+          res.status,
+        );
+      } catch (error) {
+        lastError =
+          error instanceof TransportTimeoutError
+            ? new BotkitError(BotkitErrorCode.Timeout, `${req.method} ${path} timed out after ${timeoutMs} ms`, true)
+            : new BotkitError(BotkitErrorCode.PlatformUnavailable, `${req.method} ${path} failed: ${(error as Error).message}`, true);
+      }
+      if (!lastError.retryable) break;
+      this.logger.debug(`attempt ${attempt}/${attempts} failed: ${lastError.message}`);
+    }
+    throw lastError!;
+  }
+}
+
+function backoffMs(retry: number): number {
+  const base = 100 * 2 ** (retry - 1);
+  return base + Math.floor(Math.random() * base);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function parseJson(body: string): unknown {
+  if (!body) return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new BotkitError(BotkitErrorCode.PlatformRejected, 'platform answered with a body that is not JSON');
+  }
+}

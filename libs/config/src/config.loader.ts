@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { JWT_ALGORITHMS, type AppConfig, type BotCredentials, type JwtAlgorithm, type LogLevel } from './config.types';
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+/** Every problem found in the environment, each naming its variable, so one start-up shows them all. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback?: string): string {
+    const raw = this.env[name];
+    if (raw === undefined || raw.trim() === '') {
+      if (fallback === undefined) this.problems.push(`${name} is required`);
+      return fallback ?? '';
+    }
+    return raw.trim();
+  }
+
+  optional(name: string): string | undefined {
+    const raw = this.env[name]?.trim();
+    return raw ? raw : undefined;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+    if (['false', '0', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const raw = this.string(name, fallback);
+    try {
+      const url = new URL(raw);
+      if (!protocols.includes(url.protocol)) throw new Error('protocol');
+    } catch {
+      this.problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${redactUrl(raw)}")`);
+    }
+    return raw;
+  }
+}
+
+/** Hides a password in a URL so that a config error never prints a secret. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+function readBotsFile(path: string, problems: string[], defaultAlgorithm: JwtAlgorithm): Record<string, BotCredentials> {
+  let parsed: unknown;
+  try {
+    const text = readFileSync(path, 'utf8');
+    parsed = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    problems.push(`BOTS_FILE could not be read as JSON or YAML (${path}): ${(error as Error).message}`);
+    return {};
+  }
+  const bots = (parsed as { bots?: unknown } | null)?.bots;
+  if (!bots || typeof bots !== 'object' || Array.isArray(bots)) {
+    problems.push(`BOTS_FILE must hold a "bots" map of bot id -> { clientId, clientSecret, jwtAlgorithm? } (${path})`);
+    return {};
+  }
+  const result: Record<string, BotCredentials> = {};
+  for (const [botId, entry] of Object.entries(bots as Record<string, unknown>)) {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const algorithm = e.jwtAlgorithm ?? defaultAlgorithm;
+    if (typeof e.clientId !== 'string' || !e.clientId || typeof e.clientSecret !== 'string' || !e.clientSecret) {
+      problems.push(`BOTS_FILE: bot "${botId}" needs a non-empty clientId and clientSecret`);
+      continue;
+    }
+    if (!JWT_ALGORITHMS.includes(algorithm as JwtAlgorithm)) {
+      problems.push(`BOTS_FILE: bot "${botId}" jwtAlgorithm must be one of ${JWT_ALGORITHMS.join(', ')}`);
+      continue;
+    }
+    result[botId] = { clientId: e.clientId, clientSecret: e.clientSecret, jwtAlgorithm: algorithm as JwtAlgorithm };
+  }
+  return result;
+}
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const r = new EnvReader(env);
+  const port = r.int('PORT', 3000, 0, 65535);
+  const jwtAlgorithm = r.oneOf('KORE_JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256');
+  const clientId = r.optional('KORE_CLIENT_ID');
+  const clientSecret = r.optional('KORE_CLIENT_SECRET');
+  const botsFile = r.optional('BOTS_FILE');
+  const bots = botsFile ? readBotsFile(botsFile, r.problems, jwtAlgorithm) : {};
+  if (Boolean(clientId) !== Boolean(clientSecret)) {
+    r.problems.push(`${clientId ? 'KORE_CLIENT_SECRET' : 'KORE_CLIENT_ID'} is required when ${clientId ? 'KORE_CLIENT_ID' : 'KORE_CLIENT_SECRET'} is set`);
+  } else if (!clientId && Object.keys(bots).length === 0 && !botsFile) {
+    r.problems.push('KORE_CLIENT_ID and KORE_CLIENT_SECRET are required (the BotKit app credentials), unless BOTS_FILE lists per-bot credentials');
+  }
+  let apiPrefix = r.optional('API_PREFIX') ?? '';
+  if (apiPrefix && !/^(\/[A-Za-z0-9._~-]+)+$/.test(apiPrefix.replace(/\/$/, ''))) {
+    r.problems.push(`API_PREFIX must be a path such as /botkit (got "${apiPrefix}")`);
+  }
+  apiPrefix = apiPrefix.replace(/\/$/, '');
+
+  const config: AppConfig = {
+    port,
+    publicUrl: r.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/$/, ''),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    database: { url: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/agent_bridge', ['postgres:', 'postgresql:']) },
+    redis: {
+      url: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+      keyPrefix: r.string('REDIS_KEY_PREFIX', 'agent-bridge'),
+    },
+    kore: {
+      defaultCredentials: clientId && clientSecret ? { clientId, clientSecret, jwtAlgorithm } : null,
+      bots,
+      apiPrefix,
+      allowApiKey: r.bool('KORE_ALLOW_APIKEY', false),
+      requestTimeoutMs: r.int('KORE_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
+      savedDataTtlSeconds: r.int('SAVED_DATA_TTL_SECONDS', 3600, 1, 30 * 86400),
+      webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 25_000, 100, 300_000),
+    },
+    workers: {
+      enabled: r.bool('RUN_WORKERS', true),
+      concurrency: r.int('WORKER_CONCURRENCY', 50, 1, 1000),
+    },
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

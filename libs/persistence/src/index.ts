@@ -1,0 +1,1 @@
+export { RedisModule, REDIS, RedisKeys } from './redis.module';

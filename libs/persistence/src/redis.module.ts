@@ -1,0 +1,41 @@
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+
+export const REDIS = Symbol('REDIS');
+
+/** Builds namespaced Redis keys, so that several deployments (or test files) can share one server. */
+@Injectable()
+export class RedisKeys {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  key(...parts: string[]): string {
+    return [this.config.redis.keyPrefix, ...parts].join(':');
+  }
+}
+
+@Injectable()
+class RedisShutdown implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** One shared ioredis connection for commands (BullMQ opens its own for blocking calls). */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: true, connectionName: 'agent-bridge' }),
+    },
+    RedisKeys,
+    RedisShutdown,
+  ],
+  exports: [REDIS, RedisKeys],
+})
+export class RedisModule {}
