@@ -13,3 +13,5 @@ export type { BotkitEventName, PayloadClass } from './payload/botkit-events';
 export { toBotkitPayload } from './payload/botkit-payload';
 export type { BotkitPayload, InboundBody, PayloadSource } from './payload/botkit-payload';
 export { RequestStoreService } from './store/request-store.service';
+export { visitorKeyOf, BOT_LANE } from './payload/visitor-key';
+export { SdkError } from './sdk-error';

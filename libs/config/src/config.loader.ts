@@ -163,3 +163,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }
+
+/** For entry points: the config, or exit 78 (EX_CONFIG) with every problem printed. */
+export function loadConfigOrExit(env: Env = process.env): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return process.exit(78);
+  }
+}

@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, redactUrl } from './config.loader';
+export { loadConfig, loadConfigOrExit, ConfigError, redactUrl } from './config.loader';
 export { ConfigModule, APP_CONFIG } from './config.module';
 export { JWT_ALGORITHMS } from './config.types';
 export type { AppConfig, BotCredentials, JwtAlgorithm, LogLevel } from './config.types';

@@ -1,0 +1,36 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '@agent-bridge/config';
+import { BridgeModule, type BridgeOptions } from './bridge.module';
+import { AllErrorsFilter } from './http/all-errors.filter';
+import { toErrorAnswer } from './http/error-body';
+
+/** The platform's context object can reach 1 MB (context-object.md); BotKit cut at 100 kB with a 500. */
+export const BODY_LIMIT_BYTES = 1024 * 1024 + 64 * 1024;
+
+/**
+ * Builds the bridge on Fastify: Nest on Express costs ~4.5x raw node:http per request here, on
+ * Fastify ~1.5x (performance-limits.md). Used by main.ts and by the end-to-end tests.
+ */
+export async function createBridgeApp(config: AppConfig, options: BridgeOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(BridgeModule.forRoot(config, options), adapter, {
+    bufferLogs: false,
+    logger: nestLogLevels(config),
+  });
+  // Errors raised before a route runs (body too large, malformed JSON) never reach Nest's filters.
+  app.getHttpAdapter().getInstance().setErrorHandler((error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+    const answer = toErrorAnswer(error);
+    void reply.status(answer.status).headers(answer.headers).send(answer.body);
+  });
+  app.useGlobalFilters(new AllErrorsFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+function nestLogLevels(config: AppConfig): Array<'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose'> {
+  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const index = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[config.logLevel];
+  return order.slice(0, index + 1);
+}

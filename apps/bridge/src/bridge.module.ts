@@ -1,0 +1,33 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import { ConfigModule, type AppConfig } from '@agent-bridge/config';
+import { RedisModule } from '@agent-bridge/persistence';
+import { QueueModule } from '@agent-bridge/queue';
+import type { WebhookHandler } from '@agent-bridge/webhooks';
+import { WorkersModule } from '@agent-bridge/workers';
+import { SdkModule } from './sdk/sdk.module';
+
+export interface BridgeOptions {
+  /** Webhook-node handlers; the default serves the BookTheCab example. */
+  webhookHandlers?: Array<Type<WebhookHandler>>;
+}
+
+@Module({})
+export class BridgeModule {
+  static forRoot(config: AppConfig, options: BridgeOptions = {}): DynamicModule {
+    const sdk = SdkModule.forRoot(options.webhookHandlers);
+    return {
+      module: BridgeModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        RedisModule,
+        QueueModule,
+        sdk,
+        // BotKit's apiPrefix; the SDK auth guard is on the controller, so it applies under any prefix.
+        RouterModule.register([{ path: config.kore.apiPrefix || '/', module: SdkModule }]),
+        // One process is a complete service; RUN_WORKERS=false leaves the jobs to apps/worker.
+        ...(config.workers.enabled ? [WorkersModule] : []),
+      ],
+    };
+  }
+}

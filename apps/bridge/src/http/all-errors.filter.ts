@@ -1,0 +1,13 @@
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { toErrorAnswer } from './error-body';
+
+/** The global filter: every error a route throws leaves in the documented shape. */
+@Catch()
+export class AllErrorsFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const answer = toErrorAnswer(error);
+    reply.status(answer.status).headers(answer.headers).send(answer.body);
+  }
+}

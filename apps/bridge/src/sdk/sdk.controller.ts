@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { BOT_LANE, SdkError, isBotkitEvent, toBotkitPayload, visitorKeyOf, type InboundBody } from '@agent-bridge/botkit';
+import { EventInboxService } from '@agent-bridge/events';
+import { WebhookDispatcher } from '@agent-bridge/webhooks';
+import { SdkAuthGuard } from './sdk-auth.guard';
+
+/** BotKit answers these two with its wrapper object instead of the payload (wire contract §1.4). */
+const WRAPPER_ACK_EVENTS = new Set(['on_agent_transfer', 'on_variable_update']);
+const WRAPPER_ACK = { headers: { supportsMessageAck: true } };
+
+/**
+ * The platform's entry point: both BotKit route shapes, all eight events. Everything but
+ * on_webhook is acknowledged as soon as it is durably in its conversation's inbox; the work
+ * (and every outbound call) happens in the workers.
+ */
+@Controller('sdk/bots/:botId')
+@UseGuards(SdkAuthGuard)
+export class SdkController {
+  constructor(
+    private readonly inbox: EventInboxService,
+    private readonly webhooks: WebhookDispatcher,
+  ) {}
+
+  @Post(':eventName')
+  @HttpCode(200)
+  shortRoute(
+    @Param('botId') botId: string,
+    @Param('eventName') eventName: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return this.handle(botId, 'default', eventName, body, reply);
+  }
+
+  @Post('components/:componentId/:eventName')
+  @HttpCode(200)
+  componentRoute(
+    @Param('botId') botId: string,
+    @Param('componentId') componentId: string,
+    @Param('eventName') eventName: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    return this.handle(botId, componentId, eventName, body, reply);
+  }
+
+  private async handle(botId: string, componentId: string, eventName: string, raw: unknown, reply: FastifyReply): Promise<unknown> {
+    if (!isBotkitEvent(eventName)) throw SdkError.eventNotFound();
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw SdkError.badRequest('The body must be a JSON object');
+    const body = raw as InboundBody;
+    if (eventName === 'on_variable_update' && (!body.data || typeof body.data !== 'object')) {
+      throw SdkError.badRequest('on_variable_update needs a "data" object');
+    }
+    const requestId = requestIdOf(body);
+    const payload = toBotkitPayload({ eventName, requestId, botId, componentId, body });
+
+    if (eventName === 'on_webhook') {
+      const componentName = typeof body.dialogComponentName === 'string' ? body.dialogComponentName : undefined;
+      const answer = await this.webhooks.dispatch({ requestId, botId, componentId, componentName, payload });
+      reply.status(answer.status);
+      if (answer.status === 200) reply.header('supportsMessageAck', 'true');
+      return answer.body;
+    }
+
+    const visitor = visitorKeyOf(body) ?? BOT_LANE;
+    await this.inbox.accept({ botId, componentId, eventName, requestId, visitor, receivedAt: Date.now(), payload });
+    reply.header('supportsMessageAck', 'true');
+    return WRAPPER_ACK_EVENTS.has(eventName) ? WRAPPER_ACK : payload;
+  }
+}
+
+function requestIdOf(body: InboundBody): string {
+  const id = body.requestId;
+  if ((typeof id === 'string' && id.length > 0 && id.length <= 200) || typeof id === 'number') return String(id);
+  if (id !== undefined && id !== null && id !== '') throw SdkError.badRequest('requestId must be a string of at most 200 characters or a number');
+  // As BotKit: a missing requestId gets a random one (such an event cannot be deduplicated).
+  return randomBytes(16).toString('hex');
+}

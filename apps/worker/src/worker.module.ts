@@ -1,0 +1,13 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '@agent-bridge/config';
+import { RedisModule } from '@agent-bridge/persistence';
+import { QueueModule } from '@agent-bridge/queue';
+import { WorkersModule } from '@agent-bridge/workers';
+
+/** The BullMQ workers alone, for scaling them out apart from the HTTP side. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, QueueModule, WorkersModule] };
+  }
+}

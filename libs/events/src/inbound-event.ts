@@ -1,0 +1,18 @@
+import type { BotkitEventName, BotkitPayload } from '@agent-bridge/botkit';
+
+/** An accepted platform event, as it waits in its conversation's inbox. */
+export interface InboundEvent {
+  botId: string;
+  componentId: string;
+  eventName: BotkitEventName;
+  requestId: string;
+  /** The visitor key, or BOT_LANE for events without a user. */
+  visitor: string;
+  receivedAt: number;
+  payload: BotkitPayload;
+}
+
+/** The conversation an event belongs to: one ordered lane per bot and visitor. */
+export function conversationOf(event: Pick<InboundEvent, 'botId' | 'visitor'>): string {
+  return `${event.botId}|${event.visitor}`;
+}

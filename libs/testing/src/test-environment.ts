@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import Redis from 'ioredis';
+import type { AppConfig, BotCredentials } from '@agent-bridge/config';
+import { runMigrations } from '@agent-bridge/persistence';
+
+const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestEnvironment {
+  databaseUrl: string;
+  redisUrl: string;
+  keyPrefix: string;
+  /** Drops the database and deletes every Redis key under the prefix. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A fresh database (migrated) and a fresh Redis key prefix per test file, so files cannot see each
+ * other's rows, jobs or keys, and a failed run leaves nothing that changes the next one.
+ */
+export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
+  const suffix = `${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
+  const url = new URL(BASE_DATABASE_URL);
+  url.pathname = `/ab_test_${suffix}`;
+  const databaseUrl = url.toString();
+  await runMigrations(databaseUrl);
+  const keyPrefix = `ab-test:${suffix}`;
+  return {
+    databaseUrl,
+    redisUrl: REDIS_URL,
+    keyPrefix,
+    async destroy() {
+      const admin = new Client({ connectionString: BASE_DATABASE_URL });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "ab_test_${suffix}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+      await deleteKeys(REDIS_URL, `${keyPrefix}:*`);
+    },
+  };
+}
+
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const TEST_BOT: { botId: string } & BotCredentials = {
+  botId: 'st-a1b2c3d4-0000-5000-8000-000000000001',
+  clientId: 'cs-test-app',
+  clientSecret: 'test-client-secret-with-enough-entropy',
+  jwtAlgorithm: 'HS256',
+};
+
+/** A complete config pointing at the test environment; tests override what they exercise. */
+export function testConfig(env: TestEnvironment, overrides: Partial<AppConfig> & { kore?: Partial<AppConfig['kore']> } = {}): AppConfig {
+  const { kore, ...rest } = overrides;
+  return {
+    port: 0,
+    publicUrl: 'http://127.0.0.1:0',
+    logLevel: 'warn',
+    database: { url: env.databaseUrl },
+    redis: { url: env.redisUrl, keyPrefix: env.keyPrefix },
+    workers: { enabled: true, concurrency: 20 },
+    ...rest,
+    kore: {
+      defaultCredentials: { clientId: TEST_BOT.clientId, clientSecret: TEST_BOT.clientSecret, jwtAlgorithm: 'HS256' },
+      bots: {},
+      apiPrefix: '',
+      allowApiKey: false,
+      requestTimeoutMs: 3000,
+      savedDataTtlSeconds: 600,
+      webhookTimeoutMs: 3000,
+      ...kore,
+    },
+  };
+}

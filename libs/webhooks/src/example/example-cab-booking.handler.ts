@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import type { BotkitPayload } from '@agent-bridge/botkit';
+import { JOBS, QUEUES, type CompleteExampleBookingJob } from '@agent-bridge/queue';
+import { AsyncResponse, WebhookComponent, type WebhookHandler, type WebhookRequest } from '../webhook-handler';
+
+/** How long the pretend booking system takes; long enough to show the 202, short enough for a demo. */
+export const EXAMPLE_BOOKING_DELAY_MS = 1000;
+
+/**
+ * Example of the async path from Kore's docs (`BookTheCab`): answer 202 at once, book in the
+ * background (a durable BullMQ job, not an in-process timer), then respondToHook with the result.
+ * Copy it for your own Webhook nodes and list your handler in WEBHOOK_HANDLERS.
+ */
+@Injectable()
+@WebhookComponent('BookTheCab')
+export class ExampleCabBookingHandler implements WebhookHandler {
+  constructor(@InjectQueue(QUEUES.hooks) private readonly queue: Queue<CompleteExampleBookingJob>) {}
+
+  async handle(request: WebhookRequest): Promise<BotkitPayload | AsyncResponse> {
+    await this.queue.add(
+      JOBS.completeExampleBooking,
+      { botId: request.botId, requestId: request.requestId },
+      { delay: EXAMPLE_BOOKING_DELAY_MS, jobId: `example-booking:${request.botId}:${request.requestId}` },
+    );
+    return new AsyncResponse();
+  }
+}

@@ -1,0 +1,1 @@
+export { WorkersModule } from './workers.module';

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { EventsWorkerModule } from '@agent-bridge/events';
+import { QueueWorkersModule } from '@agent-bridge/queue';
+import { WebhookJobsModule } from '@agent-bridge/webhooks';
+
+/** Every BullMQ processor and job handler: run by the bridge by default, or by apps/worker alone. */
+@Module({ imports: [QueueWorkersModule, EventsWorkerModule, WebhookJobsModule] })
+export class WorkersModule {}

@@ -1,0 +1,2 @@
+// Migrations in the order they apply. Each file is one class with a real `down`.
+export const MIGRATIONS: Function[] = [];
