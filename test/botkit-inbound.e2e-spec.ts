@@ -68,7 +68,14 @@ describe('BotKit inbound contract (platform sandbox -> bridge over HTTP)', () =>
     });
 
     it('on_webhook with no handler for the component: 200 with the context unchanged', async () => {
-      const res = await sim.sendEvent({ botId: bot, event: 'on_webhook', userId: 'u-hook', route, body: { dialogComponentName: 'Nobody', context: { x: 1 } } });
+      const res = await sim.sendEvent({
+        botId: bot,
+        event: 'on_webhook',
+        userId: 'u-hook',
+        route,
+        componentId: 'dg-nobody',
+        body: { dialogComponentName: 'Nobody', context: { x: 1 } },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ __payloadClass: 'OnHookPayload', componentName: 'Nobody', context: { x: 1 } });
     });
@@ -95,17 +102,18 @@ describe('BotKit inbound contract (platform sandbox -> bridge over HTTP)', () =>
       expect(toUser!.body).toMatchObject({ message: 'to the user', requestId: botMsg.requestId });
     });
 
-    it('passes alerts and client events on, and makes no call for the other events', async () => {
+    it('passes alerts and client events on, refreshes bot variables, and makes no call for on_event', async () => {
       const alert = await sim.sendEvent({ botId: bot, event: 'on_alert', userId: 'u-other', message: 'alert!' });
       const client = await sim.sendEvent({ botId: bot, event: 'on_client_event', userId: 'u-other', body: { preDefinedEvent: { type: 'TYPING_STARTED' } } });
       await sim.waitForCalls({ fn: 'sendAlertMessage', requestId: alert.requestId }, 1);
       const [event] = await sim.waitForCalls({ fn: 'sendBotEvent', requestId: client.requestId }, 1);
       expect(event!.body).toMatchObject({ preDefinedEvent: { type: 'TYPING_STARTED' } });
-      for (const name of ['on_event', 'on_agent_transfer', 'on_variable_update']) {
-        await sim.sendEvent({ botId: bot, event: name, userId: 'u-other' });
-      }
-      // A later message in the same conversation is processed after them (inbox order), so once it
-      // has been relayed, the three events above have been handled.
+      await sim.sendEvent({ botId: bot, event: 'on_event', userId: 'u-other', body: { event: { eventType: 'endDialog' } } });
+      await sim.sendEvent({ botId: bot, event: 'on_variable_update', userId: 'u-other', body: { data: { eventType: 'variable_update', language: 'en' } } });
+      const [variables] = await sim.waitForCalls({ fn: 'fetchBotVariable' }, 1);
+      expect(variables!.headers['bot-language']).toBe('en');
+      // A later message in the same conversation is processed after on_event (inbox order), so once it
+      // has been relayed, on_event has been handled.
       const marker = await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-other', message: 'marker' });
       await sim.waitForCalls({ fn: 'sendBotMessage', requestId: marker.requestId }, 1);
       expect(sim.calls({ userId: 'u-other' }).map((c) => c.fn).sort()).toEqual(['sendAlertMessage', 'sendBotEvent', 'sendBotMessage']);
@@ -194,9 +202,11 @@ describe('BotKit inbound contract (platform sandbox -> bridge over HTTP)', () =>
       expect(res.status).toBe(400);
     });
 
-    it('answers a wrong content type with 415 and checks auth before anything else', async () => {
-      expect((await sim.sendRaw(`/sdk/bots/${bot}/on_user_message`, 'message=hi', { ...auth(), 'content-type': 'text/plain' })).status).toBe(415);
-      expect((await sim.sendRaw(`/sdk/bots/${bot}/on_user_message`, '{', { 'content-type': 'application/json' })).status).toBe(401);
+    it('answers a body that is not JSON with 400 and checks auth before anything else', async () => {
+      const text = await sim.sendRaw(`/sdk/bots/${bot}/on_user_message`, 'message=hi', { ...auth(), 'content-type': 'text/plain' });
+      expect(text.status).toBe(400);
+      expect(text.body).toEqual({ errors: [{ msg: 'The body must be a JSON object', code: 'BAD_REQUEST' }] });
+      expect((await sim.sendRaw(`/sdk/bots/${bot}/on_user_message`, '{"message":"hi"}', { 'content-type': 'application/json' })).status).toBe(401);
     });
   });
 
@@ -209,7 +219,7 @@ describe('BotKit inbound contract (platform sandbox -> bridge over HTTP)', () =>
       const c = await sim.sendEvent(input);
       for (const res of [a, b, c]) {
         expect(res.status).toBe(200);
-        expect(res.body.context).toEqual({ city: 'Pune', cabList: ['Sedan', 'SUV'] });
+        expect(res.body.context).toMatchObject({ city: 'Pune', cabList: ['Sedan', 'SUV'] });
       }
       expect(FindNearbyCabsHandler.calls).toBe(1);
     });

@@ -31,7 +31,9 @@ describe('BotKit outbound client (bridge -> platform sandbox over HTTP)', () => 
 
   function payload(event: string, userId = 'u-out', extra: Record<string, unknown> = {}): BotkitPayload {
     const built = sim.buildEvent({ botId: bot, event, userId, message: 'hello', body: extra });
-    return toBotkitPayload({ eventName: event as never, requestId: built.requestId, botId: bot, componentId: 'default', body: built.body });
+    const shaped = toBotkitPayload({ eventName: event as never, requestId: built.requestId, botId: bot, componentId: 'default', body: built.body });
+    // BotKit's OnMessagePayload does not carry these two URLs; a caller that needs them adds them.
+    return { ...shaped, clearConversationSessionUrl: built.body.clearConversationSessionUrl, resetBotUrl: built.body.resetBotUrl };
   }
 
   const posts: Array<[string, (c: BotkitClient, p: BotkitPayload) => Promise<void>, string, string]> = [
@@ -64,8 +66,8 @@ describe('BotKit outbound client (bridge -> platform sandbox over HTTP)', () => 
   });
 
   it('getMessages reads the history in the platform format, newest first', async () => {
-    await sim.userSays(bot, 'u-hist', 'first question');
-    await sim.waitForDelivered(bot, 'u-hist', 1);
+    await sim.userSays(bot, 'u-hist', 'first question'); // the platform stores it, the bridge's workers are off
+    await client.sendUserMessage({ ...payload('on_bot_message', 'u-hist'), message: 'the answer' });
     const result = await client.getMessages(payload('on_agent_transfer', 'u-hist'), { limit: 10, userId: 'u-hist' });
     const [call] = sim.calls({ fn: 'getMessages' });
     expect(call!.method).toBe('GET');
@@ -73,6 +75,7 @@ describe('BotKit outbound client (bridge -> platform sandbox over HTTP)', () => 
     expect(result.messages.length).toBeGreaterThanOrEqual(2);
     expect(result.messages[result.messages.length - 1]!.components![0]!.data!.text).toBe('first question');
     expect(result.messages[0]!.type).toBe('outgoing');
+    expect(result.messages[0]!.components![0]!.data!.text).toBe('the answer');
   });
 
   it('fetchBotVariable makes one GET per language with bot-language', async () => {
@@ -97,7 +100,7 @@ describe('BotKit outbound client (bridge -> platform sandbox over HTTP)', () => 
     const ttl = await redis.ttl(`${env.keyPrefix}:botkit:saved:${bot}:${p.requestId}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(600);
-    expect(() => client.saveData('another-id', p)).toThrow(BotkitError);
+    await expect(client.saveData('another-id', p)).rejects.toThrow(BotkitError);
   });
 
   it('rejects an over-long message before sending anything', async () => {

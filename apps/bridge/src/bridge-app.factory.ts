@@ -1,10 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '@agent-bridge/config';
 import { BridgeModule, type BridgeOptions } from './bridge.module';
 import { AllErrorsFilter } from './http/all-errors.filter';
-import { toErrorAnswer } from './http/error-body';
 
 /** The platform's context object can reach 1 MB (context-object.md); BotKit cut at 100 kB with a 500. */
 export const BODY_LIMIT_BYTES = 1024 * 1024 + 64 * 1024;
@@ -17,13 +15,11 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
   const app = await NestFactory.create<NestFastifyApplication>(BridgeModule.forRoot(config, options), adapter, {
     bufferLogs: false,
+    // Throw instead of process.exit, so that main.ts reports it and tests see the error.
+    abortOnError: false,
     logger: nestLogLevels(config),
   });
-  // Errors raised before a route runs (body too large, malformed JSON) never reach Nest's filters.
-  app.getHttpAdapter().getInstance().setErrorHandler((error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
-    const answer = toErrorAnswer(error);
-    void reply.status(answer.status).headers(answer.headers).send(answer.body);
-  });
+  // Body errors (too large, malformed JSON) reach this filter too, through Nest's Fastify adapter.
   app.useGlobalFilters(new AllErrorsFilter());
   app.enableShutdownHooks();
   return app;

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { ConfigModule, type AppConfig } from '@agent-bridge/config';
-import { RedisModule } from '@agent-bridge/persistence';
+import { HandoffHttpModule } from '@agent-bridge/handoff';
+import { DatabaseModule, RedisModule } from '@agent-bridge/persistence';
 import { QueueModule } from '@agent-bridge/queue';
 import type { WebhookHandler } from '@agent-bridge/webhooks';
 import { WorkersModule } from '@agent-bridge/workers';
@@ -21,8 +22,10 @@ export class BridgeModule {
       imports: [
         ConfigModule.forRoot(config),
         RedisModule,
+        DatabaseModule.forRoot(),
         QueueModule,
         sdk,
+        HandoffHttpModule,
         // BotKit's apiPrefix; the SDK auth guard is on the controller, so it applies under any prefix.
         RouterModule.register([{ path: config.kore.apiPrefix || '/', module: SdkModule }]),
         // One process is a complete service; RUN_WORKERS=false leaves the jobs to apps/worker.

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '@agent-bridge/config';
-import { RedisModule } from '@agent-bridge/persistence';
+import { DatabaseModule, RedisModule } from '@agent-bridge/persistence';
 import { QueueModule } from '@agent-bridge/queue';
 import { WorkersModule } from '@agent-bridge/workers';
 
@@ -8,6 +8,6 @@ import { WorkersModule } from '@agent-bridge/workers';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, QueueModule, WorkersModule] };
+    return { module: WorkerModule, imports: [ConfigModule.forRoot(config), RedisModule, DatabaseModule.forRoot(), QueueModule, WorkersModule] };
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { JWT_ALGORITHMS, type AppConfig, type BotCredentials, type JwtAlgorithm, type LogLevel } from './config.types';
+import { checkBotHandoff, DEFAULT_MESSAGES, deriveLinkSecret, parseKeywords, parseToneRules } from './handoff-settings';
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
@@ -112,7 +113,9 @@ function readBotsFile(path: string, problems: string[], defaultAlgorithm: JwtAlg
       problems.push(`BOTS_FILE: bot "${botId}" jwtAlgorithm must be one of ${JWT_ALGORITHMS.join(', ')}`);
       continue;
     }
-    result[botId] = { clientId: e.clientId, clientSecret: e.clientSecret, jwtAlgorithm: algorithm as JwtAlgorithm };
+    const handoff = checkBotHandoff(botId, e.handoff);
+    problems.push(...handoff.problems);
+    result[botId] = { clientId: e.clientId, clientSecret: e.clientSecret, jwtAlgorithm: algorithm as JwtAlgorithm, handoff: handoff.value };
   }
   return result;
 }
@@ -137,6 +140,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   apiPrefix = apiPrefix.replace(/\/$/, '');
 
+  const toneRulesText = r.string('TONE_RULES', 'angry:2');
+  const toneRules = parseToneRules(toneRulesText);
+  if (!toneRules) r.problems.push(`TONE_RULES must look like "angry:2,disgust:3" (got "${toneRulesText}")`);
+  const secretSeed = clientSecret ?? Object.values(bots)[0]?.clientSecret ?? 'agent-bridge';
+
   const config: AppConfig = {
     port,
     publicUrl: r.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/$/, ''),
@@ -154,6 +162,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
       requestTimeoutMs: r.int('KORE_REQUEST_TIMEOUT_MS', 10_000, 100, 120_000),
       savedDataTtlSeconds: r.int('SAVED_DATA_TTL_SECONDS', 3600, 1, 30 * 86400),
       webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 25_000, 100, 300_000),
+    },
+    handoff: {
+      provider: r.string('HANDOFF_PROVIDER', 'loopback'),
+      keepaliveIntervalSeconds: r.int('KEEPALIVE_INTERVAL_SECONDS', 240, 1, 3600),
+      inactivityTimeoutSeconds: r.int('INACTIVITY_TIMEOUT_SECONDS', 900, 1, 7 * 86400),
+      queueTimeoutSeconds: r.int('QUEUE_TIMEOUT_SECONDS', 600, 1, 7 * 86400),
+      toneEscalation: r.bool('TONE_ESCALATION', true),
+      toneRules: toneRules ?? [],
+      toneDebounceSeconds: r.int('TONE_DEBOUNCE_SECONDS', 600, 0, 7 * 86400),
+      keywords: parseKeywords(r.optional('ESCALATION_KEYWORDS') ?? ''),
+      endCommand: r.string('END_COMMAND', 'clearagent'),
+      messages: DEFAULT_MESSAGES,
+      historyLinkSecret: r.optional('HISTORY_LINK_SECRET') ?? deriveLinkSecret(secretSeed),
+      historyLinkTtlSeconds: r.int('HISTORY_LINK_TTL_SECONDS', 86400, 60, 30 * 86400),
+      recentMessages: r.int('HANDOFF_RECENT_MESSAGES', 10, 0, 100),
+      loopbackSecret: r.optional('LOOPBACK_SECRET') ?? null,
     },
     workers: {
       enabled: r.bool('RUN_WORKERS', true),

@@ -10,6 +10,50 @@ export interface BotCredentials {
   /** Secret: never logged. */
   clientSecret: string;
   jwtAlgorithm: JwtAlgorithm;
+  /** Per-bot hand-off settings (BOTS_FILE); unset fields fall back to the global ones. */
+  handoff?: Partial<BotHandoffSettings>;
+}
+
+/** A tone that escalates: `tone_name` at `level` or above in `message_tone` or `dialog_tone`. */
+export interface ToneRule {
+  tone: string;
+  level: number;
+}
+
+/** What users are told; `{agent}` and `{minutes}` are filled in. */
+export interface HandoffMessages {
+  waiting: string;
+  agentJoined: string;
+  agentLeft: string;
+  userEnded: string;
+  inactivity: string;
+  queueTimeout: string;
+  unavailable: string;
+  deliveryFailed: string;
+}
+
+/** Settings a bot may override. */
+export interface BotHandoffSettings {
+  provider: string;
+  toneEscalation: boolean;
+  toneRules: ToneRule[];
+  toneDebounceSeconds: number;
+  keywords: string[];
+  endCommand: string;
+  messages: HandoffMessages;
+}
+
+export interface HandoffConfig extends BotHandoffSettings {
+  keepaliveIntervalSeconds: number;
+  inactivityTimeoutSeconds: number;
+  queueTimeoutSeconds: number;
+  /** Signs history links; derived from the Kore secret when HISTORY_LINK_SECRET is unset. Never logged. */
+  historyLinkSecret: string;
+  historyLinkTtlSeconds: number;
+  /** How many of the user's last messages the agent gets on hand-off. */
+  recentMessages: number;
+  /** Enables the loopback desk's agent routes (/providers/loopback) for whoever holds it. Never logged. */
+  loopbackSecret: string | null;
 }
 
 export interface AppConfig {
@@ -30,5 +74,6 @@ export interface AppConfig {
     savedDataTtlSeconds: number;
     webhookTimeoutMs: number;
   };
+  handoff: HandoffConfig;
   workers: { enabled: boolean; concurrency: number };
 }

@@ -1,4 +1,5 @@
 export { loadConfig, loadConfigOrExit, ConfigError, redactUrl } from './config.loader';
 export { ConfigModule, APP_CONFIG } from './config.module';
 export { JWT_ALGORITHMS } from './config.types';
-export type { AppConfig, BotCredentials, JwtAlgorithm, LogLevel } from './config.types';
+export type { AppConfig, BotCredentials, BotHandoffSettings, HandoffConfig, HandoffMessages, JwtAlgorithm, LogLevel, ToneRule } from './config.types';
+export { DEFAULT_MESSAGES, parseToneRules } from './handoff-settings';

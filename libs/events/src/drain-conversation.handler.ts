@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type Redis from 'ioredis';
-import { BotkitError } from '@agent-bridge/botkit';
 import { REDIS } from '@agent-bridge/persistence';
 import { JobHandler, JOBS, type JobHandlerFor } from '@agent-bridge/queue';
 import { EventInboxService } from './event-inbox.service';
-import { EventRouterService } from './event-router.service';
+import { EventRouter } from './event-router';
 import type { InboundEvent } from './inbound-event';
 
 /** Events handled per job before the job hands over to a fresh one, so one busy lane cannot hog a worker slot. */
@@ -24,7 +23,7 @@ export class DrainConversationHandler implements JobHandlerFor<typeof JOBS.drain
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly inbox: EventInboxService,
-    private readonly router: EventRouterService,
+    private readonly router: EventRouter,
   ) {}
 
   async handle(job: Job<{ conversation: string }>): Promise<{ handled: number }> {
@@ -37,7 +36,7 @@ export class DrainConversationHandler implements JobHandlerFor<typeof JOBS.drain
       try {
         await this.router.route(event);
       } catch (error) {
-        const retryable = !(error instanceof BotkitError) || error.retryable;
+        const retryable = (error as { retryable?: unknown }).retryable !== false;
         const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         if (retryable && !lastAttempt) throw error;
         this.logger.error(

@@ -1,8 +1,7 @@
-import { Module } from '@nestjs/common';
-import { BotkitModule } from '@agent-bridge/botkit';
+import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
 import { DrainConversationHandler } from './drain-conversation.handler';
 import { EventInboxService } from './event-inbox.service';
-import { EventRouterService } from './event-router.service';
+import { EventRouter } from './event-router';
 
 /** Producer side: accepting events into their conversation's inbox. */
 @Module({
@@ -11,9 +10,14 @@ import { EventRouterService } from './event-router.service';
 })
 export class EventsModule {}
 
-/** Consumer side: draining inboxes and routing each event. */
-@Module({
-  imports: [EventsModule, BotkitModule],
-  providers: [DrainConversationHandler, EventRouterService],
-})
-export class EventsWorkerModule {}
+/** Consumer side: draining inboxes in order and handing each event to the router. */
+@Module({})
+export class EventsWorkerModule {
+  static forRoot(options: { imports: ModuleMetadata['imports']; router: Type<EventRouter> }): DynamicModule {
+    return {
+      module: EventsWorkerModule,
+      imports: [EventsModule, ...(options.imports ?? [])],
+      providers: [DrainConversationHandler, { provide: EventRouter, useExisting: options.router }],
+    };
+  }
+}

@@ -30,6 +30,12 @@ class EventsProcessor extends DispatchingProcessor {}
 @Processor(QUEUES.hooks)
 class HooksProcessor extends DispatchingProcessor {}
 
+@Processor(QUEUES.sessions)
+class SessionsProcessor extends DispatchingProcessor {}
+
+@Processor(QUEUES.delivery)
+class DeliveryProcessor extends DispatchingProcessor {}
+
 /** Runs the BullMQ workers of this process (the bridge by default, or apps/worker alone). */
 @Module({
   imports: [DiscoveryModule],
@@ -45,6 +51,8 @@ class HooksProcessor extends DispatchingProcessor {}
     },
     EventsProcessor,
     HooksProcessor,
+    SessionsProcessor,
+    DeliveryProcessor,
   ],
 })
 export class QueueWorkersModule {}

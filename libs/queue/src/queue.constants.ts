@@ -9,6 +9,10 @@ export const QUEUES = {
   events: 'botkit-events',
   /** Deferred work of on_webhook handlers (the async saveData -> 202 -> respondToHook path). */
   hooks: 'botkit-hooks',
+  /** Agent-session timers and lifecycle: keep-alive, inactivity, queue timeout, ending. */
+  sessions: 'handoff-sessions',
+  /** Ordered delivery of relayed messages, one drain per conversation and direction. */
+  delivery: 'handoff-delivery',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -16,6 +20,14 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOBS = {
   drainConversation: 'drain-conversation',
   completeExampleBooking: 'complete-example-booking',
+  keepalive: 'keepalive',
+  inactivityCheck: 'inactivity-check',
+  queueTimeout: 'queue-timeout',
+  endSession: 'end-session',
+  closeProviderChat: 'close-provider-chat',
+  clearAgentSession: 'clear-agent-session',
+  deliverToUser: 'deliver-to-user',
+  deliverToAgent: 'deliver-to-agent',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -24,6 +36,14 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.drainConversation]: QUEUES.events,
   [JOBS.completeExampleBooking]: QUEUES.hooks,
+  [JOBS.keepalive]: QUEUES.sessions,
+  [JOBS.inactivityCheck]: QUEUES.sessions,
+  [JOBS.queueTimeout]: QUEUES.sessions,
+  [JOBS.endSession]: QUEUES.sessions,
+  [JOBS.closeProviderChat]: QUEUES.sessions,
+  [JOBS.clearAgentSession]: QUEUES.sessions,
+  [JOBS.deliverToUser]: QUEUES.delivery,
+  [JOBS.deliverToAgent]: QUEUES.delivery,
 };
 
 export interface DrainConversationJob {
@@ -36,9 +56,29 @@ export interface CompleteExampleBookingJob {
   requestId: string;
 }
 
+/** Timers and deliveries only name the session; the handler reads its current state. */
+export interface SessionJob {
+  conversationId: string;
+}
+
+export type EndReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
+
+export interface EndSessionJob extends SessionJob {
+  reason: EndReason;
+  actor: string;
+}
+
 export interface JobPayloads {
   [JOBS.drainConversation]: DrainConversationJob;
   [JOBS.completeExampleBooking]: CompleteExampleBookingJob;
+  [JOBS.keepalive]: SessionJob;
+  [JOBS.inactivityCheck]: SessionJob;
+  [JOBS.queueTimeout]: SessionJob;
+  [JOBS.endSession]: EndSessionJob;
+  [JOBS.closeProviderChat]: EndSessionJob;
+  [JOBS.clearAgentSession]: SessionJob;
+  [JOBS.deliverToUser]: SessionJob;
+  [JOBS.deliverToAgent]: SessionJob;
 }
 
 /** Defaults for every job: bounded retries with exponential backoff, bounded history. */

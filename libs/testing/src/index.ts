@@ -1,3 +1,3 @@
-export { createTestEnvironment, testConfig, TEST_BOT } from './test-environment';
-export type { TestEnvironment } from './test-environment';
+export { createTestEnvironment, testConfig, TEST_BOT, LOOPBACK_SECRET } from './test-environment';
+export type { TestEnvironment, TestConfigOverrides } from './test-environment';
 export { waitFor } from './wait-for';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import type { AppConfig, BotCredentials } from '@agent-bridge/config';
+import { DEFAULT_MESSAGES, type AppConfig, type BotCredentials, type HandoffConfig } from '@agent-bridge/config';
 import { runMigrations } from '@agent-bridge/persistence';
 
 const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -57,6 +57,8 @@ async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
   }
 }
 
+export const LOOPBACK_SECRET = 'test-loopback-secret';
+
 export const TEST_BOT: { botId: string } & BotCredentials = {
   botId: 'st-a1b2c3d4-0000-5000-8000-000000000001',
   clientId: 'cs-test-app',
@@ -65,8 +67,13 @@ export const TEST_BOT: { botId: string } & BotCredentials = {
 };
 
 /** A complete config pointing at the test environment; tests override what they exercise. */
-export function testConfig(env: TestEnvironment, overrides: Partial<AppConfig> & { kore?: Partial<AppConfig['kore']> } = {}): AppConfig {
-  const { kore, ...rest } = overrides;
+export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff'> & {
+  kore?: Partial<AppConfig['kore']>;
+  handoff?: Partial<HandoffConfig>;
+};
+
+export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides = {}): AppConfig {
+  const { kore, handoff, ...rest } = overrides;
   return {
     port: 0,
     publicUrl: 'http://127.0.0.1:0',
@@ -84,6 +91,23 @@ export function testConfig(env: TestEnvironment, overrides: Partial<AppConfig> &
       savedDataTtlSeconds: 600,
       webhookTimeoutMs: 3000,
       ...kore,
+    },
+    handoff: {
+      provider: 'loopback',
+      keepaliveIntervalSeconds: 240,
+      inactivityTimeoutSeconds: 900,
+      queueTimeoutSeconds: 600,
+      toneEscalation: true,
+      toneRules: [{ tone: 'angry', level: 2 }],
+      toneDebounceSeconds: 600,
+      keywords: [],
+      endCommand: 'clearagent',
+      messages: DEFAULT_MESSAGES,
+      historyLinkSecret: 'test-history-link-secret',
+      historyLinkTtlSeconds: 3600,
+      recentMessages: 10,
+      loopbackSecret: LOOPBACK_SECRET,
+      ...handoff,
     },
   };
 }

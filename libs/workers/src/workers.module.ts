@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
 import { EventsWorkerModule } from '@agent-bridge/events';
+import { ConversationRouter, HandoffModule, HandoffWorkerModule } from '@agent-bridge/handoff';
 import { QueueWorkersModule } from '@agent-bridge/queue';
 import { WebhookJobsModule } from '@agent-bridge/webhooks';
 
 /** Every BullMQ processor and job handler: run by the bridge by default, or by apps/worker alone. */
-@Module({ imports: [QueueWorkersModule, EventsWorkerModule, WebhookJobsModule] })
+@Module({
+  imports: [
+    QueueWorkersModule,
+    EventsWorkerModule.forRoot({ imports: [HandoffModule], router: ConversationRouter }),
+    HandoffWorkerModule,
+    WebhookJobsModule,
+  ],
+})
 export class WorkersModule {}

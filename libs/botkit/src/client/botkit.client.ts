@@ -72,56 +72,56 @@ export class BotkitClient {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  sendUserMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async sendUserMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     checkMessageLimits(payload.message);
     return this.postTo(payload, 'sendUserMessageUrl', options);
   }
 
-  sendBotMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async sendBotMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     checkMessageLimits(payload.message);
     return this.postTo(payload, 'sendBotMessageUrl', options);
   }
 
   /** BotKit checked `sendBotMessageUrl` here but posted to `sendAlertMessageUrl`; we check what we use. */
-  sendAlertMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async sendAlertMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.postTo(payload, 'sendAlertMessageUrl', options);
   }
 
   /** Documented for on_client_event (sdk-events.md) but absent from BotKit: POST {sendBotEventUrl}. */
-  sendBotEvent(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async sendBotEvent(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.postTo(payload, 'sendBotEventUrl', options);
   }
 
-  skipUserMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async skipUserMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.postTo(payload, 'skipUserMessageUrl', options);
   }
 
-  skipBotMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async skipBotMessage(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.postTo(payload, 'skipBotMessageUrl', options);
   }
 
-  resetBot(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async resetBot(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.postTo(payload, 'resetBotUrl', options);
   }
 
-  closeConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async closeConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.postTo(payload, 'clearConversationSessionUrl', options);
   }
 
   /** BotKit's alias of closeConversationSession. */
-  clearConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async clearConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.closeConversationSession(payload, options);
   }
 
-  startAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async startAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.post(payload, `${this.baseUrl(payload)}/startAgentSession/${payload.requestId}`, options);
   }
 
-  clearAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async clearAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.post(payload, `${this.baseUrl(payload)}/clearAgentSession/${payload.requestId}`, options);
   }
 
-  extendRequestId(payload: BotkitPayload, options?: CallOptions): Promise<void> {
+  async extendRequestId(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.post(payload, `${this.baseUrl(payload)}/extendcallid/${payload.requestId}`, options);
   }
 
@@ -148,7 +148,7 @@ export class BotkitClient {
     );
   }
 
-  saveData(requestId: string, payload: BotkitPayload): Promise<void> {
+  async saveData(requestId: string, payload: BotkitPayload): Promise<void> {
     if (payload.requestId !== requestId) {
       throw new BotkitError(BotkitErrorCode.InvalidArguments, 'saveData: requestId does not match the payload');
     }

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { BOT_LANE, BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
+import { EventRouter, type InboundEvent } from '@agent-bridge/events';
+import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { EscalationRulesService } from '../escalation/escalation-rules.service';
+import type { UserActivity } from '../providers/handoff-provider';
+import { ProviderRegistry } from '../providers/provider-registry.service';
+import { RelayService } from '../relay/relay.service';
+import { SessionTimersService } from '../timers/session-timers.service';
+import { BotVariablesService } from '../variables/bot-variables.service';
+import { ConversationRepository } from './conversation.repository';
+import type { Conversation } from './conversation.types';
+import { HandoffService } from './handoff.service';
+import { providerChatOf } from './provider-chat';
+
+const CLIENT_ACTIVITY: Record<string, UserActivity['type']> = {
+  TYPING_STARTED: 'typing_started',
+  TYPING_STOPPED: 'typing_stopped',
+  MESSAGE_READ: 'read',
+};
+
+/**
+ * The one place that decides who owns each event: checked on every event, on every channel. In
+ * agent mode user messages go to the agent (not the bot) and bot messages are held back; otherwise
+ * the bridge is a plain BotKit pass-through, except where a transfer node, the user's tone or a
+ * keyword hands the conversation to a human.
+ */
+@Injectable()
+export class ConversationRouter extends EventRouter {
+  private readonly logger = new Logger(ConversationRouter.name);
+
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly handoff: HandoffService,
+    private readonly relay: RelayService,
+    private readonly timers: SessionTimersService,
+    private readonly rules: EscalationRulesService,
+    private readonly providers: ProviderRegistry,
+    private readonly variables: BotVariablesService,
+    private readonly botkit: BotkitClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {
+    super();
+  }
+
+  async route(event: InboundEvent): Promise<void> {
+    if (event.eventName === 'on_variable_update') return this.variables.refresh(event.payload);
+    const active = event.visitor === BOT_LANE ? null : await this.conversations.findActive(event.botId, event.visitor);
+    return active ? this.inAgentMode(active, event) : this.withBot(event);
+  }
+
+  private async withBot(event: InboundEvent): Promise<void> {
+    const { payload, botId, visitor } = event;
+    switch (event.eventName) {
+      case 'on_agent_transfer':
+        await this.handoff.start(botId, visitor, payload, 'agent_transfer');
+        return;
+      case 'on_user_message':
+        if (this.rules.asksForHuman(botId, payload.message)) {
+          await this.handoff.start(botId, visitor, payload, 'keyword');
+          return;
+        }
+        return this.botkit.sendBotMessage(payload);
+      case 'on_bot_message':
+        // The angry user's bot reply is not delivered: the hand-off notice replaces it.
+        if (this.rules.angryEnough(botId, payload) && (await this.rules.claimToneEscalation(botId, visitor))) {
+          await this.handoff.start(botId, visitor, payload, 'tone');
+          return;
+        }
+        return this.botkit.sendUserMessage(payload);
+      case 'on_alert':
+        return this.botkit.sendAlertMessage(payload);
+      case 'on_client_event':
+        if (typeof payload.sendBotEventUrl === 'string') return this.botkit.sendBotEvent(payload);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async inAgentMode(conversation: Conversation, event: InboundEvent): Promise<void> {
+    const { payload } = event;
+    switch (event.eventName) {
+      case 'on_user_message':
+        return this.userMessage(conversation, event);
+      case 'on_bot_message':
+        await this.conversations.touch(conversation.id, payload);
+        this.logger.debug(`conversation ${conversation.id}: bot message held back in agent mode`);
+        return;
+      case 'on_client_event':
+        return this.clientEvent(conversation, payload);
+      case 'on_alert':
+        await this.conversations.touch(conversation.id, payload);
+        return this.botkit.sendAlertMessage(payload);
+      default:
+        // A repeated transfer node or an end-of-dialog event: only the request context is new.
+        await this.conversations.touch(conversation.id, payload);
+        return;
+    }
+  }
+
+  private async userMessage(conversation: Conversation, event: InboundEvent): Promise<void> {
+    const { payload, botId } = event;
+    if (await this.platformReset(conversation, payload)) {
+      await this.handoff.end(conversation.id, 'platform_reset', 'platform');
+      return this.botkit.sendBotMessage(payload);
+    }
+    await this.conversations.touch(conversation.id, payload);
+    if (this.rules.isEndCommand(botId, payload.message)) {
+      await this.handoff.end(conversation.id, 'user_ended', `user:${conversation.visitorKey}`);
+      return;
+    }
+    const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
+    await this.relay.toAgent(conversation, text, event.requestId);
+    await this.timers.touch(conversation.id);
+  }
+
+  /**
+   * The platform tells us it dropped agent mode (its own 15-minute reset) when a message that
+   * follows one flagged `agent_transfer: true` comes without the flag.
+   */
+  private async platformReset(conversation: Conversation, payload: BotkitPayload): Promise<boolean> {
+    const key = this.keys.key('agent-mode-seen', conversation.id);
+    if (payload.agent_transfer === true) {
+      await this.redis.set(key, '1', 'EX', 7 * 86400);
+      return false;
+    }
+    return payload.agent_transfer === false && (await this.redis.exists(key)) === 1;
+  }
+
+  private async clientEvent(conversation: Conversation, payload: BotkitPayload): Promise<void> {
+    const predefined = payload.preDefinedEvent as { type?: unknown; id?: unknown } | undefined;
+    const type = typeof predefined?.type === 'string' ? CLIENT_ACTIVITY[predefined.type] : undefined;
+    const chat = providerChatOf(conversation);
+    if (!type || !chat) return;
+    const activity: UserActivity =
+      type === 'read' ? { type, messageId: typeof predefined?.id === 'string' ? predefined.id : undefined } : { type };
+    await this.providers.get(conversation.provider).sendUserActivity(chat, activity);
+  }
+}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { BotkitPayload } from '@agent-bridge/botkit';
+import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
+
+const COLUMNS = `id, bot_id, visitor_key, state, trigger, provider, provider_ref, agent_id, agent_name, user_name,
+  latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at`;
+
+interface Row {
+  id: string;
+  bot_id: string;
+  visitor_key: string;
+  state: ConversationState;
+  trigger: HandoffTrigger;
+  provider: string;
+  provider_ref: string | null;
+  agent_id: string | null;
+  agent_name: string | null;
+  user_name: string | null;
+  latest_request_id: string;
+  latest_payload: BotkitPayload;
+  opened_at: Date;
+  assigned_at: Date | null;
+  closed_at: Date | null;
+  close_reason: CloseReason | null;
+  last_activity_at: Date;
+}
+
+function toConversation(row: Row): Conversation {
+  return {
+    id: row.id,
+    botId: row.bot_id,
+    visitorKey: row.visitor_key,
+    state: row.state,
+    trigger: row.trigger,
+    provider: row.provider,
+    providerRef: row.provider_ref,
+    agentId: row.agent_id,
+    agentName: row.agent_name,
+    userName: row.user_name,
+    latestRequestId: row.latest_request_id,
+    latestPayload: row.latest_payload,
+    openedAt: row.opened_at,
+    assignedAt: row.assigned_at,
+    closedAt: row.closed_at,
+    closeReason: row.close_reason,
+    lastActivityAt: row.last_activity_at,
+  };
+}
+
+export interface OpenConversation {
+  botId: string;
+  visitorKey: string;
+  trigger: HandoffTrigger;
+  provider: string;
+  userName: string | null;
+  payload: BotkitPayload;
+  actor: string;
+}
+
+/**
+ * The visitor-session map, in plain SQL: the hot path (one lookup per event, one update per
+ * message) costs a round trip each instead of TypeORM save()'s four. Every state change writes its
+ * transition row in the same statement.
+ */
+@Injectable()
+export class ConversationRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async findActive(botId: string, visitorKey: string): Promise<Conversation | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM conversations WHERE bot_id = $1 AND visitor_key = $2 AND state <> 'closed'`,
+      [botId, visitorKey],
+    );
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  async findById(id: string): Promise<Conversation | null> {
+    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id]);
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  async findByProviderRef(provider: string, ref: string): Promise<Conversation | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND provider_ref = $2`,
+      [provider, ref],
+    );
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  /** Opens a queued session; null when the visitor already has an active one (another instance won). */
+  async open(input: OpenConversation): Promise<Conversation | null> {
+    const rows: Row[] = await this.db.query(
+      `WITH opened AS (
+         INSERT INTO conversations (bot_id, visitor_key, state, trigger, provider, user_name, latest_request_id, latest_payload)
+         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7)
+         ON CONFLICT (bot_id, visitor_key) WHERE state <> 'closed' DO NOTHING
+         RETURNING ${COLUMNS}
+       ), logged AS (
+         INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor)
+         SELECT id, 'bot', 'queued', trigger, $8 FROM opened
+       )
+       SELECT * FROM opened`,
+      [input.botId, input.visitorKey, input.trigger, input.provider, input.userName, input.payload.requestId, input.payload, input.actor],
+    );
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  async setProviderRef(id: string, ref: string): Promise<void> {
+    await this.db.query(`UPDATE conversations SET provider_ref = $2 WHERE id = $1`, [id, ref]);
+  }
+
+  /** queued -> assigned, or a new agent on an assigned chat (a transfer); null if closed meanwhile. */
+  async assign(id: string, agent: { id: string; name: string }, actor: string, reason = 'agent_joined'): Promise<Conversation | null> {
+    const rows: Row[] = await this.db.query(
+      `WITH before AS (SELECT state FROM conversations WHERE id = $1 AND state <> 'closed' FOR UPDATE),
+       changed AS (
+         UPDATE conversations SET state = 'assigned', agent_id = $2, agent_name = $3,
+           assigned_at = COALESCE(assigned_at, now()), last_activity_at = now()
+         WHERE id = $1 AND state <> 'closed' RETURNING ${COLUMNS}
+       ), logged AS (
+         INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor)
+         SELECT changed.id, before.state, 'assigned', $5, $4 FROM changed, before
+       )
+       SELECT * FROM changed`,
+      [id, agent.id, agent.name, actor, reason],
+    );
+    return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  /**
+   * Closes an active session. Exactly one caller gets the row back, however many paths race to
+   * end it; only that caller tells the other side and clears the platform's agent session.
+   */
+  async close(id: string, reason: CloseReason, actor: string): Promise<{ conversation: Conversation; from: ConversationState } | null> {
+    const rows: Array<Row & { from_state: ConversationState }> = await this.db.query(
+      `WITH before AS (SELECT state FROM conversations WHERE id = $1 AND state <> 'closed' FOR UPDATE),
+       changed AS (
+         UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = $2
+         WHERE id = $1 AND state <> 'closed' RETURNING ${COLUMNS}
+       ), logged AS (
+         INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor)
+         SELECT changed.id, before.state, 'closed', $2, $3 FROM changed, before
+       )
+       SELECT changed.*, before.state AS from_state FROM changed, before`,
+      [id, reason, actor],
+    );
+    return rows[0] ? { conversation: toConversation(rows[0]), from: rows[0].from_state } : null;
+  }
+
+  /** Keeps the newest request context: agent replies must use the latest URLs and requestId. */
+  async touch(id: string, payload: BotkitPayload | null): Promise<void> {
+    if (payload) {
+      await this.db.query(
+        `UPDATE conversations SET latest_request_id = $2, latest_payload = $3, last_activity_at = now() WHERE id = $1`,
+        [id, payload.requestId, payload],
+      );
+    } else {
+      await this.db.query(`UPDATE conversations SET last_activity_at = now() WHERE id = $1`, [id]);
+    }
+  }
+
+  async isPlatformCleared(id: string): Promise<boolean> {
+    const rows: Array<{ cleared: boolean }> = await this.db.query(
+      `SELECT platform_cleared_at IS NOT NULL AS cleared FROM conversations WHERE id = $1`,
+      [id],
+    );
+    return rows[0]?.cleared ?? false;
+  }
+
+  async markPlatformCleared(id: string): Promise<void> {
+    await this.db.query(`UPDATE conversations SET platform_cleared_at = now() WHERE id = $1`, [id]);
+  }
+
+  async transitions(id: string): Promise<Array<{ from: string | null; to: string; reason: string | null; actor: string; at: Date }>> {
+    return this.db.query(
+      `SELECT from_state AS "from", to_state AS "to", reason, actor, at FROM conversation_transitions WHERE conversation_id = $1 ORDER BY id`,
+      [id],
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { RelayService } from '../relay/relay.service';
+import { ConversationRepository } from './conversation.repository';
+import { HandoffService } from './handoff.service';
+
+/**
+ * What desks tell us about their chats, whatever their wire format: an agent joined, wrote, or
+ * closed. Adapters call these after checking the desk's authentication; each call is durable (a
+ * row or a job) before it returns, so the adapter can acknowledge its webhook right after.
+ */
+@Injectable()
+export class DeskEventsService {
+  private readonly logger = new Logger(DeskEventsService.name);
+
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly handoff: HandoffService,
+    private readonly relay: RelayService,
+  ) {}
+
+  async agentJoined(provider: string, ref: string, agent: { id: string; name: string }): Promise<boolean> {
+    const conversation = await this.conversations.findByProviderRef(provider, ref);
+    if (!conversation || conversation.state === 'closed') return false;
+    return (await this.handoff.assign(conversation, agent, `agent:${agent.id}`)) !== null;
+  }
+
+  /**
+   * An agent's message. It is stored even when it arrives after the chat was closed (a desk may
+   * send the close before the last message), and still delivered in order before the closing notice
+   * when it was sent before the close.
+   */
+  async agentMessage(provider: string, ref: string, message: { id: string; text: string; agentName?: string | null }): Promise<boolean> {
+    const conversation = await this.conversations.findByProviderRef(provider, ref);
+    if (!conversation) {
+      this.logger.warn(`${provider} message for unknown chat, dropped`);
+      return false;
+    }
+    const stored = await this.relay.toUser(conversation, message.text, {
+      externalId: `${provider}:${message.id}`,
+      author: 'agent',
+      authorName: message.agentName ?? conversation.agentName,
+    });
+    if (stored && conversation.state !== 'closed') await this.conversations.touch(conversation.id, null);
+    return stored !== null;
+  }
+
+  async chatClosed(provider: string, ref: string, by: string): Promise<boolean> {
+    const conversation = await this.conversations.findByProviderRef(provider, ref);
+    if (!conversation || conversation.state === 'closed') return false;
+    await this.handoff.requestEnd(conversation.id, 'agent_closed', by);
+    return true;
+  }
+}

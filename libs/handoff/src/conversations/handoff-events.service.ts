@@ -1,0 +1,53 @@
+import { EventEmitter } from 'node:events';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import type { HandoffTransition } from './conversation.types';
+
+/**
+ * Publishes every state transition once (from the process that made it) on a Redis channel, and
+ * re-emits what arrives on it locally, so subscribers in any instance (console, ops, metrics) see
+ * every transition, whichever instance made it.
+ */
+@Injectable()
+export class HandoffEventsService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(HandoffEventsService.name);
+  private readonly local = new EventEmitter();
+  private subscriber: Redis | null = null;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {
+    this.local.setMaxListeners(100);
+  }
+
+  private get channel(): string {
+    return this.keys.key('handoff-transitions');
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      try {
+        this.local.emit('transition', JSON.parse(message) as HandoffTransition);
+      } catch (error) {
+        this.logger.error(`bad transition message: ${(error as Error).message}`);
+      }
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  async publish(transition: HandoffTransition): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify(transition));
+  }
+
+  onTransition(listener: (transition: HandoffTransition) => void): () => void {
+    this.local.on('transition', listener);
+    return () => this.local.off('transition', listener);
+  }
+}

@@ -1,0 +1,179 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
+import { JOBS, QUEUES, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
+import { settingsFor } from '../escalation/escalation-rules.service';
+import { HistoryLinkService } from '../history/history-link.service';
+import { ProviderError, ProviderErrorCode, type OpenChatRequest } from '../providers/handoff-provider';
+import { ProviderRegistry } from '../providers/provider-registry.service';
+import { RelayService } from '../relay/relay.service';
+import { TranscriptRepository } from '../relay/transcript.repository';
+import { SessionTimersService } from '../timers/session-timers.service';
+import { ConversationRepository } from './conversation.repository';
+import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
+import { HandoffEventsService } from './handoff-events.service';
+import { fillTemplate, providerChatOf } from './provider-chat';
+
+const LIFECYCLE_OPTS = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 }, removeOnFail: { count: 5000 } } as const;
+
+/** The user-facing notice for each way a session ends. */
+const END_NOTICE: Record<CloseReason, keyof AppConfig['handoff']['messages']> = {
+  agent_closed: 'agentLeft',
+  user_ended: 'userEnded',
+  inactivity: 'inactivity',
+  queue_timeout: 'queueTimeout',
+  provider_error: 'unavailable',
+  platform_reset: 'agentLeft',
+};
+
+/**
+ * The ownership state machine: bot -> queued -> assigned -> closed (back to the bot). Postgres
+ * decides every transition (one active session per visitor, one winner per close); each is
+ * recorded and published once.
+ */
+@Injectable()
+export class HandoffService {
+  private readonly logger = new Logger(HandoffService.name);
+
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly transcript: TranscriptRepository,
+    private readonly relay: RelayService,
+    private readonly timers: SessionTimersService,
+    private readonly providers: ProviderRegistry,
+    private readonly botkit: BotkitClient,
+    private readonly links: HistoryLinkService,
+    private readonly events: HandoffEventsService,
+    @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Enters agent mode. Idempotent: a second trigger for an active visitor changes nothing. */
+  async start(botId: string, visitorKey: string, payload: BotkitPayload, trigger: HandoffTrigger): Promise<Conversation> {
+    const user = payload.context?.session?.UserContext;
+    const userName = [user?.firstName, user?.lastName].filter(Boolean).join(' ') || null;
+    const provider = this.providers.forBot(botId).name;
+    const opened = await this.conversations.open({ botId, visitorKey, trigger, provider, userName, payload, actor: `platform:${trigger}` });
+    if (!opened) {
+      const active = await this.conversations.findActive(botId, visitorKey);
+      if (!active) throw new Error('session vanished while opening'); // closed in between: the retry starts afresh
+      if (!active.providerRef) await this.openProviderChat(active);
+      return active;
+    }
+    await this.publish(opened, 'bot', 'queued', trigger, `platform:${trigger}`);
+    await this.relay.toUser(opened, settingsFor(this.config, botId).messages.waiting, { externalId: `waiting:${opened.id}` });
+    await this.botkit.startAgentSession(payload);
+    await this.timers.startSession(opened.id);
+    await this.openProviderChat(opened);
+    return opened;
+  }
+
+  /** Opens the desk's chat; a desk with nobody to answer ends the session at once. */
+  private async openProviderChat(conversation: Conversation): Promise<void> {
+    const provider = this.providers.get(conversation.provider);
+    const user = conversation.latestPayload.context?.session?.UserContext;
+    const request: OpenChatRequest = {
+      conversationId: conversation.id,
+      botId: conversation.botId,
+      visitorKey: conversation.visitorKey,
+      user: { id: conversation.visitorKey, name: conversation.userName, email: typeof user?.emailId === 'string' ? user.emailId : null },
+      recentMessages: await this.recentMessages(conversation),
+      historyUrl: this.links.url(conversation.id),
+      trigger: conversation.trigger,
+    };
+    try {
+      const chat = await provider.openChat(request);
+      await this.conversations.setProviderRef(conversation.id, chat.ref);
+      // The user may have written while the desk's chat was opening.
+      await this.relay.drain(conversation.id, 'to_agent');
+      if (chat.agent) await this.assign({ ...conversation, providerRef: chat.ref }, chat.agent, `provider:${provider.name}`);
+    } catch (error) {
+      if (error instanceof ProviderError && !error.retryable) {
+        this.logger.warn(`conversation ${conversation.id}: ${provider.name} could not open a chat (${error.code})`);
+        await this.end(conversation.id, error.code === ProviderErrorCode.NoAgents ? 'queue_timeout' : 'provider_error', `provider:${provider.name}`);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async recentMessages(conversation: Conversation): Promise<OpenChatRequest['recentMessages']> {
+    const limit = this.config.handoff.recentMessages;
+    if (limit === 0) return [];
+    try {
+      const { messages } = await this.botkit.getMessages(conversation.latestPayload, { limit, userId: conversation.visitorKey }, { attempts: 1 });
+      return messages
+        .map((m) => ({ from: m.type === 'incoming' ? ('user' as const) : ('bot' as const), text: textOf(m.components?.[0]?.data?.text), at: m.createdOn ?? null }))
+        .filter((m) => m.text)
+        .reverse();
+    } catch (error) {
+      // The agent still gets the history link; a missing excerpt must not block the hand-off.
+      this.logger.warn(`conversation ${conversation.id}: recent messages unavailable (${(error as Error).message})`);
+      return [];
+    }
+  }
+
+  async assign(conversation: Conversation, agent: { id: string; name: string }, actor: string): Promise<Conversation | null> {
+    const transfer = conversation.state === 'assigned' && conversation.agentId !== agent.id;
+    const assigned = await this.conversations.assign(conversation.id, agent, actor, transfer ? 'transferred' : 'agent_joined');
+    if (!assigned) return null;
+    if (conversation.state === 'queued') await this.timers.assigned(conversation.id);
+    if (conversation.state !== 'assigned' || transfer) {
+      await this.publish(assigned, conversation.state, 'assigned', transfer ? 'transferred' : 'agent_joined', actor);
+      const text = fillTemplate(settingsFor(this.config, conversation.botId).messages.agentJoined, { agent: agent.name });
+      await this.relay.toUser(assigned, text, { externalId: `joined:${agent.id}:${Date.now()}` });
+      await this.timers.touch(conversation.id);
+    }
+    return assigned;
+  }
+
+  /** Queues the end of a session as a job (deterministic id: every path that ends it, once). */
+  requestEnd(conversationId: string, reason: CloseReason, actor: string): Promise<unknown> {
+    return this.sessions.add(JOBS.endSession, { conversationId, reason, actor }, { ...LIFECYCLE_OPTS, jobId: `end:${conversationId}` });
+  }
+
+  /**
+   * Ends a session. Only the caller that wins the close does the rest: stop the timers, tell the
+   * user (after any agent message still queued), close the desk's chat unless the desk closed it,
+   * and, once the user's queue is drained, clear the platform's agent session exactly once.
+   */
+  async end(conversationId: string, reason: CloseReason, actor: string): Promise<boolean> {
+    const closed = await this.conversations.close(conversationId, reason, actor);
+    if (!closed) return false;
+    const { conversation, from } = closed;
+    await this.publish(conversation, from, 'closed', reason, actor);
+    await this.timers.stopSession(conversation.id);
+    const failed = await this.transcript.failPending(conversation.id, 'session closed');
+    if (failed > 0) this.logger.warn(`conversation ${conversation.id}: ${failed} message(s) to the agent undelivered at close`);
+    const notice = settingsFor(this.config, conversation.botId).messages[END_NOTICE[reason]];
+    await this.relay.toUser(conversation, fillTemplate(notice, { minutes: Math.round(this.config.handoff.inactivityTimeoutSeconds / 60) }), {
+      externalId: `closed:${conversation.id}`,
+    });
+    if (reason !== 'agent_closed' && providerChatOf(conversation)) {
+      await this.sessions.add(JOBS.closeProviderChat, { conversationId: conversation.id, reason, actor }, { ...LIFECYCLE_OPTS, jobId: `close-chat:${conversation.id}` });
+    }
+    return true;
+  }
+
+  private async publish(conversation: Conversation, from: ConversationState | 'bot', to: ConversationState, reason: string | null, actor: string): Promise<void> {
+    this.logger.log(`conversation ${conversation.id}: ${from} -> ${to} (${reason ?? '-'}, by ${actor})`);
+    await this.events.publish({
+      conversationId: conversation.id,
+      botId: conversation.botId,
+      visitorKey: conversation.visitorKey,
+      provider: conversation.provider,
+      from,
+      to,
+      reason,
+      actor,
+      at: new Date().toISOString(),
+    });
+  }
+}
+
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return value === undefined || value === null ? '' : JSON.stringify(value);
+}

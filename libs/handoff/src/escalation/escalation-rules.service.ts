@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig, type BotHandoffSettings } from '@agent-bridge/config';
+import type { BotkitPayload } from '@agent-bridge/botkit';
+import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+
+interface ToneEntry {
+  tone_name?: unknown;
+  level?: unknown;
+}
+
+/** The hand-off settings of a bot: its BOTS_FILE overrides over the global ones. */
+export function settingsFor(config: AppConfig, botId: string): BotHandoffSettings {
+  const own = Object.hasOwn(config.kore.bots, botId) ? config.kore.bots[botId]!.handoff : undefined;
+  return { ...config.handoff, ...own };
+}
+
+/**
+ * When the user's tone or words call for a human. Tone is read from both `message_tone` (the docs)
+ * and `dialog_tone` (Kore's sample code); a tone escalation is debounced per conversation so one
+ * angry exchange cannot escalate twice in a row.
+ */
+@Injectable()
+export class EscalationRulesService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  angryEnough(botId: string, payload: BotkitPayload): boolean {
+    const settings = settingsFor(this.config, botId);
+    if (!settings.toneEscalation) return false;
+    const context = (payload.context ?? {}) as Record<string, unknown>;
+    const tones = [context.message_tone, context.dialog_tone].flatMap((t) => (Array.isArray(t) ? (t as ToneEntry[]) : []));
+    return tones.some((entry) =>
+      settings.toneRules.some((rule) => entry.tone_name === rule.tone && typeof entry.level === 'number' && entry.level >= rule.level),
+    );
+  }
+
+  /** True once per debounce window for a conversation; false means "escalated recently, not again". */
+  async claimToneEscalation(botId: string, visitorKey: string): Promise<boolean> {
+    const seconds = settingsFor(this.config, botId).toneDebounceSeconds;
+    if (seconds === 0) return true;
+    const set = await this.redis.set(this.keys.key('tone-debounce', botId, visitorKey), '1', 'EX', seconds, 'NX');
+    return set === 'OK';
+  }
+
+  asksForHuman(botId: string, message: unknown): boolean {
+    if (typeof message !== 'string') return false;
+    const keywords = settingsFor(this.config, botId).keywords;
+    if (keywords.length === 0) return false;
+    const words = new Set(message.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+    return keywords.some((k) => (k.includes(' ') ? message.toLowerCase().includes(k) : words.has(k)));
+  }
+
+  isEndCommand(botId: string, message: unknown): boolean {
+    return typeof message === 'string' && message.trim().toLowerCase() === settingsFor(this.config, botId).endCommand.toLowerCase();
+  }
+}

@@ -1,0 +1,84 @@
+import { Module } from '@nestjs/common';
+import { BotkitModule } from '@agent-bridge/botkit';
+import { ConversationRepository } from './conversations/conversation.repository';
+import { ConversationRouter } from './conversations/conversation-router.service';
+import { DeskEventsService } from './conversations/desk-events.service';
+import { HandoffEventsService } from './conversations/handoff-events.service';
+import { HandoffService } from './conversations/handoff.service';
+import { EscalationRulesService } from './escalation/escalation-rules.service';
+import { HistoryController } from './history/history.controller';
+import { HistoryLinkService } from './history/history-link.service';
+import { DeliverToAgentHandler, DeliverToUserHandler } from './jobs/delivery.handlers';
+import { ClearAgentSessionHandler, CloseProviderChatHandler, EndSessionHandler } from './jobs/session-lifecycle.handlers';
+import { InactivityHandler, KeepaliveHandler, QueueTimeoutHandler } from './jobs/session-timer.handlers';
+import { HANDOFF_PROVIDERS } from './providers/handoff-provider';
+import { LoopbackController } from './providers/loopback/loopback.controller';
+import { LoopbackDeskService } from './providers/loopback/loopback-desk.service';
+import { LoopbackProvider } from './providers/loopback/loopback.provider';
+import { ProviderRegistry } from './providers/provider-registry.service';
+import { DeliveryService } from './relay/delivery.service';
+import { RelayService } from './relay/relay.service';
+import { TranscriptRepository } from './relay/transcript.repository';
+import { SessionTimersService } from './timers/session-timers.service';
+import { BotVariablesService } from './variables/bot-variables.service';
+
+/** The hand-off engine: sessions, relay, timers and the providers behind one interface. */
+@Module({
+  imports: [BotkitModule],
+  providers: [
+    ConversationRepository,
+    TranscriptRepository,
+    HandoffService,
+    HandoffEventsService,
+    DeskEventsService,
+    ConversationRouter,
+    RelayService,
+    DeliveryService,
+    SessionTimersService,
+    EscalationRulesService,
+    HistoryLinkService,
+    BotVariablesService,
+    ProviderRegistry,
+    LoopbackDeskService,
+    LoopbackProvider,
+    { provide: HANDOFF_PROVIDERS, inject: [LoopbackProvider], useFactory: (...providers: unknown[]) => providers },
+  ],
+  exports: [
+    ConversationRouter,
+    ConversationRepository,
+    TranscriptRepository,
+    HandoffService,
+    DeliveryService,
+    SessionTimersService,
+    ProviderRegistry,
+    DeskEventsService,
+    HandoffEventsService,
+    HistoryLinkService,
+    LoopbackDeskService,
+    BotVariablesService,
+  ],
+})
+export class HandoffModule {}
+
+/** HTTP side: the history page and the loopback desk's agent routes. */
+@Module({
+  imports: [HandoffModule, BotkitModule],
+  controllers: [HistoryController, LoopbackController],
+})
+export class HandoffHttpModule {}
+
+/** Worker side: session timers, lifecycle and delivery jobs. */
+@Module({
+  imports: [HandoffModule, BotkitModule],
+  providers: [
+    KeepaliveHandler,
+    InactivityHandler,
+    QueueTimeoutHandler,
+    EndSessionHandler,
+    CloseProviderChatHandler,
+    ClearAgentSessionHandler,
+    DeliverToUserHandler,
+    DeliverToAgentHandler,
+  ],
+})
+export class HandoffWorkerModule {}

@@ -1,0 +1,15 @@
+export { HandoffModule, HandoffHttpModule, HandoffWorkerModule } from './handoff.module';
+export { ConversationRouter } from './conversations/conversation-router.service';
+export { ConversationRepository } from './conversations/conversation.repository';
+export { DeskEventsService } from './conversations/desk-events.service';
+export { HandoffEventsService } from './conversations/handoff-events.service';
+export type { CloseReason, Conversation, ConversationState, HandoffTransition, HandoffTrigger } from './conversations/conversation.types';
+export { HistoryLinkService } from './history/history-link.service';
+export { escapeHtml } from './history/history-page';
+export { HANDOFF_PROVIDERS, ProviderError, ProviderErrorCode } from './providers/handoff-provider';
+export type { HandoffProvider, OpenChatRequest, OpenedChat, ProviderChat, UserActivity } from './providers/handoff-provider';
+export { LoopbackDeskService } from './providers/loopback/loopback-desk.service';
+export type { LoopbackChat, LoopbackEntry, LoopbackFaults } from './providers/loopback/loopback-desk.service';
+export { TranscriptRepository } from './relay/transcript.repository';
+export type { TranscriptMessage } from './relay/transcript.repository';
+export { BotVariablesService } from './variables/bot-variables.service';

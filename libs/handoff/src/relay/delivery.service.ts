@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
+import { JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
+import { ConversationRepository } from '../conversations/conversation.repository';
+import type { Conversation } from '../conversations/conversation.types';
+import { providerChatOf } from '../conversations/provider-chat';
+import { settingsFor } from '../escalation/escalation-rules.service';
+import { ProviderRegistry } from '../providers/provider-registry.service';
+import { RelayService } from './relay.service';
+import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';
+
+const BATCH = 50;
+const CLEAR_OPTS = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 }, removeOnFail: { count: 5000 } } as const;
+
+/**
+ * Drains one conversation's outbox in one direction, oldest first. A failure that may pass keeps
+ * the message at the head and retries the whole drain later (order is never broken); a message
+ * that finally cannot be delivered is marked failed and both sides are told.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly transcript: TranscriptRepository,
+    private readonly providers: ProviderRegistry,
+    private readonly botkit: BotkitClient,
+    private readonly relay: RelayService,
+    @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async drainToUser(job: Job<SessionJob>): Promise<{ delivered: number }> {
+    const conversation = await this.conversations.findById(job.data.conversationId);
+    if (!conversation) return { delivered: 0 };
+    let delivered = 0;
+    for (const message of await this.transcript.nextPending(conversation.id, 'to_user', BATCH)) {
+      try {
+        // The platform's limits apply to each message: a long agent reply goes out in parts.
+        for (const part of splitMessage(message.text)) {
+          await this.botkit.sendUserMessage({ ...conversation.latestPayload, message: part }, { attempts: 2 });
+        }
+        await this.transcript.markDelivered(message.id);
+        delivered++;
+      } catch (error) {
+        await this.failOrRetry(job, conversation, message, error, 'user');
+      }
+    }
+    if (delivered === BATCH) {
+      await this.relay.drain(conversation.id, 'to_user'); // a follow-up job takes the rest
+      return { delivered };
+    }
+    if (conversation.state === 'closed') {
+      // The user's queue is drained after the close: now the platform can take the user back.
+      await this.sessions.add(JOBS.clearAgentSession, { conversationId: conversation.id }, { ...CLEAR_OPTS, jobId: `clear:${conversation.id}` });
+    }
+    return { delivered };
+  }
+
+  async drainToAgent(job: Job<SessionJob>): Promise<{ delivered: number }> {
+    const conversation = await this.conversations.findById(job.data.conversationId);
+    const chat = conversation && providerChatOf(conversation);
+    if (!conversation || !chat) return { delivered: 0 }; // not open on the desk yet: the open re-drains
+    const provider = this.providers.get(conversation.provider);
+    let delivered = 0;
+    for (const message of await this.transcript.nextPending(conversation.id, 'to_agent', BATCH)) {
+      try {
+        await provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text });
+        await this.transcript.markDelivered(message.id);
+        delivered++;
+      } catch (error) {
+        await this.failOrRetry(job, conversation, message, error, 'agent');
+      }
+    }
+    if (delivered === BATCH) await this.relay.drain(conversation.id, 'to_agent');
+    return { delivered };
+  }
+
+  private async failOrRetry(job: Job, conversation: Conversation, message: TranscriptMessage, error: unknown, to: 'user' | 'agent'): Promise<void> {
+    const reason = (error as Error).message;
+    const retryable = (error as { retryable?: unknown }).retryable !== false;
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (retryable && !lastAttempt) {
+      await this.transcript.recordAttempt(message.id, reason);
+      throw error;
+    }
+    await this.transcript.markFailed(message.id, reason);
+    this.logger.error(`conversation ${conversation.id}: message ${message.id} to the ${to} failed for good: ${reason}`);
+    await this.reportFailure(conversation, to);
+  }
+
+  /** Tells both sides that a message was lost; a report that itself fails is logged, not retried. */
+  private async reportFailure(conversation: Conversation, to: 'user' | 'agent'): Promise<void> {
+    const chat = providerChatOf(conversation);
+    const agentNotice = to === 'user' ? 'A message could not be delivered to the user.' : 'A message from the user could not be delivered to you.';
+    const userNotice = settingsFor(this.config, conversation.botId).messages.deliveryFailed;
+    await Promise.allSettled([
+      chat ? this.providers.get(conversation.provider).sendSystemNotice(chat, agentNotice) : Promise.resolve(),
+      to === 'agent' ? this.botkit.sendUserMessage({ ...conversation.latestPayload, message: userNotice }, { attempts: 2 }) : Promise.resolve(),
+    ]).then((results) => {
+      for (const r of results) if (r.status === 'rejected') this.logger.error(`conversation ${conversation.id}: failure report not delivered: ${(r.reason as Error).message}`);
+    });
+  }
+}

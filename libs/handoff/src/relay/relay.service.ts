@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
+import type { Conversation } from '../conversations/conversation.types';
+import { TranscriptRepository, type Author, type Direction, type TranscriptMessage } from './transcript.repository';
+
+/** Delivery jobs retry long enough to ride out a provider or platform outage of half an hour. */
+export const DELIVERY_JOB_OPTS = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 5000 },
+} as const;
+
+/**
+ * Relays messages between the user and the agent. A message is first a transcript row (durable,
+ * ordered), then delivered by its conversation's drain job for that direction: at most one drain
+ * runs per conversation and direction, so messages arrive in order; redeliveries are dropped by
+ * their external id.
+ */
+@Injectable()
+export class RelayService {
+  constructor(
+    private readonly transcript: TranscriptRepository,
+    @InjectQueue(QUEUES.delivery) private readonly queue: Queue<SessionJob>,
+  ) {}
+
+  async toAgent(conversation: Conversation, text: string, externalId: string, author: Author = 'user'): Promise<TranscriptMessage | null> {
+    const stored = await this.transcript.append({ conversationId: conversation.id, direction: 'to_agent', author, text, externalId });
+    if (stored) await this.drain(conversation.id, 'to_agent');
+    return stored;
+  }
+
+  async toUser(
+    conversation: Conversation,
+    text: string,
+    options: { externalId?: string; author?: Author; authorName?: string | null } = {},
+  ): Promise<TranscriptMessage | null> {
+    const stored = await this.transcript.append({
+      conversationId: conversation.id,
+      direction: 'to_user',
+      author: options.author ?? 'system',
+      authorName: options.authorName ?? null,
+      text,
+      externalId: options.externalId ?? null,
+    });
+    if (stored) await this.drain(conversation.id, 'to_user');
+    return stored;
+  }
+
+  drain(conversationId: string, direction: Direction): Promise<unknown> {
+    const name = direction === 'to_user' ? JOBS.deliverToUser : JOBS.deliverToAgent;
+    return this.queue.add(name, { conversationId }, {
+      ...DELIVERY_JOB_OPTS,
+      deduplication: { id: `${direction}:${conversationId}`, keepLastIfActive: true },
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+export type Direction = 'to_agent' | 'to_user';
+export type Author = 'user' | 'agent' | 'system';
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface TranscriptMessage {
+  id: string;
+  conversationId: string;
+  direction: Direction;
+  author: Author;
+  authorName: string | null;
+  text: string;
+  externalId: string | null;
+  createdAt: Date;
+  deliveryState: DeliveryState;
+  attempts: number;
+}
+
+interface Row {
+  id: string;
+  conversation_id: string;
+  direction: Direction;
+  author: Author;
+  author_name: string | null;
+  text: string;
+  external_id: string | null;
+  created_at: Date;
+  delivery_state: DeliveryState;
+  attempts: number;
+}
+
+const toMessage = (r: Row): TranscriptMessage => ({
+  id: String(r.id),
+  conversationId: r.conversation_id,
+  direction: r.direction,
+  author: r.author,
+  authorName: r.author_name,
+  text: r.text,
+  externalId: r.external_id,
+  createdAt: r.created_at,
+  deliveryState: r.delivery_state,
+  attempts: r.attempts,
+});
+
+/**
+ * The transcript is also the delivery outbox: a relayed message is a row first (durable, ordered by
+ * id within its conversation), then delivered by the conversation's drain job.
+ */
+@Injectable()
+export class TranscriptRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Stores a message; returns null when the same external id was stored before (a redelivery). */
+  async append(input: {
+    conversationId: string;
+    direction: Direction;
+    author: Author;
+    authorName?: string | null;
+    text: string;
+    externalId?: string | null;
+    delivered?: boolean;
+  }): Promise<TranscriptMessage | null> {
+    const rows: Row[] = await this.db.query(
+      `INSERT INTO transcript_messages (conversation_id, direction, author, author_name, text, external_id, delivery_state, delivered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'delivered' THEN now() END)
+       ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+       RETURNING *`,
+      [input.conversationId, input.direction, input.author, input.authorName ?? null, input.text, input.externalId ?? null,
+        input.delivered ? 'delivered' : 'pending'],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async nextPending(conversationId: string, direction: Direction, limit: number): Promise<TranscriptMessage[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT * FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND delivery_state = 'pending'
+       ORDER BY id LIMIT $3`,
+      [conversationId, direction, limit],
+    );
+    return rows.map(toMessage);
+  }
+
+  async markDelivered(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE transcript_messages SET delivery_state = 'delivered', delivered_at = now(), attempts = attempts + 1 WHERE id = $1`,
+      [id],
+    );
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE transcript_messages SET delivery_state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+      [id, error.slice(0, 500)],
+    );
+  }
+
+  async recordAttempt(id: string, error: string): Promise<void> {
+    await this.db.query(`UPDATE transcript_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [id, error.slice(0, 500)]);
+  }
+
+  /** Messages still waiting when a session closes are given up, not left pending forever. */
+  async failPending(conversationId: string, reason: string): Promise<number> {
+    // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE but rows for a SELECT.
+    const rows: Array<{ n: number }> = await this.db.query(
+      `WITH failed AS (
+         UPDATE transcript_messages SET delivery_state = 'failed', last_error = $2
+         WHERE conversation_id = $1 AND delivery_state = 'pending' RETURNING id
+       ) SELECT count(*)::int AS n FROM failed`,
+      [conversationId, reason],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async list(conversationId: string, afterId = '0', limit = 500): Promise<TranscriptMessage[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT * FROM transcript_messages WHERE conversation_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [conversationId, afterId, limit],
+    );
+    return rows.map(toMessage);
+  }
+}

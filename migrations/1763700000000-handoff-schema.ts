@@ -1,0 +1,88 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The hand-off schema: one row per agent session (the visitor-session map), every state transition
+ * with who/when/why, the transcript that doubles as the per-conversation delivery outbox, and the
+ * cache of bot variables.
+ */
+export class HandoffSchema1763700000000 implements MigrationInterface {
+  name = 'HandoffSchema1763700000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE TABLE conversations (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        bot_id text NOT NULL,
+        visitor_key text NOT NULL,
+        state text NOT NULL CHECK (state IN ('queued', 'assigned', 'closed')),
+        trigger text NOT NULL CHECK (trigger IN ('agent_transfer', 'tone', 'keyword')),
+        provider text NOT NULL,
+        provider_ref text,
+        agent_id text,
+        agent_name text,
+        user_name text,
+        latest_request_id text NOT NULL,
+        latest_payload jsonb NOT NULL,
+        opened_at timestamptz NOT NULL DEFAULT now(),
+        assigned_at timestamptz,
+        closed_at timestamptz,
+        close_reason text CHECK (close_reason IN
+          ('agent_closed', 'user_ended', 'inactivity', 'queue_timeout', 'provider_error', 'platform_reset')),
+        last_activity_at timestamptz NOT NULL DEFAULT now(),
+        platform_cleared_at timestamptz
+      )`);
+    // One active session per bot and visitor: the database settles a race between two instances.
+    await q.query(`CREATE UNIQUE INDEX conversations_one_active ON conversations (bot_id, visitor_key) WHERE state <> 'closed'`);
+    await q.query(`CREATE UNIQUE INDEX conversations_provider_ref ON conversations (provider, provider_ref) WHERE provider_ref IS NOT NULL`);
+    await q.query(`CREATE INDEX conversations_state ON conversations (state, opened_at) WHERE state <> 'closed'`);
+    await q.query(`CREATE INDEX conversations_visitor ON conversations (bot_id, visitor_key, opened_at DESC)`);
+
+    await q.query(`
+      CREATE TABLE conversation_transitions (
+        id bigserial PRIMARY KEY,
+        conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        from_state text,
+        to_state text NOT NULL,
+        reason text,
+        actor text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await q.query(`CREATE INDEX conversation_transitions_conversation ON conversation_transitions (conversation_id, id)`);
+
+    await q.query(`
+      CREATE TABLE transcript_messages (
+        id bigserial PRIMARY KEY,
+        conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        direction text NOT NULL CHECK (direction IN ('to_agent', 'to_user')),
+        author text NOT NULL CHECK (author IN ('user', 'agent', 'system')),
+        author_name text,
+        text text NOT NULL,
+        external_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        delivery_state text NOT NULL DEFAULT 'pending' CHECK (delivery_state IN ('pending', 'delivered', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        delivered_at timestamptz,
+        last_error text
+      )`);
+    // At-least-once from the other side: the same message id is stored (and delivered) once.
+    await q.query(`CREATE UNIQUE INDEX transcript_messages_external ON transcript_messages (conversation_id, direction, external_id) WHERE external_id IS NOT NULL`);
+    await q.query(`CREATE INDEX transcript_messages_pending ON transcript_messages (conversation_id, direction, id) WHERE delivery_state = 'pending'`);
+    await q.query(`CREATE INDEX transcript_messages_conversation ON transcript_messages (conversation_id, id)`);
+
+    await q.query(`
+      CREATE TABLE bot_variables (
+        bot_id text NOT NULL,
+        language text NOT NULL,
+        variables jsonb NOT NULL,
+        fetched_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (bot_id, language)
+      )`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE bot_variables');
+    await q.query('DROP TABLE transcript_messages');
+    await q.query('DROP TABLE conversation_transitions');
+    await q.query('DROP TABLE conversations');
+  }
+}
