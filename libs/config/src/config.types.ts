@@ -20,7 +20,7 @@ export interface ToneRule {
   level: number;
 }
 
-/** What users are told; `{agent}` and `{minutes}` are filled in. */
+/** What users are told; `{agent}`, `{duration}` and `{minutes}` are filled in. */
 export interface HandoffMessages {
   waiting: string;
   agentJoined: string;

@@ -6,7 +6,7 @@ export const DEFAULT_MESSAGES: HandoffMessages = {
   agentJoined: '{agent} has joined the chat.',
   agentLeft: 'The agent has ended the chat. You are back with the assistant.',
   userEnded: 'You have left the chat with the agent. You are back with the assistant.',
-  inactivity: 'The chat with the agent was closed after {minutes} minutes without activity.',
+  inactivity: 'The chat with the agent was closed after {duration} without activity.',
   queueTimeout: 'No agent is available right now. You are back with the assistant.',
   unavailable: 'We could not reach an agent right now. You are back with the assistant.',
   deliveryFailed: 'Your last message could not be delivered to the agent.',

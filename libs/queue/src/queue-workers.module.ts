@@ -1,6 +1,6 @@
-import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { JobRegistry } from './job-registry.service';
@@ -8,6 +8,8 @@ import { QUEUES } from './queue.constants';
 
 /** Processors are thin: each hands the job to its registered handler. */
 abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Jobs');
+
   constructor(
     private readonly registry: JobRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -21,6 +23,16 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
 
   process(job: Job): Promise<unknown> {
     return this.registry.dispatch(job);
+  }
+
+  // Ids and the error only: job data can hold message text.
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    const line = `${job.queueName}/${job.name} ${job.id} attempt ${job.attemptsMade}/${job.opts.attempts ?? 1} failed: ${error.message}`;
+    if (final) this.logger.error(line);
+    else this.logger.warn(line);
   }
 }
 

@@ -88,3 +88,11 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 5000, age: 7 * 86400 },
 };
+
+/**
+ * A deterministic job id (`keepalive.<sessionId>`), so a timer or a once-only job can be found,
+ * replaced or cancelled. BullMQ refuses ':' in custom ids; parts are joined with '.' instead.
+ */
+export function jobId(kind: string, ...parts: string[]): string {
+  return [kind, ...parts].map((p) => p.replace(/:/g, '_')).join('.');
+}

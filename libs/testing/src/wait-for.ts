@@ -1,7 +1,14 @@
+type Falsy = null | undefined | false | 0 | '';
+
 /** Polls `probe` until it returns a truthy value, or fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 5000, intervalMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Falsy | Promise<T | Falsy>,
+  timeoutMs = 5000,
+  intervalMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
+  let last: T | Falsy = undefined;
   while (Date.now() < deadline) {
     last = await probe();
     if (last) return last;

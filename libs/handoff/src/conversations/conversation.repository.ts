@@ -113,40 +113,50 @@ export class ConversationRepository {
 
   /** queued -> assigned, or a new agent on an assigned chat (a transfer); null if closed meanwhile. */
   async assign(id: string, agent: { id: string; name: string }, actor: string, reason = 'agent_joined'): Promise<Conversation | null> {
-    const rows: Row[] = await this.db.query(
-      `WITH before AS (SELECT state FROM conversations WHERE id = $1 AND state <> 'closed' FOR UPDATE),
-       changed AS (
-         UPDATE conversations SET state = 'assigned', agent_id = $2, agent_name = $3,
-           assigned_at = COALESCE(assigned_at, now()), last_activity_at = now()
-         WHERE id = $1 AND state <> 'closed' RETURNING ${COLUMNS}
-       ), logged AS (
-         INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor)
-         SELECT changed.id, before.state, 'assigned', $5, $4 FROM changed, before
-       )
-       SELECT * FROM changed`,
-      [id, agent.id, agent.name, actor, reason],
-    );
-    return rows[0] ? toConversation(rows[0]) : null;
+    const result = await this.transition(id, 'assigned', reason, actor,
+      `UPDATE conversations SET state = 'assigned', agent_id = $2, agent_name = $3,
+         assigned_at = COALESCE(assigned_at, now()), last_activity_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [agent.id, agent.name]);
+    return result?.conversation ?? null;
   }
 
   /**
    * Closes an active session. Exactly one caller gets the row back, however many paths race to
    * end it; only that caller tells the other side and clears the platform's agent session.
    */
-  async close(id: string, reason: CloseReason, actor: string): Promise<{ conversation: Conversation; from: ConversationState } | null> {
-    const rows: Array<Row & { from_state: ConversationState }> = await this.db.query(
-      `WITH before AS (SELECT state FROM conversations WHERE id = $1 AND state <> 'closed' FOR UPDATE),
-       changed AS (
-         UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = $2
-         WHERE id = $1 AND state <> 'closed' RETURNING ${COLUMNS}
-       ), logged AS (
-         INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor)
-         SELECT changed.id, before.state, 'closed', $2, $3 FROM changed, before
-       )
-       SELECT changed.*, before.state AS from_state FROM changed, before`,
-      [id, reason, actor],
-    );
-    return rows[0] ? { conversation: toConversation(rows[0]), from: rows[0].from_state } : null;
+  close(id: string, reason: CloseReason, actor: string): Promise<{ conversation: Conversation; from: ConversationState } | null> {
+    return this.transition(id, 'closed', reason, actor,
+      `UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
+      [reason]);
+  }
+
+  /**
+   * One transition in one transaction: lock the active row (a racing caller waits, then finds it
+   * closed and gets null), change it, and record who, when and why.
+   */
+  private transition(
+    id: string,
+    to: ConversationState,
+    reason: string,
+    actor: string,
+    update: string,
+    params: unknown[],
+  ): Promise<{ conversation: Conversation; from: ConversationState } | null> {
+    return this.db.transaction(async (manager) => {
+      const [current]: Array<{ state: ConversationState }> = await manager.query(
+        `SELECT state FROM conversations WHERE id = $1 AND state <> 'closed' FOR UPDATE`,
+        [id],
+      );
+      if (!current) return null;
+      // In a CTE: TypeORM answers a bare UPDATE with [rows, count] but a SELECT with rows.
+      const [row]: Row[] = await manager.query(`WITH changed AS (${update}) SELECT * FROM changed`, [id, ...params]);
+      await manager.query(
+        `INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor) VALUES ($1, $2, $3, $4, $5)`,
+        [id, current.state, to, reason, actor],
+      );
+      return { conversation: toConversation(row!), from: current.state };
+    });
   }
 
   /** Keeps the newest request context: agent replies must use the latest URLs and requestId. */

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
-import { JOBS, QUEUES, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
+import { JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { HistoryLinkService } from '../history/history-link.service';
 import { ProviderError, ProviderErrorCode, type OpenChatRequest } from '../providers/handoff-provider';
@@ -14,7 +14,7 @@ import { SessionTimersService } from '../timers/session-timers.service';
 import { ConversationRepository } from './conversation.repository';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { HandoffEventsService } from './handoff-events.service';
-import { fillTemplate, providerChatOf } from './provider-chat';
+import { fillTemplate, humanDuration, providerChatOf } from './provider-chat';
 
 const LIFECYCLE_OPTS = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 }, removeOnFail: { count: 5000 } } as const;
 
@@ -131,7 +131,7 @@ export class HandoffService {
 
   /** Queues the end of a session as a job (deterministic id: every path that ends it, once). */
   requestEnd(conversationId: string, reason: CloseReason, actor: string): Promise<unknown> {
-    return this.sessions.add(JOBS.endSession, { conversationId, reason, actor }, { ...LIFECYCLE_OPTS, jobId: `end:${conversationId}` });
+    return this.sessions.add(JOBS.endSession, { conversationId, reason, actor }, { ...LIFECYCLE_OPTS, jobId: jobId('end', conversationId) });
   }
 
   /**
@@ -148,11 +148,12 @@ export class HandoffService {
     const failed = await this.transcript.failPending(conversation.id, 'session closed');
     if (failed > 0) this.logger.warn(`conversation ${conversation.id}: ${failed} message(s) to the agent undelivered at close`);
     const notice = settingsFor(this.config, conversation.botId).messages[END_NOTICE[reason]];
-    await this.relay.toUser(conversation, fillTemplate(notice, { minutes: Math.round(this.config.handoff.inactivityTimeoutSeconds / 60) }), {
+    const timeout = this.config.handoff.inactivityTimeoutSeconds;
+    await this.relay.toUser(conversation, fillTemplate(notice, { minutes: Math.round(timeout / 60), duration: humanDuration(timeout) }), {
       externalId: `closed:${conversation.id}`,
     });
     if (reason !== 'agent_closed' && providerChatOf(conversation)) {
-      await this.sessions.add(JOBS.closeProviderChat, { conversationId: conversation.id, reason, actor }, { ...LIFECYCLE_OPTS, jobId: `close-chat:${conversation.id}` });
+      await this.sessions.add(JOBS.closeProviderChat, { conversationId: conversation.id, reason, actor }, { ...LIFECYCLE_OPTS, jobId: jobId('close-chat', conversation.id) });
     }
     return true;
   }

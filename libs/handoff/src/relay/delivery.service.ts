@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
-import { JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
+import { JOBS, QUEUES, jobId, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Conversation } from '../conversations/conversation.types';
 import { providerChatOf } from '../conversations/provider-chat';
@@ -56,7 +56,7 @@ export class DeliveryService {
     }
     if (conversation.state === 'closed') {
       // The user's queue is drained after the close: now the platform can take the user back.
-      await this.sessions.add(JOBS.clearAgentSession, { conversationId: conversation.id }, { ...CLEAR_OPTS, jobId: `clear:${conversation.id}` });
+      await this.sessions.add(JOBS.clearAgentSession, { conversationId: conversation.id }, { ...CLEAR_OPTS, jobId: jobId('clear', conversation.id) });
     }
     return { delivered };
   }

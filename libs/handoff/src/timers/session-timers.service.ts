@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
+import { JOBS, QUEUES, jobId, type SessionJob } from '@agent-bridge/queue';
 
 // Timer jobs are cheap and their history is worthless: keep none of it.
 const TIMER_OPTS = { removeOnComplete: true, removeOnFail: { count: 1000 } } as const;
@@ -24,11 +24,11 @@ export class SessionTimersService {
     const every = keepaliveIntervalSeconds * 1000;
     await Promise.all([
       this.queue.upsertJobScheduler(
-        `keepalive:${conversationId}`,
+        jobId('keepalive', conversationId),
         { every, startDate: Date.now() + every },
         { name: JOBS.keepalive, data: { conversationId }, opts: TIMER_OPTS },
       ),
-      this.queue.add(JOBS.queueTimeout, { conversationId }, { ...TIMER_OPTS, jobId: `queue-timeout:${conversationId}`, delay: queueTimeoutSeconds * 1000 }),
+      this.queue.add(JOBS.queueTimeout, { conversationId }, { ...TIMER_OPTS, jobId: jobId('queue-timeout', conversationId), delay: queueTimeoutSeconds * 1000 }),
       this.touch(conversationId),
     ]);
   }
@@ -52,15 +52,15 @@ export class SessionTimersService {
   }
 
   async assigned(conversationId: string): Promise<void> {
-    await this.removeJob(`queue-timeout:${conversationId}`);
+    await this.removeJob(jobId('queue-timeout', conversationId));
   }
 
   async stopSession(conversationId: string): Promise<void> {
     const inactivity = `inactivity:${conversationId}`;
     const inactivityJob = await this.queue.getDeduplicationJobId(inactivity);
     await Promise.all([
-      this.queue.removeJobScheduler(`keepalive:${conversationId}`),
-      this.removeJob(`queue-timeout:${conversationId}`),
+      this.queue.removeJobScheduler(jobId('keepalive', conversationId)),
+      this.removeJob(jobId('queue-timeout', conversationId)),
       inactivityJob ? this.removeJob(inactivityJob) : undefined,
       this.queue.removeDeduplicationKey(inactivity),
     ]);
@@ -68,9 +68,9 @@ export class SessionTimersService {
 
   // A timer job that is running right now (it may be the one ending the session) cannot be removed;
   // that is fine: every timer handler re-reads the session and skips a closed one.
-  private async removeJob(jobId: string): Promise<void> {
+  private async removeJob(id: string): Promise<void> {
     try {
-      await this.queue.remove(jobId);
+      await this.queue.remove(id);
     } catch (error) {
       if (!/locked/i.test((error as Error).message)) throw error;
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { BotkitPayload } from '@agent-bridge/botkit';
-import { JOBS, QUEUES, type CompleteExampleBookingJob } from '@agent-bridge/queue';
+import { JOBS, QUEUES, jobId, type CompleteExampleBookingJob } from '@agent-bridge/queue';
 import { AsyncResponse, WebhookComponent, type WebhookHandler, type WebhookRequest } from '../webhook-handler';
 
 /** How long the pretend booking system takes; long enough to show the 202, short enough for a demo. */
@@ -22,7 +22,7 @@ export class ExampleCabBookingHandler implements WebhookHandler {
     await this.queue.add(
       JOBS.completeExampleBooking,
       { botId: request.botId, requestId: request.requestId },
-      { delay: EXAMPLE_BOOKING_DELAY_MS, jobId: `example-booking:${request.botId}:${request.requestId}` },
+      { delay: EXAMPLE_BOOKING_DELAY_MS, jobId: jobId('example-booking', request.botId, request.requestId) },
     );
     return new AsyncResponse();
   }

@@ -1,0 +1,47 @@
+/**
+ * Wakes `waitFor…` helpers when state changes. Costs nothing on the hot path while nobody waits, which
+ * matters when a benchmark drives the simulator.
+ */
+export class ChangeNotifier {
+  private readonly listeners = new Set<() => void>();
+
+  changed(): void {
+    if (this.listeners.size === 0) return;
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /**
+   * Resolves with the first truthy value `check` returns, checking now and after every change. Rejects
+   * after `timeoutMs` with a message built by `describe`, called at that moment so it can report what
+   * it saw instead.
+   */
+  waitFor<T>(check: () => T | undefined | null | false, timeoutMs: number, describe: () => string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (done: () => void): void => {
+        if (settled) return;
+        settled = true;
+        this.listeners.delete(listener);
+        if (timer) clearTimeout(timer);
+        done();
+      };
+      const listener = (): void => {
+        try {
+          const value = check();
+          if (value) settle(() => resolve(value));
+        } catch (error) {
+          settle(() => reject(error));
+        }
+      };
+      listener();
+      if (settled) return;
+      this.listeners.add(listener);
+      timer = setTimeout(() => settle(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${describe()}`))), timeoutMs);
+    });
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}

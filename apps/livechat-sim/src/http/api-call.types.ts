@@ -1,0 +1,16 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** One Web API request (Customer Chat or Configuration API) after the path has been parsed. */
+export interface ApiCall {
+  req: IncomingMessage;
+  res: ServerResponse;
+  version: string;
+  action: string;
+  query: URLSearchParams;
+  bodyText: string;
+  bodyTooLarge: boolean;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

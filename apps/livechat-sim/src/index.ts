@@ -1,0 +1,10 @@
+export { LiveChatSim, type DirectWebhook, type RuntimeSettings } from './livechat-sim.facade';
+export { type LiveChatSimOptions, type ResolvedOptions, type SimAgentConfig, type WebhookDeliverySettings, SANDBOX_DEFAULTS } from './sim.options';
+export type { ChatSnapshot, ThreadSnapshot } from './sim.observer';
+export type { SimAgent, SimEvent } from './state/chat.types';
+export type { DeliveryAttempt, DeliveryRecord, RegisteredWebhook, WebhookEnvelope, WebhookFaults, WebhookFilters } from './webhooks/webhook.types';
+export type { FailNextOptions, RateLimitScope } from './faults/fault-injector.service';
+export type { DownMode } from './http/sim.server';
+export type { V2Event } from './legacy/visitor-chat.types';
+export type { FileOptions } from './agent/agent-actions.service';
+export { ApiError, type ApiErrorType } from './common/api-error';

@@ -1,0 +1,41 @@
+import { isoMicros, uuid } from '../common/ids.util';
+import type { SimCustomer } from './chat.types';
+
+export type CustomerUpdate = Partial<Pick<SimCustomer, 'name' | 'email' | 'avatar' | 'sessionFields'>>;
+
+/** Customer identities, created by the `agent_token` grant (or by a v2 visitor chat). */
+export class CustomerStore {
+  private readonly customers = new Map<string, SimCustomer>();
+  private readonly pending = new Map<string, CustomerUpdate>();
+
+  create(clientId: string, name?: string): SimCustomer {
+    const customer: SimCustomer = { id: uuid(), clientId, name, sessionFields: [], createdAt: isoMicros() };
+    this.customers.set(customer.id, customer);
+    return customer;
+  }
+
+  get(id: string): SimCustomer | undefined {
+    return this.customers.get(id);
+  }
+
+  /**
+   * Profile changes made while the customer's chat is active only take effect after it closes
+   * (reference §2.3.4), so they wait here until then.
+   */
+  update(customer: SimCustomer, update: CustomerUpdate, chatActive: boolean): void {
+    if (chatActive) this.pending.set(customer.id, { ...this.pending.get(customer.id), ...update });
+    else Object.assign(customer, update);
+  }
+
+  applyPending(customerId: string): void {
+    const update = this.pending.get(customerId);
+    const customer = this.customers.get(customerId);
+    this.pending.delete(customerId);
+    if (update && customer) Object.assign(customer, update);
+  }
+
+  clear(): void {
+    this.customers.clear();
+    this.pending.clear();
+  }
+}

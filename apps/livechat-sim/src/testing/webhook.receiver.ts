@@ -1,0 +1,71 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+  at: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- specs index into webhook bodies
+  headers: http.IncomingHttpHeaders;
+}
+
+/** What to answer the n-th request (1-based): a status, optionally after a delay. */
+export type Responder = (n: number, body: unknown) => { status: number; delayMs?: number };
+
+/** A tiny licence-webhook endpoint for specs: records every POST and answers as told. */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  private server: http.Server | undefined;
+  private waiters: Array<() => void> = [];
+  respond: Responder = () => ({ status: 200 });
+
+  async start(): Promise<string> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        this.received.push({ at: Date.now(), body, headers: req.headers });
+        const answer = this.respond(this.received.length, body);
+        const reply = (): void => {
+          if (res.destroyed) return;
+          res.writeHead(answer.status, { 'content-type': 'application/json' });
+          res.end('{}');
+        };
+        if (answer.delayMs) setTimeout(reply, answer.delayMs);
+        else reply();
+        for (const wake of this.waiters.splice(0)) wake();
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/webhooks`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  ofAction(action: string): ReceivedWebhook[] {
+    return this.received.filter((r) => r.body.action === action);
+  }
+
+  /** Resolves once `count` requests match; rejects with what arrived instead. */
+  async waitFor(count: number, filter: (r: ReceivedWebhook) => boolean = () => true, timeoutMs = 3_000): Promise<ReceivedWebhook[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const matched = this.received.filter(filter);
+      if (matched.length >= count) return matched;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const seen = this.received.map((r) => r.body.action).join(', ') || 'nothing';
+        throw new Error(`expected ${count} matching webhooks within ${timeoutMs} ms, got ${matched.length} (received: ${seen})`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
