@@ -21,7 +21,6 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
   });
   // Body errors (too large, malformed JSON) reach this filter too, through Nest's Fastify adapter.
   app.useGlobalFilters(new AllErrorsFilter());
-  app.enableShutdownHooks();
   return app;
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit, redactUrl } from '@agent-bridge/config';
+import { loadConfigOrExit, redactUrl, stopGracefully } from '@agent-bridge/config';
 import { runMigrations } from '@agent-bridge/persistence';
 import { createBridgeApp } from './bridge-app.factory';
 
@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   );
   const app = await createBridgeApp(config);
   await app.listen({ port: config.port, host: '0.0.0.0' });
+  stopGracefully(() => app.close(), 'agent-bridge');
   console.log(
     `agent-bridge listening on ${config.port}: BotKit callback URL ${config.publicUrl}${config.kore.apiPrefix}` +
       ` (workers ${config.workers.enabled ? 'on' : 'off'})`,

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfigOrExit } from '@agent-bridge/config';
+import { loadConfigOrExit, stopGracefully } from '@agent-bridge/config';
 import { runMigrations } from '@agent-bridge/persistence';
 import { WorkerModule } from './worker.module';
 
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await runMigrations(config.database.url);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config));
-  app.enableShutdownHooks();
+  stopGracefully(() => app.close(), 'agent-bridge worker');
   console.log('agent-bridge worker running');
 }
 

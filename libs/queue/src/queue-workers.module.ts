@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
@@ -7,7 +7,7 @@ import { JobRegistry } from './job-registry.service';
 import { QUEUES } from './queue.constants';
 
 /** Processors are thin: each hands the job to its registered handler. */
-abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
+abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
 
   constructor(
@@ -23,6 +23,14 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
 
   process(job: Job): Promise<unknown> {
     return this.registry.dispatch(job);
+  }
+
+  /**
+   * Before Postgres and Redis connections close (onApplicationShutdown): stop taking jobs and let
+   * the running ones finish, so none is cut between its outbound call and its bookkeeping.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   // Ids and the error only: job data can hold message text.

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, '..', 'dist', 'apps', 'bridge', 'src', 'main.js');
+
+/** The bridge as a real OS process (`npm start`'s entry point), for restart tests. */
+export class BridgeProcess {
+  private child: ChildProcess | null = null;
+  private output = '';
+
+  constructor(private readonly env: Record<string, string>) {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.env.PORT}`;
+  }
+
+  async start(timeoutMs = 20_000): Promise<void> {
+    this.output = '';
+    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`bridge did not start within ${timeoutMs} ms:\n${this.output}`)), timeoutMs);
+      const check = (): void => {
+        if (this.output.includes('agent-bridge listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout!.on('data', check);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`bridge exited with ${code} while starting:\n${this.output}`));
+      });
+    });
+  }
+
+  /** SIGTERM: the graceful stop an orchestrator sends; resolves when the process has exited. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const code = await exited;
+    clearTimeout(timer);
+    this.child = null;
+    return code;
+  }
+
+  logs(): string {
+    return this.output;
+  }
+}
