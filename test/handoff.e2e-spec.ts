@@ -1,4 +1,4 @@
-import { ConversationRepository, TranscriptRepository, type Conversation } from '@agent-bridge/handoff';
+import { BotVariablesService, ConversationRepository, HandoffEventsService, TranscriptRepository, type Conversation, type HandoffTransition } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
@@ -128,6 +128,55 @@ describe('hand-off engine (bridge + platform sandbox + loopback desk, real Postg
       expect(r.sim.calls({ fn: 'startAgentSession', userId: 'u-twice' })).toHaveLength(1);
       expect((await activeSession(r, 'u-twice')).id).toBe(conversation.id);
       expect(r.sim.calls({ fn: 'sendBotMessage', requestId: marker.requestId })).toHaveLength(0);
+    });
+  });
+
+  describe('what other modules see', () => {
+    it('publishes every transition once, in order, with who and why', async () => {
+      const seen: HandoffTransition[] = [];
+      const stop = r.bridge.app.get(HandoffEventsService).onTransition((t) => t.visitorKey === 'u-events' && seen.push(t));
+      try {
+        const { conversation, ref } = await handOff(r, 'u-events');
+        await r.desk.close(ref);
+        await closedSession(r, conversation.id);
+        await waitFor('three transitions', () => seen.length >= 3);
+        expect(seen.map((t) => [t.from, t.to, t.reason])).toEqual([
+          ['bot', 'queued', 'agent_transfer'],
+          ['queued', 'assigned', 'agent_joined'],
+          ['assigned', 'closed', 'agent_closed'],
+        ]);
+        expect(seen[1]!.actor).toBe('agent:agent-1');
+        expect((await r.conversations.transitions(conversation.id)).map((t) => t.to)).toEqual(['queued', 'assigned', 'closed']);
+      } finally {
+        stop();
+      }
+    });
+
+    it('serves the signed history link as an escaped page and refuses a forged or guessed one', async () => {
+      await r.sim.userSays(bot, 'u-history', '<script>alert("x")</script> help');
+      await r.sim.waitForDelivered(bot, 'u-history', 1);
+      await r.sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-history' });
+      const chat = await r.desk.chatFor('u-history');
+      const path = new URL(chat.historyUrl).pathname;
+      const page = await fetch(`${r.bridge.url}${path}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+      const html = await page.text();
+      expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; help');
+      expect(html).not.toContain('<script>');
+      const [body, signature] = path.split('/').pop()!.split('.');
+      const guessed = Buffer.from(JSON.stringify({ c: '00000000-0000-0000-0000-000000000000', e: 9999999999 })).toString('base64url');
+      for (const bad of [`${guessed}.${signature}`, `${body}.AAAA`, 'u-history']) {
+        const res = await fetch(`${r.bridge.url}/history/${bad}`);
+        expect(res.status).toBe(403);
+        expect(await res.text()).toContain('This link is invalid or has expired.');
+      }
+    });
+
+    it('refreshes the bot-variable cache on on_variable_update', async () => {
+      await r.sim.sendEvent({ botId: bot, event: 'on_variable_update', body: { data: { eventType: 'variable_update', language: 'de' } } });
+      const cached = await waitFor('cached variables', () => r.bridge.app.get(BotVariablesService).get(bot, 'de'));
+      expect(cached).toBeTruthy();
     });
   });
 

@@ -12,7 +12,8 @@ export const BODY_LIMIT_BYTES = 1024 * 1024 + 64 * 1024;
  * Fastify ~1.5x (performance-limits.md). Used by main.ts and by the end-to-end tests.
  */
 export async function createBridgeApp(config: AppConfig, options: BridgeOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true });
+  // History tokens and odd bot ids are longer than Fastify's default 100-character path parameter.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, maxParamLength: 1000 });
   const app = await NestFactory.create<NestFastifyApplication>(BridgeModule.forRoot(config, options), adapter, {
     bufferLogs: false,
     // Throw instead of process.exit, so that main.ts reports it and tests see the error.

@@ -8,6 +8,7 @@ export class AllErrorsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const answer = toErrorAnswer(error);
-    reply.status(answer.status).headers(answer.headers).send(answer.body);
+    // The type is set here: a route may have declared another one (the history page is HTML).
+    reply.status(answer.status).headers(answer.headers).type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
   }
 }

@@ -13,6 +13,11 @@ function textOf(message: PlatformHistoryMessage): string {
   return text === undefined ? '' : JSON.stringify(text);
 }
 
+export function renderNoticePage(text: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>History with the bot</title></head>` +
+    `<body style="font:15px system-ui,sans-serif;margin:2rem"><p>${escapeHtml(text)}</p></body></html>`;
+}
+
 /** Server-rendered, no script at all: the platform answers newest first, the page reads oldest first. */
 export function renderHistoryPage(input: { userName: string; messages: PlatformHistoryMessage[] }): string {
   const items = [...input.messages]

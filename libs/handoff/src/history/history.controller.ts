@@ -1,8 +1,9 @@
-import { Controller, Get, Header, HttpException, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { BotkitClient, type PlatformHistoryMessage } from '@agent-bridge/botkit';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { HistoryLinkService } from './history-link.service';
-import { renderHistoryPage } from './history-page';
+import { renderHistoryPage, renderNoticePage } from './history-page';
 
 /**
  * The page an agent opens from the hand-off: the user's history with the bot, read from the
@@ -22,18 +23,23 @@ export class HistoryController {
   @Header('cache-control', 'no-store')
   @Header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
   @Header('referrer-policy', 'no-referrer')
-  async page(@Param('token') token: string): Promise<string> {
+  async page(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    // People open this page: errors are pages too, not JSON.
+    const fail = (status: number, text: string): string => {
+      reply.status(status);
+      return renderNoticePage(text);
+    };
     const grant = this.links.verify(token);
-    if (!grant) throw new HttpException('This link is invalid or has expired.', 403);
+    if (!grant) return fail(403, 'This link is invalid or has expired.');
     const conversation = await this.conversations.findById(grant.conversationId);
-    if (!conversation) throw new HttpException('This conversation no longer exists.', 404);
+    if (!conversation) return fail(404, 'This conversation no longer exists.');
     const payload = conversation.latestPayload;
     const userId = payload.channel?.channelInfos?.from ?? payload.channel?.from ?? conversation.visitorKey;
     let messages: PlatformHistoryMessage[];
     try {
       messages = (await this.botkit.getMessages(payload, { limit: 100, userId }, { attempts: 2 })).messages;
     } catch {
-      throw new HttpException('The bot platform did not return the history; try again in a moment.', 502);
+      return fail(502, 'The bot platform did not return the history; try again in a moment.');
     }
     return renderHistoryPage({ userName: conversation.userName ?? conversation.visitorKey, messages });
   }
