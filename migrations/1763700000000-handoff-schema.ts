@@ -33,7 +33,10 @@ export class HandoffSchema1763700000000 implements MigrationInterface {
       )`);
     // One active session per bot and visitor: the database settles a race between two instances.
     await q.query(`CREATE UNIQUE INDEX conversations_one_active ON conversations (bot_id, visitor_key) WHERE state <> 'closed'`);
-    await q.query(`CREATE UNIQUE INDEX conversations_provider_ref ON conversations (provider, provider_ref) WHERE provider_ref IS NOT NULL`);
+    // A desk may reuse its chat id for a visitor's next session (LiveChat: one chat per customer,
+    // a new thread each time), so the id is unique among open sessions only.
+    await q.query(`CREATE UNIQUE INDEX conversations_provider_ref ON conversations (provider, provider_ref) WHERE provider_ref IS NOT NULL AND state <> 'closed'`);
+    await q.query(`CREATE INDEX conversations_provider_ref_all ON conversations (provider, provider_ref, opened_at DESC)`);
     await q.query(`CREATE INDEX conversations_state ON conversations (state, opened_at) WHERE state <> 'closed'`);
     await q.query(`CREATE INDEX conversations_visitor ON conversations (bot_id, visitor_key, opened_at DESC)`);
 
@@ -59,6 +62,8 @@ export class HandoffSchema1763700000000 implements MigrationInterface {
         text text NOT NULL,
         external_id text,
         created_at timestamptz NOT NULL DEFAULT now(),
+        -- When the author sent it, by the desk's clock: webhooks may arrive out of order.
+        sent_at timestamptz NOT NULL DEFAULT now(),
         delivery_state text NOT NULL DEFAULT 'pending' CHECK (delivery_state IN ('pending', 'delivered', 'failed')),
         attempts integer NOT NULL DEFAULT 0,
         delivered_at timestamptz,
@@ -66,7 +71,7 @@ export class HandoffSchema1763700000000 implements MigrationInterface {
       )`);
     // At-least-once from the other side: the same message id is stored (and delivered) once.
     await q.query(`CREATE UNIQUE INDEX transcript_messages_external ON transcript_messages (conversation_id, direction, external_id) WHERE external_id IS NOT NULL`);
-    await q.query(`CREATE INDEX transcript_messages_pending ON transcript_messages (conversation_id, direction, id) WHERE delivery_state = 'pending'`);
+    await q.query(`CREATE INDEX transcript_messages_pending ON transcript_messages (conversation_id, direction, sent_at, id) WHERE delivery_state = 'pending'`);
     await q.query(`CREATE INDEX transcript_messages_conversation ON transcript_messages (conversation_id, id)`);
 
     await q.query(`

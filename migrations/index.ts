@@ -1,4 +1,5 @@
 import { HandoffSchema1763700000000 } from './1763700000000-handoff-schema';
+import { ProviderCustomers1763800000000 } from './1763800000000-provider-customers';
 
 // Migrations in the order they apply. Each file is one class with a real `down`.
-export const MIGRATIONS: Function[] = [HandoffSchema1763700000000];
+export const MIGRATIONS: Function[] = [HandoffSchema1763700000000, ProviderCustomers1763800000000];

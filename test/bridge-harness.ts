@@ -11,12 +11,12 @@ export interface RunningBridge {
 }
 
 /** Starts the bridge in this process on a random loopback port (real HTTP, real Redis/Postgres). */
-export async function startBridge(config: AppConfig, options: BridgeOptions = {}): Promise<RunningBridge> {
+export async function startBridge(config: AppConfig, options: BridgeOptions = {}, port = 0): Promise<RunningBridge> {
   const app = await createBridgeApp(config, options);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  const bound = typeof address === 'object' && address ? address.port : 0;
+  return { app, url: `http://127.0.0.1:${bound}`, close: () => app.close() };
 }
 
 export function simBot(botId: string, creds: BotCredentials): SimBot {

@@ -120,6 +120,33 @@ function readBotsFile(path: string, problems: string[], defaultAlgorithm: JwtAlg
   return result;
 }
 
+function handoffProviders(global: string, bots: Record<string, BotCredentials>): Set<string> {
+  return new Set([global, ...Object.values(bots).flatMap((b) => (b.handoff?.provider ? [b.handoff.provider] : []))]);
+}
+
+/** LiveChat settings are required only when a bot hands off to LiveChat. */
+function readLiveChat(r: EnvReader, providers: Set<string>): AppConfig['livechat'] {
+  const v3 = providers.has('livechat');
+  const v2 = providers.has('livechat-v2');
+  const need = (name: string, when: boolean): string => (when ? r.string(name) : (r.optional(name) ?? ''));
+  const group = r.optional('LIVECHAT_GROUP_ID');
+  if (group !== undefined && !/^\d+$/.test(group)) r.problems.push(`LIVECHAT_GROUP_ID must be a group number (got "${group}")`);
+  return {
+    apiUrl: r.url('LIVECHAT_API_URL', 'https://api.livechatinc.com', ['http:', 'https:']).replace(/\/$/, ''),
+    accountsUrl: r.url('LIVECHAT_ACCOUNTS_URL', 'https://accounts.livechat.com', ['http:', 'https:']).replace(/\/$/, ''),
+    organizationId: need('LIVECHAT_ORGANIZATION_ID', v3),
+    clientId: need('LIVECHAT_CLIENT_ID', v3),
+    clientSecret: need('LIVECHAT_CLIENT_SECRET', v3),
+    refreshToken: need('LIVECHAT_REFRESH_TOKEN', v3),
+    webhookSecret: need('LIVECHAT_WEBHOOK_SECRET', v3),
+    groupId: group !== undefined && /^\d+$/.test(group) ? Number(group) : null,
+    licenseId: need('LIVECHAT_LICENSE_ID', v2),
+    v2PollSeconds: r.int('LIVECHAT_V2_POLL_SECONDS', 5, 1, 25),
+    v2PollConcurrency: r.int('LIVECHAT_V2_POLL_CONCURRENCY', 20, 1, 500),
+    closeGraceMs: r.int('LIVECHAT_CLOSE_GRACE_MS', 2000, 0, 60_000),
+  };
+}
+
 /** Reads and validates the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new EnvReader(env);
@@ -179,6 +206,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       recentMessages: r.int('HANDOFF_RECENT_MESSAGES', 10, 0, 100),
       loopbackSecret: r.optional('LOOPBACK_SECRET') ?? null,
     },
+    livechat: readLiveChat(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'loopback', bots)),
     workers: {
       enabled: r.bool('RUN_WORKERS', true),
       concurrency: r.int('WORKER_CONCURRENCY', 50, 1, 1000),

@@ -56,6 +56,26 @@ export interface HandoffConfig extends BotHandoffSettings {
   loopbackSecret: string | null;
 }
 
+/** LiveChat (v3.6 Customer Chat API + webhooks, and the legacy v2 visitor API). Secrets never logged. */
+export interface LiveChatConfig {
+  apiUrl: string;
+  accountsUrl: string;
+  organizationId: string;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  webhookSecret: string;
+  groupId: number | null;
+  /** v2 only: the numeric licence id. */
+  licenseId: string;
+  /** v2 only: how often each chat is polled (also LiveChat's keep-alive: under 30 s). */
+  v2PollSeconds: number;
+  /** v2 only: how many polls run at once, across the whole deployment's workers of this process. */
+  v2PollConcurrency: number;
+  /** How long a chat_deactivated waits for a late incoming_event before the session ends. */
+  closeGraceMs: number;
+}
+
 export interface AppConfig {
   port: number;
   publicUrl: string;
@@ -75,5 +95,6 @@ export interface AppConfig {
     webhookTimeoutMs: number;
   };
   handoff: HandoffConfig;
+  livechat: LiveChatConfig;
   workers: { enabled: boolean; concurrency: number };
 }

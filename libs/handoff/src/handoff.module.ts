@@ -12,6 +12,15 @@ import { DeliverToAgentHandler, DeliverToUserHandler } from './jobs/delivery.han
 import { ClearAgentSessionHandler, CloseProviderChatHandler, EndSessionHandler } from './jobs/session-lifecycle.handlers';
 import { InactivityHandler, KeepaliveHandler, QueueTimeoutHandler } from './jobs/session-timer.handlers';
 import { HANDOFF_PROVIDERS } from './providers/handoff-provider';
+import { LiveChatApiClient } from './providers/livechat/livechat-api.client';
+import { LiveChatInboundService } from './providers/livechat/livechat-inbound.service';
+import { LiveChatTokensService } from './providers/livechat/livechat-tokens.service';
+import { LiveChatWebhookController } from './providers/livechat/livechat-webhook.controller';
+import { LiveChatCatchUpHandler, LiveChatWebhookHandler } from './providers/livechat/livechat.handlers';
+import { LiveChatProvider } from './providers/livechat/livechat.provider';
+import { LiveChatV2PollHandler } from './providers/livechat-v2/livechat-v2-poll.handler';
+import { LiveChatV2Provider } from './providers/livechat-v2/livechat-v2.provider';
+import { ProviderStateRepository } from './providers/shared/provider-state.repository';
 import { LoopbackController } from './providers/loopback/loopback.controller';
 import { LoopbackDeskService } from './providers/loopback/loopback-desk.service';
 import { LoopbackProvider } from './providers/loopback/loopback.provider';
@@ -41,7 +50,17 @@ import { BotVariablesService } from './variables/bot-variables.service';
     ProviderRegistry,
     LoopbackDeskService,
     LoopbackProvider,
-    { provide: HANDOFF_PROVIDERS, inject: [LoopbackProvider], useFactory: (...providers: unknown[]) => providers },
+    ProviderStateRepository,
+    LiveChatApiClient,
+    LiveChatTokensService,
+    LiveChatProvider,
+    LiveChatInboundService,
+    LiveChatV2Provider,
+    {
+      provide: HANDOFF_PROVIDERS,
+      inject: [LoopbackProvider, LiveChatProvider, LiveChatV2Provider],
+      useFactory: (...providers: unknown[]) => providers,
+    },
   ],
   exports: [
     ConversationRouter,
@@ -56,6 +75,11 @@ import { BotVariablesService } from './variables/bot-variables.service';
     HistoryLinkService,
     LoopbackDeskService,
     BotVariablesService,
+    ProviderStateRepository,
+    LiveChatProvider,
+    LiveChatV2Provider,
+    LiveChatApiClient,
+    LiveChatInboundService,
   ],
 })
 export class HandoffModule {}
@@ -63,7 +87,7 @@ export class HandoffModule {}
 /** HTTP side: the history page and the loopback desk's agent routes. */
 @Module({
   imports: [HandoffModule, BotkitModule],
-  controllers: [HistoryController, LoopbackController],
+  controllers: [HistoryController, LoopbackController, LiveChatWebhookController],
 })
 export class HandoffHttpModule {}
 
@@ -79,6 +103,9 @@ export class HandoffHttpModule {}
     ClearAgentSessionHandler,
     DeliverToUserHandler,
     DeliverToAgentHandler,
+    LiveChatWebhookHandler,
+    LiveChatCatchUpHandler,
+    LiveChatV2PollHandler,
   ],
 })
 export class HandoffWorkerModule {}

@@ -12,13 +12,13 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
 
   constructor(
     private readonly registry: JobRegistry,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) protected readonly appConfig: AppConfig,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
-    this.worker.concurrency = this.config.workers.concurrency;
+    this.worker.concurrency = this.appConfig.workers.concurrency;
   }
 
   process(job: Job): Promise<unknown> {
@@ -56,6 +56,17 @@ class SessionsProcessor extends DispatchingProcessor {}
 @Processor(QUEUES.delivery)
 class DeliveryProcessor extends DispatchingProcessor {}
 
+@Processor(QUEUES.livechat)
+class LiveChatProcessor extends DispatchingProcessor {}
+
+/** LiveChat v2 polls hit LiveChat once each: their concurrency is capped by its own setting. */
+@Processor(QUEUES.livechatV2Poll)
+class LiveChatV2PollProcessor extends DispatchingProcessor {
+  override onApplicationBootstrap(): void {
+    this.worker.concurrency = this.appConfig.livechat.v2PollConcurrency;
+  }
+}
+
 /** Runs the BullMQ workers of this process (the bridge by default, or apps/worker alone). */
 @Module({
   imports: [DiscoveryModule],
@@ -73,6 +84,8 @@ class DeliveryProcessor extends DispatchingProcessor {}
     HooksProcessor,
     SessionsProcessor,
     DeliveryProcessor,
+    LiveChatProcessor,
+    LiveChatV2PollProcessor,
   ],
 })
 export class QueueWorkersModule {}

@@ -13,6 +13,10 @@ export const QUEUES = {
   sessions: 'handoff-sessions',
   /** Ordered delivery of relayed messages, one drain per conversation and direction. */
   delivery: 'handoff-delivery',
+  /** LiveChat v3.6 webhooks (acknowledged at once, processed here) and catch-up after gaps. */
+  livechat: 'livechat',
+  /** LiveChat v2 polling, one scheduler per chat; its own queue so its concurrency can be capped. */
+  livechatV2Poll: 'livechat-v2-poll',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -28,6 +32,9 @@ export const JOBS = {
   clearAgentSession: 'clear-agent-session',
   deliverToUser: 'deliver-to-user',
   deliverToAgent: 'deliver-to-agent',
+  livechatWebhook: 'livechat-webhook',
+  livechatCatchUp: 'livechat-catch-up',
+  livechatV2Poll: 'livechat-v2-poll',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -44,6 +51,9 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.clearAgentSession]: QUEUES.sessions,
   [JOBS.deliverToUser]: QUEUES.delivery,
   [JOBS.deliverToAgent]: QUEUES.delivery,
+  [JOBS.livechatWebhook]: QUEUES.livechat,
+  [JOBS.livechatCatchUp]: QUEUES.livechat,
+  [JOBS.livechatV2Poll]: QUEUES.livechatV2Poll,
 };
 
 export interface DrainConversationJob {
@@ -68,6 +78,17 @@ export interface EndSessionJob extends SessionJob {
   actor: string;
 }
 
+/** A LiveChat webhook as received (secret already checked and removed). */
+export interface LiveChatWebhookJob {
+  action: string;
+  payload: Record<string, unknown>;
+  receivedAt: number;
+}
+
+export interface LiveChatV2PollJob {
+  conversationId: string;
+}
+
 export interface JobPayloads {
   [JOBS.drainConversation]: DrainConversationJob;
   [JOBS.completeExampleBooking]: CompleteExampleBookingJob;
@@ -79,6 +100,9 @@ export interface JobPayloads {
   [JOBS.clearAgentSession]: SessionJob;
   [JOBS.deliverToUser]: SessionJob;
   [JOBS.deliverToAgent]: SessionJob;
+  [JOBS.livechatWebhook]: LiveChatWebhookJob;
+  [JOBS.livechatCatchUp]: SessionJob;
+  [JOBS.livechatV2Poll]: LiveChatV2PollJob;
 }
 
 /** Defaults for every job: bounded retries with exponential backoff, bounded history. */

@@ -67,13 +67,14 @@ export const TEST_BOT: { botId: string } & BotCredentials = {
 };
 
 /** A complete config pointing at the test environment; tests override what they exercise. */
-export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff'> & {
+export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 'livechat'> & {
   kore?: Partial<AppConfig['kore']>;
   handoff?: Partial<HandoffConfig>;
+  livechat?: Partial<AppConfig['livechat']>;
 };
 
 export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides = {}): AppConfig {
-  const { kore, handoff, ...rest } = overrides;
+  const { kore, handoff, livechat, ...rest } = overrides;
   return {
     port: 0,
     publicUrl: 'http://127.0.0.1:0',
@@ -108,6 +109,21 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
       recentMessages: 10,
       loopbackSecret: LOOPBACK_SECRET,
       ...handoff,
+    },
+    livechat: {
+      apiUrl: 'http://127.0.0.1:1',
+      accountsUrl: 'http://127.0.0.1:1',
+      organizationId: '',
+      clientId: '',
+      clientSecret: '',
+      refreshToken: '',
+      webhookSecret: '',
+      groupId: null,
+      licenseId: '',
+      v2PollSeconds: 1,
+      v2PollConcurrency: 20,
+      closeGraceMs: 300,
+      ...livechat,
     },
   };
 }

@@ -76,6 +76,11 @@ export class ConversationRepository {
     return rows[0] ? toConversation(rows[0]) : null;
   }
 
+  async listActive(provider: string): Promise<Conversation[]> {
+    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state <> 'closed'`, [provider]);
+    return rows.map(toConversation);
+  }
+
   async findById(id: string): Promise<Conversation | null> {
     const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id]);
     return rows[0] ? toConversation(rows[0]) : null;
@@ -83,7 +88,9 @@ export class ConversationRepository {
 
   async findByProviderRef(provider: string, ref: string): Promise<Conversation | null> {
     const rows: Row[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND provider_ref = $2`,
+      // The open session with that chat id, else the latest one (late events of a closed session).
+      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND provider_ref = $2
+       ORDER BY (state <> 'closed') DESC, opened_at DESC LIMIT 1`,
       [provider, ref],
     );
     return rows[0] ? toConversation(rows[0]) : null;

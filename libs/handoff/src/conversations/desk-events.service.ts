@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RelayService } from '../relay/relay.service';
 import { ConversationRepository } from './conversation.repository';
+import type { CloseReason } from './conversation.types';
 import { HandoffService } from './handoff.service';
 
 /**
@@ -29,7 +30,11 @@ export class DeskEventsService {
    * send the close before the last message), and still delivered in order before the closing notice
    * when it was sent before the close.
    */
-  async agentMessage(provider: string, ref: string, message: { id: string; text: string; agentName?: string | null }): Promise<boolean> {
+  async agentMessage(
+    provider: string,
+    ref: string,
+    message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
+  ): Promise<boolean> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);
     if (!conversation) {
       this.logger.warn(`${provider} message for unknown chat, dropped`);
@@ -39,15 +44,17 @@ export class DeskEventsService {
       externalId: `${provider}:${message.id}`,
       author: 'agent',
       authorName: message.agentName ?? conversation.agentName,
+      sentAt: message.sentAt,
     });
     if (stored && conversation.state !== 'closed') await this.conversations.touch(conversation.id, null);
     return stored !== null;
   }
 
-  async chatClosed(provider: string, ref: string, by: string): Promise<boolean> {
+  /** The desk closed the chat: the agent, or its router (inactivity, nobody available). */
+  async chatClosed(provider: string, ref: string, by: string, reason: CloseReason = 'agent_closed'): Promise<boolean> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);
     if (!conversation || conversation.state === 'closed') return false;
-    await this.handoff.requestEnd(conversation.id, 'agent_closed', by);
+    await this.handoff.requestEnd(conversation.id, reason, by);
     return true;
   }
 }

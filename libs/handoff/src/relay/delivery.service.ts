@@ -8,6 +8,7 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import type { Conversation } from '../conversations/conversation.types';
 import { providerChatOf } from '../conversations/provider-chat';
 import { settingsFor } from '../escalation/escalation-rules.service';
+import { ProviderError, ProviderErrorCode } from '../providers/handoff-provider';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { RelayService } from './relay.service';
 import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';
@@ -90,6 +91,14 @@ export class DeliveryService {
     }
     await this.transcript.markFailed(message.id, reason);
     this.logger.error(`conversation ${conversation.id}: message ${message.id} to the ${to} failed for good: ${reason}`);
+    if (error instanceof ProviderError && error.code === ProviderErrorCode.ChatClosed && conversation.state !== 'closed') {
+      // The desk closed the chat while we were not looking (LiveChat's chat_inactive): end the session.
+      await this.sessions.add(JOBS.endSession, { conversationId: conversation.id, reason: 'agent_closed', actor: `provider:${conversation.provider}` } as never, {
+        jobId: jobId('end', conversation.id),
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 1000 },
+      });
+    }
     await this.reportFailure(conversation, to);
   }
 

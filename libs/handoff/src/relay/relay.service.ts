@@ -35,7 +35,7 @@ export class RelayService {
   async toUser(
     conversation: Conversation,
     text: string,
-    options: { externalId?: string; author?: Author; authorName?: string | null } = {},
+    options: { externalId?: string; author?: Author; authorName?: string | null; sentAt?: string | null } = {},
   ): Promise<TranscriptMessage | null> {
     const stored = await this.transcript.append({
       conversationId: conversation.id,
@@ -44,6 +44,7 @@ export class RelayService {
       authorName: options.authorName ?? null,
       text,
       externalId: options.externalId ?? null,
+      sentAt: options.sentAt ?? null,
     });
     if (stored) await this.drain(conversation.id, 'to_user');
     return stored;

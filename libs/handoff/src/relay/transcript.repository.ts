@@ -62,14 +62,16 @@ export class TranscriptRepository {
     text: string;
     externalId?: string | null;
     delivered?: boolean;
+    /** When the author sent it, if the desk says (delivery follows this order among pending messages). */
+    sentAt?: string | null;
   }): Promise<TranscriptMessage | null> {
     const rows: Row[] = await this.db.query(
-      `INSERT INTO transcript_messages (conversation_id, direction, author, author_name, text, external_id, delivery_state, delivered_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'delivered' THEN now() END)
+      `INSERT INTO transcript_messages (conversation_id, direction, author, author_name, text, external_id, delivery_state, delivered_at, sent_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $7 = 'delivered' THEN now() END, COALESCE($8::timestamptz, now()))
        ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
        RETURNING *`,
       [input.conversationId, input.direction, input.author, input.authorName ?? null, input.text, input.externalId ?? null,
-        input.delivered ? 'delivered' : 'pending'],
+        input.delivered ? 'delivered' : 'pending', input.sentAt ?? null],
     );
     return rows[0] ? toMessage(rows[0]) : null;
   }
@@ -77,7 +79,7 @@ export class TranscriptRepository {
   async nextPending(conversationId: string, direction: Direction, limit: number): Promise<TranscriptMessage[]> {
     const rows: Row[] = await this.db.query(
       `SELECT * FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND delivery_state = 'pending'
-       ORDER BY id LIMIT $3`,
+       ORDER BY sent_at, id LIMIT $3`,
       [conversationId, direction, limit],
     );
     return rows.map(toMessage);

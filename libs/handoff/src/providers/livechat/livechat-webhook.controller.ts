@@ -1,0 +1,80 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Body, Controller, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { JOBS, QUEUES, jobId, type LiveChatWebhookJob } from '@agent-bridge/queue';
+
+interface Envelope {
+  webhook_id?: unknown;
+  secret_key?: unknown;
+  action?: unknown;
+  organization_id?: unknown;
+  payload?: unknown;
+}
+
+/** Deliveries are at least once: the same event id (or the same deactivation) is queued once. */
+export function webhookKey(action: string, payload: Record<string, unknown>): string | null {
+  const event = payload.event as { id?: unknown } | undefined;
+  const chat = typeof payload.chat_id === 'string' ? payload.chat_id : '';
+  switch (action) {
+    case 'incoming_event':
+      return typeof event?.id === 'string' ? `ev.${chat}.${event.id}` : null;
+    case 'chat_deactivated':
+      return `deact.${chat}.${String(payload.thread_id ?? '')}`;
+    case 'user_added_to_chat':
+    case 'user_removed_from_chat': {
+      const user = (payload.user as { id?: unknown } | undefined)?.id ?? payload.user_id;
+      return `${action}.${chat}.${String(payload.thread_id ?? '')}.${String(user ?? '')}`;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * `POST {PUBLIC_URL}/webhooks/livechat`, what users register in LiveChat. The secret in the body is
+ * compared in constant time (a mismatch is a 401 and nothing is processed); the work is queued as a
+ * job and acknowledged at once, so LiveChat never waits on us and retries nothing it need not.
+ */
+@Controller('webhooks/livechat')
+export class LiveChatWebhookController {
+  constructor(
+    @InjectQueue(QUEUES.livechat) private readonly queue: Queue<LiveChatWebhookJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  async receive(@Body() body: Envelope): Promise<{ ok: true }> {
+    const expected = this.config.livechat.webhookSecret;
+    if (!expected || typeof body?.secret_key !== 'string' || !sameSecret(body.secret_key, expected)) {
+      throw new HttpException('Invalid webhook secret key', 401);
+    }
+    if (typeof body.action !== 'string' || !body.payload || typeof body.payload !== 'object') {
+      throw new HttpException('A LiveChat webhook needs an action and a payload', 400);
+    }
+    const payload = body.payload as Record<string, unknown>;
+    const key = webhookKey(body.action, payload);
+    await this.queue.add(
+      JOBS.livechatWebhook,
+      { action: body.action, payload, receivedAt: Date.now() },
+      {
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 24 * 3600, count: 100_000 },
+        removeOnFail: { count: 5000 },
+        // A deactivation waits briefly: the agent's last message may still be on its way.
+        delay: body.action === 'chat_deactivated' ? this.config.livechat.closeGraceMs : 0,
+        ...(key ? { jobId: jobId('lc', key) } : {}),
+      },
+    );
+    return { ok: true };
+  }
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}

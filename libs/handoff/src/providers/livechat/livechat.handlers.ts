@@ -1,0 +1,50 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import { JobHandler, JOBS, QUEUES, jobId, type JobHandlerFor, type LiveChatWebhookJob, type SessionJob } from '@agent-bridge/queue';
+import { ConversationRepository } from '../../conversations/conversation.repository';
+import { LiveChatInboundService } from './livechat-inbound.service';
+import { LIVECHAT } from './livechat-tokens.service';
+
+@Injectable()
+@JobHandler(JOBS.livechatWebhook)
+export class LiveChatWebhookHandler implements JobHandlerFor<typeof JOBS.livechatWebhook> {
+  constructor(private readonly inbound: LiveChatInboundService) {}
+
+  async handle(job: Job<LiveChatWebhookJob>): Promise<{ outcome: string }> {
+    return { outcome: await this.inbound.handle(job.data.action, job.data.payload) };
+  }
+}
+
+/**
+ * Catches a chat up from LiveChat's threads. Queued for every open LiveChat session when a worker
+ * starts: webhooks sent while no instance was up are relayed then, deduplicated by event id.
+ */
+@Injectable()
+@JobHandler(JOBS.livechatCatchUp)
+export class LiveChatCatchUpHandler implements JobHandlerFor<typeof JOBS.livechatCatchUp>, OnApplicationBootstrap {
+  constructor(
+    private readonly inbound: LiveChatInboundService,
+    private readonly conversations: ConversationRepository,
+    @InjectQueue(QUEUES.livechat) private readonly queue: Queue<SessionJob>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const minute = String(Math.floor(Date.now() / 60_000));
+    for (const conversation of await this.conversations.listActive(LIVECHAT)) {
+      // One catch-up per session per minute, however many instances start together.
+      await this.queue.add(JOBS.livechatCatchUp, { conversationId: conversation.id }, {
+        jobId: jobId('lc-catchup', conversation.id, minute),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: { age: 3600 },
+      });
+    }
+  }
+
+  async handle(job: Job<SessionJob>): Promise<{ relayed: number }> {
+    const conversation = await this.conversations.findById(job.data.conversationId);
+    if (!conversation || conversation.state === 'closed') return { relayed: 0 };
+    return { relayed: await this.inbound.catchUp(conversation) };
+  }
+}

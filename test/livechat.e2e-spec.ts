@@ -1,0 +1,259 @@
+import { registerLiveChatWebhooks, ConversationRepository, type Conversation } from '@agent-bridge/handoff';
+import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
+import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
+import type { PlatformSim } from '../apps/platform-sim/src';
+import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+
+const bot = TEST_BOT.botId;
+const SECRET = 'livechat-webhook-secret-for-tests';
+
+function livechatConfig(env: TestEnvironment, lc: LiveChatSim, extra: TestConfigOverrides = {}) {
+  return testConfig(env, {
+    ...extra,
+    handoff: { provider: 'livechat', ...extra.handoff },
+    livechat: {
+      apiUrl: lc.url,
+      accountsUrl: lc.url,
+      organizationId: SANDBOX_DEFAULTS.organizationId,
+      clientId: SANDBOX_DEFAULTS.clientId,
+      clientSecret: SANDBOX_DEFAULTS.clientSecret,
+      refreshToken: SANDBOX_DEFAULTS.refreshToken,
+      webhookSecret: SECRET,
+      closeGraceMs: 300,
+      ...extra.livechat,
+    },
+  });
+}
+
+/** Platform sandbox -> bridge -> LiveChat sandbox, and back through LiveChat's webhooks. */
+describe('LiveChat v3.6 adapter', () => {
+  let env: TestEnvironment;
+  let lc: LiveChatSim;
+  let bridge: RunningBridge;
+  let sim: PlatformSim;
+  let conversations: ConversationRepository;
+  const port = 39000 + Math.floor(Math.random() * 1000);
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('livechat');
+    lc = new LiveChatSim({
+      port: 0,
+      agents: [{ id: 'alice@example.com', name: 'Alice Agent', online: true }, { id: 'bob@example.com', name: 'Bob Agent', online: true }],
+      webhooks: { timeoutMs: 2000, retryDelaysMs: [200, 400, 800] },
+      log: () => undefined,
+    });
+    await lc.start();
+    bridge = await startBridge(livechatConfig(env, lc), {}, port);
+    sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
+    conversations = bridge.app.get(ConversationRepository);
+    // The command users run once (npm run livechat:webhooks), against the Configuration API.
+    const result = await registerLiveChatWebhooks({
+      apiUrl: lc.url,
+      pat: { accountId: SANDBOX_DEFAULTS.patAccountId, token: SANDBOX_DEFAULTS.patToken },
+      clientId: SANDBOX_DEFAULTS.clientId,
+      url: `${bridge.url}/webhooks/livechat`,
+      secret: SECRET,
+    });
+    expect(result.registered).toEqual(['incoming_event', 'chat_deactivated', 'user_added_to_chat', 'user_removed_from_chat', 'chat_transferred']);
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+    await bridge?.close();
+    await lc?.stop();
+    await env?.destroy();
+  });
+
+  afterEach(() => lc.resetFaults());
+
+  async function handOff(user: string, join = true): Promise<{ chatId: string; conversation: Conversation }> {
+    await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: user, body: { context: { session: { UserContext: { _id: user, firstName: 'Dana', lastName: user } } } } });
+    const conversation = await waitFor('a LiveChat chat', async () => {
+      const c = await conversations.findActive(bot, user);
+      return c?.providerRef ? c : null;
+    }, 10_000);
+    if (join) {
+      lc.agentJoin(conversation.providerRef!, 'alice@example.com');
+      await sim.waitForDelivered(bot, user, 2, 10_000);
+    }
+    return { chatId: conversation.providerRef!, conversation };
+  }
+
+  const customerTexts = (chatId: string): string[] =>
+    lc.customerEvents(chatId).flatMap((e) => (e.type === 'message' && typeof e.text === 'string' ? [e.text] : []));
+
+  async function waitForCustomerTexts(chatId: string, count: number, timeoutMs = 10_000): Promise<string[]> {
+    return waitFor(`${count} customer messages in LiveChat`, () => {
+      const texts = customerTexts(chatId);
+      return texts.length >= count ? texts : null;
+    }, timeoutMs);
+  }
+
+  async function closedWith(conversationId: string): Promise<string | null> {
+    return waitFor('session closed', async () => {
+      const c = await conversations.findById(conversationId);
+      return c?.state === 'closed' ? c.closeReason : null;
+    }, 10_000);
+  }
+
+  async function expectClearedOnce(user: string): Promise<void> {
+    await sim.waitForCalls({ fn: 'clearAgentSession', userId: user }, 1, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(sim.calls({ fn: 'clearAgentSession', userId: user })).toHaveLength(1);
+  }
+
+  it('opens a LiveChat chat whose first message names the user and links the history; the agent joining is told to the user', async () => {
+    const { chatId } = await handOff('u-lc-open');
+    const [intro] = customerTexts(chatId);
+    expect(intro).toContain('Dana u-lc-open (u-lc-open)');
+    expect(intro).toMatch(/History with the bot: http:\/\/127\.0\.0\.1:0\/history\/[\w-]+\.[\w-]+/);
+    expect(sim.delivered(bot, 'u-lc-open')).toEqual(['An agent will be with you shortly.', 'Alice Agent has joined the chat.']);
+    expect((await conversations.findActive(bot, 'u-lc-open'))!.state).toBe('assigned');
+  });
+
+  it('reuses the same LiveChat customer for the same user next time', async () => {
+    const first = await handOff('u-lc-again', false);
+    await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-again', message: 'clearagent' });
+    await closedWith(first.conversation.id);
+    const second = await handOff('u-lc-again', false);
+    expect(second.chatId).toBe(first.chatId); // one customer, one chat: resumed, not a new customer
+    expect(lc.chat(second.chatId)!.threads.length).toBe(2);
+  });
+
+  it('relays both ways in order; the agent sees no echo of its own messages', async () => {
+    const { chatId } = await handOff('u-lc-relay');
+    for (const text of ['one', 'two', 'three']) await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-relay', message: text });
+    for (const text of ['A', 'B', 'C', 'D']) lc.agentSays(chatId, text, 'alice@example.com');
+    expect((await waitForCustomerTexts(chatId, 4)).slice(1)).toEqual(['one', 'two', 'three']);
+    expect((await sim.waitForDelivered(bot, 'u-lc-relay', 6, 10_000)).slice(2)).toEqual(['A', 'B', 'C', 'D']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sim.delivered(bot, 'u-lc-relay')).toHaveLength(6);
+  });
+
+  it('relays a file as a link', async () => {
+    const { chatId } = await handOff('u-lc-file');
+    lc.agentSendsFile(chatId, 'https://cdn.livechat-files.com/api/file/lc/att/123/receipt.pdf', 'receipt.pdf', { agentId: 'alice@example.com' });
+    const delivered = await sim.waitForDelivered(bot, 'u-lc-file', 3);
+    expect(delivered[2]).toBe('receipt.pdf: https://cdn.livechat-files.com/api/file/lc/att/123/receipt.pdf');
+  });
+
+  it('delivers each message once despite duplicated and reordered webhooks', async () => {
+    const { chatId } = await handOff('u-lc-dup');
+    lc.setWebhookFaults({ duplicate: true, reorder: true, reorderMaxHoldMs: 300 });
+    for (const text of ['x1', 'x2', 'x3', 'x4']) lc.agentSays(chatId, text, 'alice@example.com');
+    const delivered = await sim.waitForDelivered(bot, 'u-lc-dup', 6, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(sim.delivered(bot, 'u-lc-dup')).toHaveLength(6);
+    expect([...delivered.slice(2)].sort()).toEqual(['x1', 'x2', 'x3', 'x4']);
+  });
+
+  it('refuses a webhook with a wrong secret: 401 and nothing processed', async () => {
+    const { chatId } = await handOff('u-lc-secret');
+    const res = await fetch(`${bridge.url}/webhooks/livechat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ webhook_id: 'w', secret_key: 'wrong', action: 'incoming_event', payload: { chat_id: chatId, event: { id: 'forged', type: 'message', text: 'forged', author_id: 'x' } } }),
+    });
+    expect(res.status).toBe(401);
+    lc.setWebhookFaults({ wrongSecret: true });
+    lc.agentSays(chatId, 'sent with a wrong secret', 'alice@example.com');
+    await lc.waitForDeliveries((d) => d.attempts.length > 0 && d.attempts.every((a) => a.status === 401), 1, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sim.delivered(bot, 'u-lc-secret')).toHaveLength(2);
+  });
+
+  it('refreshes expired tokens and follows a region redirect', async () => {
+    const { chatId } = await handOff('u-lc-token');
+    lc.expireTokens('all');
+    await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-token', message: 'after expiry' });
+    expect((await waitForCustomerTexts(chatId, 2)).pop()).toBe('after expiry');
+    lc.setRegion('fra');
+    await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-token', message: 'in frankfurt' });
+    expect((await waitForCustomerTexts(chatId, 3)).pop()).toBe('in frankfurt');
+    lc.setRegion('dal');
+  });
+
+  it('rides out rate limiting and an outage, then delivers everything in order', async () => {
+    const { chatId } = await handOff('u-lc-down');
+    lc.setRateLimit(2, 1500);
+    for (const text of ['r1', 'r2', 'r3', 'r4']) await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-down', message: text });
+    expect((await waitForCustomerTexts(chatId, 5, 20_000)).slice(1)).toEqual(['r1', 'r2', 'r3', 'r4']);
+    lc.resetFaults();
+    await lc.setDown(2500, '503');
+    for (const text of ['d1', 'd2', 'd3']) await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-down', message: text });
+    expect((await waitForCustomerTexts(chatId, 8, 25_000)).slice(5)).toEqual(['d1', 'd2', 'd3']);
+  });
+
+  describe('every way a chat ends, clearAgentSession exactly once each', () => {
+    it('the agent closes it', async () => {
+      const { chatId, conversation } = await handOff('u-lc-agent');
+      lc.agentSays(chatId, 'Bye now', 'alice@example.com');
+      await sim.waitForDelivered(bot, 'u-lc-agent', 3);
+      lc.agentCloses(chatId, 'alice@example.com');
+      expect(await closedWith(conversation.id)).toBe('agent_closed');
+      await expectClearedOnce('u-lc-agent');
+      expect(sim.delivered(bot, 'u-lc-agent').pop()).toBe('The agent has ended the chat. You are back with the assistant.');
+    });
+
+    it('the deactivation overtakes the last message: nothing is lost', async () => {
+      const { chatId, conversation } = await handOff('u-lc-race');
+      lc.setWebhookFaults({ reorder: true, reorderMaxHoldMs: 150 });
+      lc.agentSays(chatId, 'the very last words', 'alice@example.com');
+      lc.agentCloses(chatId, 'alice@example.com');
+      expect(await closedWith(conversation.id)).toBe('agent_closed');
+      await expectClearedOnce('u-lc-race');
+      expect(sim.delivered(bot, 'u-lc-race')).toContain('the very last words');
+    });
+
+    it('the router archives it for inactivity', async () => {
+      const { chatId, conversation } = await handOff('u-lc-idle');
+      lc.archiveInactive(chatId);
+      expect(await closedWith(conversation.id)).toBe('inactivity');
+      await expectClearedOnce('u-lc-idle');
+    });
+
+    it('nobody is online: the user is told and handed back to the bot', async () => {
+      lc.setAgentsOnline(false);
+      try {
+        await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-lc-offline' });
+        await expectClearedOnce('u-lc-offline');
+        expect(sim.delivered(bot, 'u-lc-offline').pop()).toBe('No agent is available right now. You are back with the assistant.');
+      } finally {
+        lc.setAgentsOnline(true);
+      }
+    });
+
+    it('the queue gives up (archived for no available agents)', async () => {
+      const { chatId, conversation } = await handOff('u-lc-queue', false);
+      lc.archiveOffline(chatId);
+      expect(await closedWith(conversation.id)).toBe('queue_timeout');
+      await expectClearedOnce('u-lc-queue');
+    });
+
+    it('the user ends it: the LiveChat chat is deactivated and our own deactivation webhook is ignored', async () => {
+      const { chatId, conversation } = await handOff('u-lc-user');
+      await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-user', message: 'clearagent' });
+      expect(await closedWith(conversation.id)).toBe('user_ended');
+      await lc.waitForChatClosed(chatId, 10_000);
+      await expectClearedOnce('u-lc-user');
+      const transitions = await conversations.transitions(conversation.id);
+      expect(transitions.filter((t) => t.to === 'closed')).toHaveLength(1);
+    });
+  });
+
+  it('catches up with list_threads after a restart: messages sent while it was down arrive once, in order', async () => {
+    const { chatId, conversation } = await handOff('u-lc-restart');
+    await bridge.close();
+    // LiveChat gives up on the webhooks at once, so only the catch-up can bring these.
+    lc.setWebhookFaults({ failFirstAttempts: 0 });
+    for (const text of ['while', 'you', 'were', 'away']) lc.agentSays(chatId, text, 'alice@example.com');
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // webhook retries (200/400/800 ms) exhausted
+    bridge = await startBridge(livechatConfig(env, lc), {}, port);
+    conversations = bridge.app.get(ConversationRepository);
+    const delivered = await sim.waitForDelivered(bot, 'u-lc-restart', 6, 15_000);
+    expect(delivered.slice(2)).toEqual(['while', 'you', 'were', 'away']);
+    lc.agentSays(chatId, 'and now live again', 'alice@example.com');
+    expect((await sim.waitForDelivered(bot, 'u-lc-restart', 7, 10_000)).pop()).toBe('and now live again');
+    expect((await conversations.findById(conversation.id))!.state).toBe('assigned');
+  });
+});
