@@ -41,9 +41,14 @@ export class CloseProviderChatHandler implements JobHandlerFor<typeof JOBS.close
     const chat = conversation && providerChatOf(conversation);
     if (!conversation || !chat) return { skipped: 'no desk chat' };
     const provider = this.providers.get(conversation.provider);
+    const notice = AGENT_NOTICE[job.data.reason];
+    if (notice) {
+      // Best effort: a desk that refuses the notice (the chat already gone) must still be closed.
+      await provider.sendSystemNotice(chat, notice).catch((error: unknown) => {
+        if (!(error instanceof ProviderError) || error.retryable) throw error;
+      });
+    }
     try {
-      const notice = AGENT_NOTICE[job.data.reason];
-      if (notice) await provider.sendSystemNotice(chat, notice);
       await provider.closeChat(chat, job.data.reason);
     } catch (error) {
       if (error instanceof ProviderError && error.code === ProviderErrorCode.ChatClosed) return { skipped: 'already closed' };
