@@ -29,7 +29,8 @@ export class HandoffSchema1763700000000 implements MigrationInterface {
         close_reason text CHECK (close_reason IN
           ('agent_closed', 'user_ended', 'inactivity', 'queue_timeout', 'provider_error', 'platform_reset')),
         last_activity_at timestamptz NOT NULL DEFAULT now(),
-        platform_cleared_at timestamptz
+        platform_cleared_at timestamptz,
+        disposition text
       )`);
     // One active session per bot and visitor: the database settles a race between two instances.
     await q.query(`CREATE UNIQUE INDEX conversations_one_active ON conversations (bot_id, visitor_key) WHERE state <> 'closed'`);
@@ -56,8 +57,9 @@ export class HandoffSchema1763700000000 implements MigrationInterface {
       CREATE TABLE transcript_messages (
         id bigserial PRIMARY KEY,
         conversation_id uuid NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
-        direction text NOT NULL CHECK (direction IN ('to_agent', 'to_user')),
-        author text NOT NULL CHECK (author IN ('user', 'agent', 'system')),
+        -- 'internal': private notes between agents, never delivered to the user.
+        direction text NOT NULL CHECK (direction IN ('to_agent', 'to_user', 'internal')),
+        author text NOT NULL CHECK (author IN ('user', 'agent', 'system', 'note')),
         author_name text,
         text text NOT NULL,
         external_id text,

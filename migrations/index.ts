@@ -1,5 +1,6 @@
 import { HandoffSchema1763700000000 } from './1763700000000-handoff-schema';
 import { ProviderCustomers1763800000000 } from './1763800000000-provider-customers';
+import { ConsoleAgents1763900000000 } from './1763900000000-console-agents';
 
 // Migrations in the order they apply. Each file is one class with a real `down`.
-export const MIGRATIONS: Function[] = [HandoffSchema1763700000000, ProviderCustomers1763800000000];
+export const MIGRATIONS: Function[] = [HandoffSchema1763700000000, ProviderCustomers1763800000000, ConsoleAgents1763900000000];

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@agent-bridge/config';
+import { RedisIoAdapter } from '@agent-bridge/console';
 import { BridgeModule, type BridgeOptions } from './bridge.module';
 import { AllErrorsFilter } from './http/all-errors.filter';
 
@@ -20,6 +21,8 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
     abortOnError: false,
     logger: nestLogLevels(config),
   });
+  // socket.io (the agent console) across instances through Redis.
+  app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   // Body errors (too large, malformed JSON) reach this filter too, through Nest's Fastify adapter.
   app.useGlobalFilters(new AllErrorsFilter());
   return app;

@@ -206,6 +206,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       recentMessages: r.int('HANDOFF_RECENT_MESSAGES', 10, 0, 100),
       loopbackSecret: r.optional('LOOPBACK_SECRET') ?? null,
     },
+    console: {
+      tokenSecret: r.optional('CONSOLE_TOKEN_SECRET') ?? deriveLinkSecret(`${secretSeed}/console`),
+      tokenTtlSeconds: r.int('CONSOLE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 86400),
+      autoAssign: r.bool('CONSOLE_AUTO_ASSIGN', true),
+      disconnectGraceSeconds: r.int('CONSOLE_DISCONNECT_GRACE_SECONDS', 30, 1, 3600),
+    },
     livechat: readLiveChat(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'loopback', bots)),
     workers: {
       enabled: r.bool('RUN_WORKERS', true),

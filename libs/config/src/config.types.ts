@@ -76,6 +76,17 @@ export interface LiveChatConfig {
   closeGraceMs: number;
 }
 
+/** The built-in agent console. */
+export interface ConsoleConfig {
+  /** Signs agents' session tokens; derived from the Kore secret when unset. Never logged. */
+  tokenSecret: string;
+  tokenTtlSeconds: number;
+  /** Assign waiting conversations to the least-loaded available agent; off: agents pick. */
+  autoAssign: boolean;
+  /** An agent whose last socket dropped keeps their chats this long before they are re-queued. */
+  disconnectGraceSeconds: number;
+}
+
 export interface AppConfig {
   port: number;
   publicUrl: string;
@@ -96,5 +107,6 @@ export interface AppConfig {
   };
   handoff: HandoffConfig;
   livechat: LiveChatConfig;
+  console: ConsoleConfig;
   workers: { enabled: boolean; concurrency: number };
 }

@@ -11,6 +11,8 @@ import { HistoryLinkService } from './history/history-link.service';
 import { DeliverToAgentHandler, DeliverToUserHandler } from './jobs/delivery.handlers';
 import { ClearAgentSessionHandler, CloseProviderChatHandler, EndSessionHandler } from './jobs/session-lifecycle.handlers';
 import { InactivityHandler, KeepaliveHandler, QueueTimeoutHandler } from './jobs/session-timer.handlers';
+import { ConsoleEmitter } from './providers/console/console-emitter.service';
+import { ConsoleProvider } from './providers/console/console.provider';
 import { HANDOFF_PROVIDERS } from './providers/handoff-provider';
 import { LiveChatApiClient } from './providers/livechat/livechat-api.client';
 import { LiveChatInboundService } from './providers/livechat/livechat-inbound.service';
@@ -56,9 +58,11 @@ import { BotVariablesService } from './variables/bot-variables.service';
     LiveChatProvider,
     LiveChatInboundService,
     LiveChatV2Provider,
+    ConsoleEmitter,
+    ConsoleProvider,
     {
       provide: HANDOFF_PROVIDERS,
-      inject: [LoopbackProvider, LiveChatProvider, LiveChatV2Provider],
+      inject: [LoopbackProvider, LiveChatProvider, LiveChatV2Provider, ConsoleProvider],
       useFactory: (...providers: unknown[]) => providers,
     },
   ],
@@ -80,6 +84,9 @@ import { BotVariablesService } from './variables/bot-variables.service';
     LiveChatV2Provider,
     LiveChatApiClient,
     LiveChatInboundService,
+    ConsoleEmitter,
+    ConsoleProvider,
+    RelayService,
   ],
 })
 export class HandoffModule {}

@@ -59,6 +59,9 @@ class DeliveryProcessor extends DispatchingProcessor {}
 @Processor(QUEUES.livechat)
 class LiveChatProcessor extends DispatchingProcessor {}
 
+@Processor(QUEUES.console)
+class ConsoleProcessor extends DispatchingProcessor {}
+
 /** LiveChat v2 polls hit LiveChat once each: their concurrency is capped by its own setting. */
 @Processor(QUEUES.livechatV2Poll)
 class LiveChatV2PollProcessor extends DispatchingProcessor {
@@ -86,6 +89,7 @@ class LiveChatV2PollProcessor extends DispatchingProcessor {
     DeliveryProcessor,
     LiveChatProcessor,
     LiveChatV2PollProcessor,
+    ConsoleProcessor,
   ],
 })
 export class QueueWorkersModule {}

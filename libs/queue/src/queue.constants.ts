@@ -17,6 +17,8 @@ export const QUEUES = {
   livechat: 'livechat',
   /** LiveChat v2 polling, one scheduler per chat; its own queue so its concurrency can be capped. */
   livechatV2Poll: 'livechat-v2-poll',
+  /** The built-in console: routing the queue, and agents' disconnect grace periods. */
+  console: 'console',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -35,6 +37,8 @@ export const JOBS = {
   livechatWebhook: 'livechat-webhook',
   livechatCatchUp: 'livechat-catch-up',
   livechatV2Poll: 'livechat-v2-poll',
+  consoleRoute: 'console-route',
+  consoleAgentGrace: 'console-agent-grace',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -54,6 +58,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.livechatWebhook]: QUEUES.livechat,
   [JOBS.livechatCatchUp]: QUEUES.livechat,
   [JOBS.livechatV2Poll]: QUEUES.livechatV2Poll,
+  [JOBS.consoleRoute]: QUEUES.console,
+  [JOBS.consoleAgentGrace]: QUEUES.console,
 };
 
 export interface DrainConversationJob {
@@ -89,6 +95,15 @@ export interface LiveChatV2PollJob {
   conversationId: string;
 }
 
+/** Re-plan the console queue: assign what can be assigned, tell waiting users their place. */
+export interface ConsoleRouteJob {
+  reason: string;
+}
+
+export interface ConsoleAgentGraceJob {
+  agentId: string;
+}
+
 export interface JobPayloads {
   [JOBS.drainConversation]: DrainConversationJob;
   [JOBS.completeExampleBooking]: CompleteExampleBookingJob;
@@ -103,6 +118,8 @@ export interface JobPayloads {
   [JOBS.livechatWebhook]: LiveChatWebhookJob;
   [JOBS.livechatCatchUp]: SessionJob;
   [JOBS.livechatV2Poll]: LiveChatV2PollJob;
+  [JOBS.consoleRoute]: ConsoleRouteJob;
+  [JOBS.consoleAgentGrace]: ConsoleAgentGraceJob;
 }
 
 /** Defaults for every job: bounded retries with exponential backoff, bounded history. */

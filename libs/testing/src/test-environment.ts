@@ -67,14 +67,15 @@ export const TEST_BOT: { botId: string } & BotCredentials = {
 };
 
 /** A complete config pointing at the test environment; tests override what they exercise. */
-export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 'livechat'> & {
+export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 'livechat' | 'console'> & {
+  console?: Partial<AppConfig['console']>;
   kore?: Partial<AppConfig['kore']>;
   handoff?: Partial<HandoffConfig>;
   livechat?: Partial<AppConfig['livechat']>;
 };
 
 export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides = {}): AppConfig {
-  const { kore, handoff, livechat, ...rest } = overrides;
+  const { kore, handoff, livechat, console: consoleSettings, ...rest } = overrides;
   return {
     port: 0,
     publicUrl: 'http://127.0.0.1:0',
@@ -124,6 +125,13 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
       v2PollConcurrency: 20,
       closeGraceMs: 300,
       ...livechat,
+    },
+    console: {
+      tokenSecret: 'test-console-token-secret',
+      tokenTtlSeconds: 3600,
+      autoAssign: false,
+      disconnectGraceSeconds: 2,
+      ...consoleSettings,
     },
   };
 }

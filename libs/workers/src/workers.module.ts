@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConsoleWorkerModule } from '@agent-bridge/console';
 import { EventsWorkerModule } from '@agent-bridge/events';
 import { ConversationRouter, HandoffModule, HandoffWorkerModule } from '@agent-bridge/handoff';
 import { QueueWorkersModule } from '@agent-bridge/queue';
@@ -11,6 +12,7 @@ import { WebhookJobsModule } from '@agent-bridge/webhooks';
     EventsWorkerModule.forRoot({ imports: [HandoffModule], router: ConversationRouter }),
     HandoffWorkerModule,
     WebhookJobsModule,
+    ConsoleWorkerModule,
   ],
 })
 export class WorkersModule {}

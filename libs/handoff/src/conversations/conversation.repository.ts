@@ -119,8 +119,14 @@ export class ConversationRepository {
   }
 
   /** queued -> assigned, or a new agent on an assigned chat (a transfer); null if closed meanwhile. */
-  async assign(id: string, agent: { id: string; name: string }, actor: string, reason = 'agent_joined'): Promise<Conversation | null> {
-    const result = await this.transition(id, 'assigned', reason, actor,
+  async assign(
+    id: string,
+    agent: { id: string; name: string },
+    actor: string,
+    reason = 'agent_joined',
+    from: ConversationState[] = ['queued', 'assigned'],
+  ): Promise<Conversation | null> {
+    const result = await this.transition(id, 'assigned', reason, actor, from,
       `UPDATE conversations SET state = 'assigned', agent_id = $2, agent_name = $3,
          assigned_at = COALESCE(assigned_at, now()), last_activity_at = now()
        WHERE id = $1 RETURNING ${COLUMNS}`,
@@ -133,7 +139,7 @@ export class ConversationRepository {
    * end it; only that caller tells the other side and clears the platform's agent session.
    */
   close(id: string, reason: CloseReason, actor: string): Promise<{ conversation: Conversation; from: ConversationState } | null> {
-    return this.transition(id, 'closed', reason, actor,
+    return this.transition(id, 'closed', reason, actor, ['queued', 'assigned'],
       `UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
       [reason]);
   }
@@ -142,18 +148,56 @@ export class ConversationRepository {
    * One transition in one transaction: lock the active row (a racing caller waits, then finds it
    * closed and gets null), change it, and record who, when and why.
    */
+  /** assigned -> queued: the agent left (disconnected past the grace period); the chat waits again. */
+  async requeue(id: string, actor: string, reason: string): Promise<Conversation | null> {
+    const result = await this.transition(id, 'queued', reason, actor, ['assigned'],
+      `UPDATE conversations SET state = 'queued', agent_id = NULL, agent_name = NULL WHERE id = $1 RETURNING ${COLUMNS}`, []);
+    return result?.conversation ?? null;
+  }
+
+  async setDisposition(id: string, disposition: string | null): Promise<void> {
+    await this.db.query(`UPDATE conversations SET disposition = $2 WHERE id = $1`, [id, disposition]);
+  }
+
+  async queued(provider: string): Promise<Conversation[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state = 'queued' ORDER BY opened_at, id`,
+      [provider],
+    );
+    return rows.map(toConversation);
+  }
+
+  async assignedTo(provider: string, agentId: string): Promise<Conversation[]> {
+    const rows: Row[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state = 'assigned' AND agent_id = $2 ORDER BY assigned_at`,
+      [provider, agentId],
+    );
+    return rows.map(toConversation);
+  }
+
+  /** Average wait of the last sessions an agent took, for the user's estimated wait. */
+  async averageWaitSeconds(provider: string, sample = 50): Promise<number | null> {
+    const rows: Array<{ s: number | null }> = await this.db.query(
+      `SELECT avg(extract(epoch FROM assigned_at - opened_at))::float AS s FROM (
+         SELECT assigned_at, opened_at FROM conversations WHERE provider = $1 AND assigned_at IS NOT NULL ORDER BY assigned_at DESC LIMIT $2) t`,
+      [provider, sample],
+    );
+    return rows[0]?.s ?? null;
+  }
+
   private transition(
     id: string,
     to: ConversationState,
     reason: string,
     actor: string,
+    from: ConversationState[],
     update: string,
     params: unknown[],
   ): Promise<{ conversation: Conversation; from: ConversationState } | null> {
     return this.db.transaction(async (manager) => {
       const [current]: Array<{ state: ConversationState }> = await manager.query(
-        `SELECT state FROM conversations WHERE id = $1 AND state <> 'closed' FOR UPDATE`,
-        [id],
+        `SELECT state FROM conversations WHERE id = $1 AND state = ANY($2) FOR UPDATE`,
+        [id, from],
       );
       if (!current) return null;
       // In a CTE: TypeORM answers a bare UPDATE with [rows, count] but a SELECT with rows.

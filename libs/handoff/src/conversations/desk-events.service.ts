@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RelayService } from '../relay/relay.service';
+import type { TranscriptMessage } from '../relay/transcript.repository';
 import { ConversationRepository } from './conversation.repository';
 import type { CloseReason } from './conversation.types';
 import { HandoffService } from './handoff.service';
@@ -34,11 +35,11 @@ export class DeskEventsService {
     provider: string,
     ref: string,
     message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
-  ): Promise<boolean> {
+  ): Promise<TranscriptMessage | null> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);
     if (!conversation) {
       this.logger.warn(`${provider} message for unknown chat, dropped`);
-      return false;
+      return null;
     }
     const stored = await this.relay.toUser(conversation, message.text, {
       externalId: `${provider}:${message.id}`,
@@ -47,7 +48,7 @@ export class DeskEventsService {
       sentAt: message.sentAt,
     });
     if (stored && conversation.state !== 'closed') await this.conversations.touch(conversation.id, null);
-    return stored !== null;
+    return stored;
   }
 
   /** The desk closed the chat: the agent, or its router (inactivity, nobody available). */

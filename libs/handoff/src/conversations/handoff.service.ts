@@ -115,9 +115,10 @@ export class HandoffService {
     }
   }
 
-  async assign(conversation: Conversation, agent: { id: string; name: string }, actor: string): Promise<Conversation | null> {
+  /** `onlyIfQueued`: an agent accepting from the queue must not take a chat another agent holds. */
+  async assign(conversation: Conversation, agent: { id: string; name: string }, actor: string, onlyIfQueued = false): Promise<Conversation | null> {
     const transfer = conversation.state === 'assigned' && conversation.agentId !== agent.id;
-    const assigned = await this.conversations.assign(conversation.id, agent, actor, transfer ? 'transferred' : 'agent_joined');
+    const assigned = await this.conversations.assign(conversation.id, agent, actor, transfer ? 'transferred' : 'agent_joined', onlyIfQueued ? ['queued'] : ['queued', 'assigned']);
     if (!assigned) return null;
     if (conversation.state === 'queued') await this.timers.assigned(conversation.id);
     if (conversation.state !== 'assigned' || transfer) {
@@ -127,6 +128,15 @@ export class HandoffService {
       await this.timers.touch(conversation.id);
     }
     return assigned;
+  }
+
+  /** The agent is gone: the chat waits in the queue again and the user is told. */
+  async requeue(conversation: Conversation, actor: string): Promise<Conversation | null> {
+    const queued = await this.conversations.requeue(conversation.id, actor, 'agent_left');
+    if (!queued) return null;
+    await this.publish(queued, 'assigned', 'queued', 'agent_left', actor);
+    await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
+    return queued;
   }
 
   /** Queues the end of a session as a job (deterministic id: every path that ends it, once). */

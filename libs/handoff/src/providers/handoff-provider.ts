@@ -60,8 +60,13 @@ export interface HandoffProvider {
   /** The HANDOFF_PROVIDER value that selects it. */
   readonly name: string;
   openChat(request: OpenChatRequest): Promise<OpenedChat>;
-  /** Delivers one user message; `messageId` is stable across retries so the desk can drop repeats. */
-  sendUserMessage(chat: ProviderChat, message: { messageId: string; text: string }): Promise<void>;
+  /**
+   * Delivers one user message; `messageId` is stable across retries so the desk can drop repeats,
+   * `cursor` is its transcript id.
+   */
+  sendUserMessage(chat: ProviderChat, message: { messageId: string; text: string; cursor?: string }): Promise<void>;
+  /** Optional: a message to the user was delivered or given up (the console shows its state). */
+  userMessageSettled?(chat: ProviderChat, cursor: string): Promise<void>;
   /** Typing and read receipts from `on_client_event`; desks without them ignore it. */
   sendUserActivity(chat: ProviderChat, activity: UserActivity): Promise<void>;
   /** Tells the agent something about the conversation (a delivery failure, the user leaving). */

@@ -50,6 +50,7 @@ export class DeliveryService {
       } catch (error) {
         await this.failOrRetry(job, conversation, message, error, 'user');
       }
+      await this.settled(conversation, message.id);
     }
     if (delivered === BATCH) {
       await this.relay.drain(conversation.id, 'to_user'); // a follow-up job takes the rest
@@ -70,7 +71,7 @@ export class DeliveryService {
     let delivered = 0;
     for (const message of await this.transcript.nextPending(conversation.id, 'to_agent', BATCH)) {
       try {
-        await provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text });
+        await provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id });
         await this.transcript.markDelivered(message.id);
         delivered++;
       } catch (error) {
@@ -79,6 +80,16 @@ export class DeliveryService {
     }
     if (delivered === BATCH) await this.relay.drain(conversation.id, 'to_agent');
     return { delivered };
+  }
+
+  /** Lets a desk that shows delivery states (the console) update the message; never fails the drain. */
+  private async settled(conversation: Conversation, cursor: string): Promise<void> {
+    const chat = providerChatOf(conversation);
+    const provider = this.providers.get(conversation.provider);
+    if (!chat || !provider.userMessageSettled) return;
+    await provider.userMessageSettled(chat, cursor).catch((error: unknown) => {
+      this.logger.warn(`conversation ${conversation.id}: delivery state not shown to the desk: ${(error as Error).message}`);
+    });
   }
 
   private async failOrRetry(job: Job, conversation: Conversation, message: TranscriptMessage, error: unknown, to: 'user' | 'agent'): Promise<void> {

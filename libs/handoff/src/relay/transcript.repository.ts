@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 
-export type Direction = 'to_agent' | 'to_user';
-export type Author = 'user' | 'agent' | 'system';
+export type Direction = 'to_agent' | 'to_user' | 'internal';
+export type Author = 'user' | 'agent' | 'system' | 'note';
 export type DeliveryState = 'pending' | 'delivered' | 'failed';
 
 export interface TranscriptMessage {
@@ -74,6 +74,27 @@ export class TranscriptRepository {
         input.delivered ? 'delivered' : 'pending', input.sentAt ?? null],
     );
     return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async findByExternalId(conversationId: string, direction: Direction, externalId: string): Promise<TranscriptMessage | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT * FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND external_id = $3`,
+      [conversationId, direction, externalId],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async get(id: string): Promise<TranscriptMessage | null> {
+    const rows: Row[] = await this.db.query(`SELECT * FROM transcript_messages WHERE id = $1`, [id]);
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  async lastCursor(conversationId: string, direction: Direction): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 ORDER BY id DESC LIMIT 1`,
+      [conversationId, direction],
+    );
+    return rows[0] ? String(rows[0].id) : null;
   }
 
   async nextPending(conversationId: string, direction: Direction, limit: number): Promise<TranscriptMessage[]> {

@@ -57,7 +57,8 @@ export class LoopbackController {
     this.authorize(secret);
     const id = requireString(body?.id, 'id');
     const text = requireString(body?.text, 'text');
-    return { ok: await this.deskEvents.agentMessage(PROVIDER, ref, { id, text, agentName: typeof body.agentName === 'string' ? body.agentName : null }) };
+    const stored = await this.deskEvents.agentMessage(PROVIDER, ref, { id, text, agentName: typeof body.agentName === 'string' ? body.agentName : null });
+    return { ok: stored !== null };
   }
 
   @Post('chats/:ref/close')

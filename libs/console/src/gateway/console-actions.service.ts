@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import {
+  CONSOLE_PROVIDER,
+  ConsoleEmitter,
+  ConsoleProvider,
+  ConversationRepository,
+  DeskEventsService,
+  HandoffService,
+  HistoryLinkService,
+  TranscriptRepository,
+  conversationView,
+  messageView,
+  type Conversation,
+} from '@agent-bridge/handoff';
+import { AgentRepository, type Agent } from '../agents/agent.repository';
+import { PresenceService } from '../presence/presence.service';
+import { ConsoleQueueService } from '../routing/console-queue.service';
+
+export type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: string };
+
+const MAX_TEXT = 3000 * 10; // long agent replies are split for the platform, not refused
+const DISPOSITIONS = new Set(['resolved', 'follow-up', 'spam', 'other']);
+
+/** What agents do in the console; every action checks that this agent may touch that chat. */
+@Injectable()
+export class ConsoleActionsService {
+  constructor(
+    private readonly conversations: ConversationRepository,
+    private readonly transcript: TranscriptRepository,
+    private readonly desk: DeskEventsService,
+    private readonly handoff: HandoffService,
+    private readonly queue: ConsoleQueueService,
+    private readonly agents: AgentRepository,
+    private readonly presence: PresenceService,
+    private readonly emitter: ConsoleEmitter,
+    private readonly provider: ConsoleProvider,
+    private readonly links: HistoryLinkService,
+  ) {}
+
+  async sendSnapshot(socket: Socket, agent: Agent): Promise<void> {
+    socket.emit('queue', { items: await this.queue.items() });
+    const own = agent.role === 'agent'
+      ? await this.conversations.assignedTo(CONSOLE_PROVIDER, agent.id)
+      : [...(await this.conversations.listActive(CONSOLE_PROVIDER))].filter((c) => c.state === 'assigned');
+    for (const conversation of own) socket.emit('conversation', conversationView(conversation, this.links.url(conversation.id)));
+  }
+
+  async accept(agent: Agent, conversationId: unknown): Promise<Ack> {
+    if (typeof conversationId !== 'string') return { ok: false, error: 'conversationId is required' };
+    const result = await this.queue.accept(conversationId, agent);
+    await this.provider.route('accepted');
+    return result.ok ? { ok: true, conversation: conversationView(result.conversation, this.links.url(conversationId)) } : result;
+  }
+
+  async sync(agent: Agent, conversationId: unknown, after: unknown): Promise<Ack> {
+    const conversation = await this.allowed(agent, conversationId, true);
+    if (!conversation) return { ok: false, error: 'not allowed' };
+    const cursor = typeof after === 'string' && /^\d+$/.test(after) ? after : '0';
+    const messages = await this.transcript.list(conversation.id, cursor, 1000);
+    return { ok: true, messages: messages.map(messageView) };
+  }
+
+  async send(agent: Agent, conversationId: unknown, clientId: unknown, text: unknown): Promise<Ack> {
+    const conversation = await this.allowed(agent, conversationId);
+    if (!conversation || conversation.state !== 'assigned') return { ok: false, error: 'not allowed' };
+    if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 100) return { ok: false, error: 'clientId is required' };
+    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) return { ok: false, error: 'text is required' };
+    // The client id makes a resend after a reconnect the same message, stored and delivered once.
+    const stored =
+      (await this.desk.agentMessage(CONSOLE_PROVIDER, conversation.id, { id: clientId, text, agentName: agent.name })) ??
+      (await this.transcript.findByExternalId(conversation.id, 'to_user', `${CONSOLE_PROVIDER}:${clientId}`));
+    if (!stored) return { ok: false, error: 'not stored' };
+    return { ok: true, message: messageView(stored) };
+  }
+
+  async note(agent: Agent, conversationId: unknown, text: unknown): Promise<Ack> {
+    const conversation = await this.allowed(agent, conversationId, true);
+    if (!conversation) return { ok: false, error: 'not allowed' };
+    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) return { ok: false, error: 'text is required' };
+    const stored = await this.transcript.append({ conversationId: conversation.id, direction: 'internal', author: 'note', authorName: agent.name, text, delivered: true });
+    if (!stored) return { ok: false, error: 'not stored' };
+    this.emitter.toOwner(conversation.agentId, 'message', messageView(stored));
+    return { ok: true, message: messageView(stored) };
+  }
+
+  async agentsList(): Promise<Ack> {
+    const [agents, load, presence] = await Promise.all([this.agents.list(), this.agents.activeChats(), this.presence.all()]);
+    return {
+      ok: true,
+      items: agents.map((a) => ({ id: a.id, name: a.name, status: presence.get(a.id) ?? 'offline', activeChats: load.get(a.id) ?? 0, maxChats: a.maxChats })),
+    };
+  }
+
+  async transfer(agent: Agent, conversationId: unknown, toAgentId: unknown, note: unknown): Promise<Ack> {
+    const conversation = await this.allowed(agent, conversationId);
+    if (!conversation || conversation.state !== 'assigned') return { ok: false, error: 'not allowed' };
+    const target = typeof toAgentId === 'string' ? await this.agents.findById(toAgentId) : null;
+    if (!target || target.disabled || target.id === conversation.agentId) return { ok: false, error: 'no such agent' };
+    if (typeof note === 'string' && note.trim()) await this.note(agent, conversation.id, `Transfer note: ${note.trim()}`);
+    const moved = await this.handoff.assign(conversation, { id: target.id, name: target.name }, `agent:${agent.id}`);
+    if (!moved) return { ok: false, error: 'the chat has ended' };
+    const view = conversationView(moved, this.links.url(moved.id));
+    this.emitter.toOwner(target.id, 'conversation', view);
+    if (conversation.agentId) this.emitter.toRoom(`agent:${conversation.agentId}`, 'conversation:closed', { conversationId: moved.id, reason: 'transferred' });
+    return { ok: true, conversation: view };
+  }
+
+  async close(agent: Agent, conversationId: unknown, disposition: unknown): Promise<Ack> {
+    const conversation = await this.allowed(agent, conversationId);
+    if (!conversation || conversation.state === 'closed') return { ok: false, error: 'not allowed' };
+    const text = typeof disposition === 'string' ? disposition.trim().slice(0, 200) : '';
+    if (text) await this.conversations.setDisposition(conversation.id, DISPOSITIONS.has(text) ? text : `other: ${text}`);
+    await this.handoff.end(conversation.id, 'agent_closed', `agent:${agent.id}`);
+    this.emitter.toOwner(conversation.agentId, 'conversation:closed', { conversationId: conversation.id, reason: 'agent_closed' });
+    return { ok: true };
+  }
+
+  /**
+   * An agent may act on the chats they hold; supervisors and admins on any console chat. Reading a
+   * waiting chat (`readQueued`) is allowed too, so an agent can look before accepting.
+   */
+  private async allowed(agent: Agent, conversationId: unknown, readQueued = false): Promise<Conversation | null> {
+    if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/i.test(conversationId)) return null;
+    const conversation = await this.conversations.findById(conversationId);
+    if (!conversation || conversation.provider !== CONSOLE_PROVIDER) return null;
+    if (agent.role !== 'agent') return conversation;
+    if (conversation.agentId === agent.id) return conversation;
+    if (readQueued && conversation.state === 'queued') return conversation;
+    return null;
+  }
+}

@@ -1,0 +1,151 @@
+import { Inject, Logger } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Queue } from 'bullmq';
+import type { Namespace, Socket } from 'socket.io';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import {
+  AGENTS_ROOM,
+  CONSOLE_NAMESPACE,
+  ConsoleProvider,
+  SUPERVISORS_ROOM,
+  agentRoom,
+  type ServerToClientEvents,
+} from '@agent-bridge/handoff';
+import { JOBS, QUEUES, jobId, type ConsoleAgentGraceJob } from '@agent-bridge/queue';
+import { AgentRepository, type Agent } from '../agents/agent.repository';
+import { AgentAuthService } from '../auth/agent-auth.service';
+import { PresenceService } from '../presence/presence.service';
+import { ConsoleActionsService, type Ack } from './console-actions.service';
+
+interface SocketData {
+  agent: Agent;
+}
+
+type ConsoleSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * The console's one gateway (namespace /console). The handshake is checked by the same auth
+ * service as HTTP; each agent joins their own room (and supervisors theirs); every action checks
+ * that the agent may touch that conversation.
+ */
+@WebSocketGateway({ namespace: CONSOLE_NAMESPACE, cors: false })
+export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(ConsoleGateway.name);
+
+  constructor(
+    private readonly auth: AgentAuthService,
+    private readonly agents: AgentRepository,
+    private readonly presence: PresenceService,
+    private readonly provider: ConsoleProvider,
+    private readonly actions: ConsoleActionsService,
+    @InjectQueue(QUEUES.console) private readonly queue: Queue<ConsoleAgentGraceJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    namespace.use((socket, next) => {
+      const principal = this.auth.verify(socket.handshake.auth?.token ?? socket.handshake.headers.authorization);
+      if (!principal) return next(new Error('unauthorized'));
+      this.agents.findById(principal.agentId).then(
+        (agent) => {
+          if (!agent || agent.disabled) return next(new Error('unauthorized'));
+          (socket.data as SocketData).agent = agent;
+          next();
+        },
+        () => next(new Error('unavailable')),
+      );
+    });
+  }
+
+  async handleConnection(socket: ConsoleSocket): Promise<void> {
+    const agent = socket.data.agent;
+    await socket.join([agentRoom(agent.id), AGENTS_ROOM, ...(agent.role === 'agent' ? [] : [SUPERVISORS_ROOM])]);
+    const status = await this.presence.connected(agent.id, socket.id);
+    socket.emit('session', { agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role, maxChats: agent.maxChats }, status });
+    await this.actions.sendSnapshot(socket, agent);
+    this.logger.log(`agent ${agent.id} connected`);
+    if (status === 'available') await this.provider.route('agent connected');
+  }
+
+  async handleDisconnect(socket: ConsoleSocket): Promise<void> {
+    const agent = socket.data.agent;
+    if (!agent) return;
+    const left = await this.presence.disconnected(agent.id, socket.id);
+    if (left === 0) {
+      await this.queue.add(JOBS.consoleAgentGrace, { agentId: agent.id }, {
+        delay: this.config.console.disconnectGraceSeconds * 1000,
+        jobId: jobId('grace', agent.id, String(Date.now())),
+        removeOnComplete: true,
+        removeOnFail: { count: 100 },
+      });
+    }
+  }
+
+  @SubscribeMessage('presence:set')
+  async setPresence(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { status?: unknown }): Promise<Ack> {
+    if (body?.status !== 'available' && body?.status !== 'away') return { ok: false, error: 'status must be available or away' };
+    await this.presence.set(socket.data.agent.id, body.status);
+    if (body.status === 'available') await this.provider.route('agent available');
+    return { ok: true };
+  }
+
+  @SubscribeMessage('queue:accept')
+  accept(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown }): Promise<Ack> {
+    return this.actions.accept(socket.data.agent, body?.conversationId);
+  }
+
+  @SubscribeMessage('conversation:sync')
+  sync(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; after?: unknown }): Promise<Ack> {
+    return this.actions.sync(socket.data.agent, body?.conversationId, body?.after);
+  }
+
+  @SubscribeMessage('message:send')
+  send(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; clientId?: unknown; text?: unknown }): Promise<Ack> {
+    return this.actions.send(socket.data.agent, body?.conversationId, body?.clientId, body?.text);
+  }
+
+  @SubscribeMessage('note:add')
+  note(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; text?: unknown }): Promise<Ack> {
+    return this.actions.note(socket.data.agent, body?.conversationId, body?.text);
+  }
+
+  @SubscribeMessage('typing')
+  typing(): Ack {
+    // The Kore platform has no way to show an agent typing to the user; accepted and dropped.
+    return { ok: true };
+  }
+
+  @SubscribeMessage('message:read')
+  read(): Ack {
+    return { ok: true };
+  }
+
+  @SubscribeMessage('canned:list')
+  async canned(): Promise<Ack> {
+    return { ok: true, items: await this.agents.cannedResponses() };
+  }
+
+  @SubscribeMessage('agents:list')
+  agentsList(): Promise<Ack> {
+    return this.actions.agentsList();
+  }
+
+  @SubscribeMessage('conversation:transfer')
+  transfer(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; toAgentId?: unknown; note?: unknown }): Promise<Ack> {
+    return this.actions.transfer(socket.data.agent, body?.conversationId, body?.toAgentId, body?.note);
+  }
+
+  @SubscribeMessage('conversation:close')
+  close(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; disposition?: unknown }): Promise<Ack> {
+    return this.actions.close(socket.data.agent, body?.conversationId, body?.disposition);
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
+import { Controller, Get, HttpException, Param, Res, type OnModuleInit } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+/** apps/bridge/console, from the sources or from dist/ (the files are not compiled). */
+function consoleDir(): string | null {
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, 'apps', 'bridge', 'console');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+/**
+ * Serves the console page: a fixed set of files read once at start-up (only names that exist in
+ * the folder are served, so no path can escape it). The page itself holds no secret.
+ */
+@Controller('console')
+export class ConsoleStaticController implements OnModuleInit {
+  private readonly files = new Map<string, { type: string; body: Buffer }>();
+
+  onModuleInit(): void {
+    const dir = consoleDir();
+    if (!dir) return;
+    for (const name of readdirSync(dir)) {
+      const type = TYPES[extname(name)];
+      if (type) this.files.set(name, { type, body: readFileSync(join(dir, name)) });
+    }
+  }
+
+  @Get()
+  index(@Res() reply: FastifyReply): void {
+    this.send(reply, 'index.html');
+  }
+
+  @Get(':file')
+  file(@Param('file') file: string, @Res() reply: FastifyReply): void {
+    this.send(reply, file);
+  }
+
+  private send(reply: FastifyReply, name: string): void {
+    const file = this.files.get(name);
+    if (!file) throw new HttpException('Not Found', 404);
+    void reply
+      .header('content-type', file.type)
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'")
+      .send(file.body);
+  }
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import type Redis from 'ioredis';
+import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { CONSOLE_NAMESPACE, SUPERVISORS_ROOM, agentRoom, type ServerToClientEvents } from './console-events';
+
+/**
+ * Emits to console sockets from any process, workers included: it publishes in the socket.io
+ * Redis adapter's format, and every bridge instance delivers to the sockets it holds. Workers
+ * never hold sockets.
+ */
+@Injectable()
+export class ConsoleEmitter {
+  private readonly emitter: Emitter<ServerToClientEvents>;
+
+  constructor(@Inject(REDIS) redis: Redis, keys: RedisKeys) {
+    this.emitter = new Emitter<ServerToClientEvents>(redis, { key: keys.key('socket.io') }).of(CONSOLE_NAMESPACE);
+  }
+
+  /** To the agent who owns a conversation (if any) and to every supervisor. */
+  toOwner<E extends keyof ServerToClientEvents>(agentId: string | null, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    const rooms = agentId ? [agentRoom(agentId), SUPERVISORS_ROOM] : [SUPERVISORS_ROOM];
+    this.emitter.to(rooms).emit(event, ...args);
+  }
+
+  toRoom<E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    this.emitter.to(room).emit(event, ...args);
+  }
+}
