@@ -191,7 +191,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       webhookTimeoutMs: r.int('WEBHOOK_TIMEOUT_MS', 25_000, 100, 300_000),
     },
     handoff: {
-      provider: r.string('HANDOFF_PROVIDER', 'loopback'),
+      provider: r.string('HANDOFF_PROVIDER', 'console'),
       keepaliveIntervalSeconds: r.int('KEEPALIVE_INTERVAL_SECONDS', 240, 1, 3600),
       inactivityTimeoutSeconds: r.int('INACTIVITY_TIMEOUT_SECONDS', 900, 1, 7 * 86400),
       queueTimeoutSeconds: r.int('QUEUE_TIMEOUT_SECONDS', 600, 1, 7 * 86400),
@@ -212,7 +212,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       autoAssign: r.bool('CONSOLE_AUTO_ASSIGN', true),
       disconnectGraceSeconds: r.int('CONSOLE_DISCONNECT_GRACE_SECONDS', 30, 1, 3600),
     },
-    livechat: readLiveChat(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'loopback', bots)),
+    livechat: readLiveChat(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'console', bots)),
     workers: {
       enabled: r.bool('RUN_WORKERS', true),
       concurrency: r.int('WORKER_CONCURRENCY', 50, 1, 1000),

@@ -4,3 +4,4 @@ export { AgentRepository } from './agents/agent.repository';
 export type { Agent, AgentRole } from './agents/agent.repository';
 export { AgentAuthService } from './auth/agent-auth.service';
 export { hashPassword, verifyPassword } from './auth/password';
+export { ConsoleGateway } from './gateway/console.gateway';

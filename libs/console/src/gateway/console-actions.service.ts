@@ -20,6 +20,7 @@ import { ConsoleQueueService } from '../routing/console-queue.service';
 export type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: string };
 
 const MAX_TEXT = 3000 * 10; // long agent replies are split for the platform, not refused
+const SYNC_PAGE = 1000;
 const DISPOSITIONS = new Set(['resolved', 'follow-up', 'spam', 'other']);
 
 /** What agents do in the console; every action checks that this agent may touch that chat. */
@@ -57,8 +58,8 @@ export class ConsoleActionsService {
     const conversation = await this.allowed(agent, conversationId, true);
     if (!conversation) return { ok: false, error: 'not allowed' };
     const cursor = typeof after === 'string' && /^\d+$/.test(after) ? after : '0';
-    const messages = await this.transcript.list(conversation.id, cursor, 1000);
-    return { ok: true, messages: messages.map(messageView) };
+    const messages = await this.transcript.list(conversation.id, cursor, SYNC_PAGE + 1);
+    return { ok: true, messages: messages.slice(0, SYNC_PAGE).map(messageView), more: messages.length > SYNC_PAGE };
   }
 
   async send(agent: Agent, conversationId: unknown, clientId: unknown, text: unknown): Promise<Ack> {
@@ -74,11 +75,15 @@ export class ConsoleActionsService {
     return { ok: true, message: messageView(stored) };
   }
 
-  async note(agent: Agent, conversationId: unknown, text: unknown): Promise<Ack> {
+  async note(agent: Agent, conversationId: unknown, text: unknown, clientId?: unknown): Promise<Ack> {
     const conversation = await this.allowed(agent, conversationId, true);
     if (!conversation) return { ok: false, error: 'not allowed' };
     if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) return { ok: false, error: 'text is required' };
-    const stored = await this.transcript.append({ conversationId: conversation.id, direction: 'internal', author: 'note', authorName: agent.name, text, delivered: true });
+    // A note re-sent after a lost ack (same client id) is stored once.
+    const externalId = typeof clientId === 'string' && clientId.length > 0 && clientId.length <= 100 ? `note:${clientId}` : null;
+    const stored =
+      (await this.transcript.append({ conversationId: conversation.id, direction: 'internal', author: 'note', authorName: agent.name, text, delivered: true, externalId })) ??
+      (externalId ? await this.transcript.findByExternalId(conversation.id, 'internal', externalId) : null);
     if (!stored) return { ok: false, error: 'not stored' };
     this.emitter.toOwner(conversation.agentId, 'message', messageView(stored));
     return { ok: true, message: messageView(stored) };

@@ -5,6 +5,7 @@ import {
   MessageBody,
   SubscribeMessage,
   WebSocketGateway,
+  WebSocketServer,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
@@ -40,6 +41,9 @@ type ConsoleSocket = Socket<Record<string, never>, ServerToClientEvents, Record<
 @WebSocketGateway({ namespace: CONSOLE_NAMESPACE, cors: false })
 export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ConsoleGateway.name);
+
+  /** This instance's side of the namespace (ops and tests read its sockets). */
+  @WebSocketServer() namespace!: Namespace;
 
   constructor(
     private readonly auth: AgentAuthService,
@@ -114,8 +118,8 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   }
 
   @SubscribeMessage('note:add')
-  note(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; text?: unknown }): Promise<Ack> {
-    return this.actions.note(socket.data.agent, body?.conversationId, body?.text);
+  note(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; text?: unknown; clientId?: unknown }): Promise<Ack> {
+    return this.actions.note(socket.data.agent, body?.conversationId, body?.text, body?.clientId);
   }
 
   @SubscribeMessage('typing')

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
-import { Controller, Get, HttpException, Param, Res, type OnModuleInit } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, HttpException, Param, Req, Res, type OnModuleInit } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,7 +41,12 @@ export class ConsoleStaticController implements OnModuleInit {
   }
 
   @Get()
-  index(@Res() reply: FastifyReply): void {
+  index(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    // The page's links are relative: /console must become /console/.
+    if (!request.url.split('?')[0]!.endsWith('/')) {
+      void reply.redirect(`${request.url.split('?')[0]}/`, 301);
+      return;
+    }
     this.send(reply, 'index.html');
   }
 

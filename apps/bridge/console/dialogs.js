@@ -1,0 +1,97 @@
+// Transfer and Close dialogs. Native <dialog>: modal focus trap, Esc closes.
+import { state, changed, selected, canManage } from './state.js';
+import { call } from './socket.js';
+import { el, $ } from './util.js';
+import { status } from './status.js';
+
+export function initDialogs() {
+  for (const d of document.querySelectorAll('dialog')) {
+    d.querySelector('[data-cancel]').addEventListener('click', () => d.close());
+    d.addEventListener('close', () => $('#composer')?.focus());
+  }
+  $('#transfer-button').addEventListener('click', openTransfer);
+  $('#close-button').addEventListener('click', openClose);
+  $('#transfer-form').addEventListener('submit', submitTransfer);
+  $('#close-form').addEventListener('submit', submitClose);
+  $('#close-disposition').addEventListener('change', (e) => ($('#close-comment').disabled = e.target.value !== 'other'));
+}
+
+function showError(id, text) {
+  const p = $(id);
+  p.hidden = !text;
+  p.textContent = text ?? '';
+}
+
+/** Called on every `agents` event too, so the list stays current while the dialog is open. */
+export function fillAgents() {
+  const select = $('#transfer-agent');
+  const keep = select.value;
+  const others = state.agents.filter((a) => a.id !== state.me?.id);
+  select.replaceChildren(
+    el('option', { value: '' }, others.length ? 'Choose an agent…' : 'No other agent is signed in'),
+    ...others.map((a) => {
+      const full = a.maxChats && a.activeChats >= a.maxChats;
+      return el('option', { value: a.id }, `${a.name} — ${a.status}, ${a.activeChats}/${a.maxChats} chats${full ? ' (full)' : ''}`);
+    }),
+  );
+  select.value = others.some((a) => a.id === keep) ? keep : '';
+}
+
+async function openTransfer() {
+  const c = selected();
+  if (!c || !canManage(c)) return;
+  showError('#transfer-error', null);
+  $('#transfer-note').value = '';
+  fillAgents();
+  $('#transfer-dialog').showModal();
+  const res = await call('agents:list');
+  if (res.ok) {
+    state.agents = res.items ?? [];
+    fillAgents();
+  } else showError('#transfer-error', `Could not load agents: ${res.error}`);
+}
+
+async function submitTransfer(e) {
+  e.preventDefault();
+  const c = selected();
+  const toAgentId = $('#transfer-agent').value;
+  if (!c || !toAgentId) return showError('#transfer-error', 'Choose an agent.');
+  const btn = $('#transfer-confirm');
+  btn.disabled = true;
+  const note = $('#transfer-note').value.trim();
+  const res = await call('conversation:transfer', { conversationId: c.id, toAgentId, note });
+  btn.disabled = false;
+  if (!res.ok) return showError('#transfer-error', `Transfer failed: ${res.error}`);
+  $('#transfer-dialog').close();
+  const to = state.agents.find((a) => a.id === toAgentId);
+  status(`Transferred to ${to?.name ?? 'the agent'}.`);
+}
+
+function openClose() {
+  const c = selected();
+  if (!c || !canManage(c)) return;
+  showError('#close-error', null);
+  $('#close-disposition').value = '';
+  $('#close-comment').value = '';
+  $('#close-comment').disabled = true;
+  $('#close-dialog').showModal();
+}
+
+async function submitClose(e) {
+  e.preventDefault();
+  const c = selected();
+  if (!c) return;
+  // One string: a code from the list, or for "Other" the agent's own words (stored as "other: …").
+  const code = $('#close-disposition').value;
+  const disposition = code === 'other' ? $('#close-comment').value.trim() || 'other' : code || null;
+  const btn = $('#close-confirm');
+  btn.disabled = true;
+  const res = await call('conversation:close', { conversationId: c.id, disposition });
+  btn.disabled = false;
+  if (!res.ok) return showError('#close-error', `Could not close: ${res.error}`);
+  $('#close-dialog').close();
+  // conversation:closed normally follows; mark it now so the composer locks at once.
+  c.closedReason ??= 'agent_closed';
+  if (c.view) c.view = { ...c.view, state: 'closed' };
+  changed('conv', 'list', 'header');
+}
