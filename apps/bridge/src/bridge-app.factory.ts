@@ -14,7 +14,7 @@ export const BODY_LIMIT_BYTES = 1024 * 1024 + 64 * 1024;
  */
 export async function createBridgeApp(config: AppConfig, options: BridgeOptions = {}): Promise<NestFastifyApplication> {
   // History tokens and odd bot ids are longer than Fastify's default 100-character path parameter.
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, routerOptions: { maxParamLength: 1000 } });
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true } });
   const app = await NestFactory.create<NestFastifyApplication>(BridgeModule.forRoot(config, options), adapter, {
     bufferLogs: false,
     // Throw instead of process.exit, so that main.ts reports it and tests see the error.
