@@ -1,7 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@agent-bridge/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RedisIoAdapter } from '@agent-bridge/console';
+import { createPino, enterCorrelation, PinoLoggerService } from '@agent-bridge/observability';
+import { OpsAuthService, QUEUE_DASHBOARD_PATH } from '@agent-bridge/ops';
 import { BridgeModule, type BridgeOptions } from './bridge.module';
 import { AllErrorsFilter } from './http/all-errors.filter';
 
@@ -19,7 +22,21 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
     bufferLogs: false,
     // Throw instead of process.exit, so that main.ts reports it and tests see the error.
     abortOnError: false,
-    logger: nestLogLevels(config),
+    logger: new PinoLoggerService(createPino(config.logLevel)),
+  });
+  // A correlation id per request (the caller's x-request-id when it sends a sane one), echoed back
+  // on every response, errors included, and stamped on every log line of the request.
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const header = request.headers['x-request-id'];
+    void reply.header('x-request-id', enterCorrelation(typeof header === 'string' ? header : undefined));
+    done();
+  });
+  // The queue dashboard's routes are bull-board's own (all of them, its API included): one check here.
+  const opsAuth = app.get(OpsAuthService);
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.url.startsWith(QUEUE_DASHBOARD_PATH)) return;
+    if (await opsAuth.check(request.headers.authorization)) return;
+    await reply.status(401).header('www-authenticate', 'Basic realm="agent-bridge ops", charset="UTF-8"').send({ errors: [{ msg: 'Sign in as a console admin or supervisor', code: 401 }] });
   });
   // socket.io (the agent console) across instances through Redis.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
@@ -28,8 +45,3 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
   return app;
 }
 
-function nestLogLevels(config: AppConfig): Array<'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose'> {
-  const order = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const index = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 }[config.logLevel];
-  return order.slice(0, index + 1);
-}

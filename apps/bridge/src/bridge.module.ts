@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { ConfigModule, type AppConfig } from '@agent-bridge/config';
 import { ConsoleModule } from '@agent-bridge/console';
+import { OpsModule } from '@agent-bridge/ops';
 import { HandoffHttpModule } from '@agent-bridge/handoff';
 import { DatabaseModule, RedisModule } from '@agent-bridge/persistence';
 import { QueueModule } from '@agent-bridge/queue';
@@ -28,6 +29,7 @@ export class BridgeModule {
         sdk,
         HandoffHttpModule,
         ConsoleModule,
+        OpsModule,
         // BotKit's apiPrefix; the SDK auth guard is on the controller, so it applies under any prefix.
         RouterModule.register([{ path: config.kore.apiPrefix || '/', module: SdkModule }]),
         // One process is a complete service; RUN_WORKERS=false leaves the jobs to apps/worker.

@@ -206,6 +206,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       recentMessages: r.int('HANDOFF_RECENT_MESSAGES', 10, 0, 100),
       loopbackSecret: r.optional('LOOPBACK_SECRET') ?? null,
     },
+    ops: {
+      password: r.optional('OPS_PASSWORD') ?? null,
+      metricsToken: r.optional('METRICS_TOKEN') ?? null,
+      waitAlertSeconds: r.int('OPS_WAIT_ALERT_SECONDS', 120, 1, 86400),
+    },
     console: {
       tokenSecret: r.optional('CONSOLE_TOKEN_SECRET') ?? deriveLinkSecret(`${secretSeed}/console`),
       tokenTtlSeconds: r.int('CONSOLE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 86400),

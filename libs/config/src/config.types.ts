@@ -87,6 +87,15 @@ export interface ConsoleConfig {
   disconnectGraceSeconds: number;
 }
 
+export interface OpsConfig {
+  /** Basic-auth password of the `ops` user, for deployments without console accounts. Never logged. */
+  password: string | null;
+  /** Bearer token Prometheus may scrape /metrics with. Never logged. */
+  metricsToken: string | null;
+  /** A user waiting longer than this raises an alert on the ops page. */
+  waitAlertSeconds: number;
+}
+
 export interface AppConfig {
   port: number;
   publicUrl: string;
@@ -108,5 +117,6 @@ export interface AppConfig {
   handoff: HandoffConfig;
   livechat: LiveChatConfig;
   console: ConsoleConfig;
+  ops: OpsConfig;
   workers: { enabled: boolean; concurrency: number };
 }

@@ -3,6 +3,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { withCorrelation } from '@agent-bridge/observability';
 import { JobRegistry } from './job-registry.service';
 import { QUEUES } from './queue.constants';
 
@@ -22,7 +23,8 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
   }
 
   process(job: Job): Promise<unknown> {
-    return this.registry.dispatch(job);
+    // Each job's log lines carry its id as the correlation id.
+    return withCorrelation(`job:${job.queueName}:${job.id}`, () => this.registry.dispatch(job));
   }
 
   /**

@@ -67,7 +67,8 @@ export const TEST_BOT: { botId: string } & BotCredentials = {
 };
 
 /** A complete config pointing at the test environment; tests override what they exercise. */
-export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 'livechat' | 'console'> & {
+export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 'livechat' | 'console' | 'ops'> & {
+  ops?: Partial<AppConfig['ops']>;
   console?: Partial<AppConfig['console']>;
   kore?: Partial<AppConfig['kore']>;
   handoff?: Partial<HandoffConfig>;
@@ -75,7 +76,7 @@ export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 
 };
 
 export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides = {}): AppConfig {
-  const { kore, handoff, livechat, console: consoleSettings, ...rest } = overrides;
+  const { kore, handoff, livechat, console: consoleSettings, ops, ...rest } = overrides;
   return {
     port: 0,
     publicUrl: 'http://127.0.0.1:0',
@@ -126,6 +127,7 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
       closeGraceMs: 300,
       ...livechat,
     },
+    ops: { password: 'test-ops-password', metricsToken: 'test-metrics-token', waitAlertSeconds: 120, ...ops },
     console: {
       tokenSecret: 'test-console-token-secret',
       tokenTtlSeconds: 3600,

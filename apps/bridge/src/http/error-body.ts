@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { SdkError } from '@agent-bridge/botkit';
+import { correlationId } from '@agent-bridge/observability';
 
 export interface ErrorAnswer {
   status: number;
@@ -41,7 +42,7 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
   if (error instanceof SdkError) {
     return { status: error.status, headers: {}, body: { errors: [{ msg: error.message, code: error.code }] } };
   }
-  const errorId = randomUUID();
+  const errorId = correlationId() ?? randomUUID();
   logger.error(`unhandled error ${errorId}: ${(error as Error)?.stack ?? String(error)}`);
   return {
     status: 500,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BOT_LANE, SdkError, isBotkitEvent, toBotkitPayload, visitorKeyOf, type InboundBody } from '@agent-bridge/botkit';
+import { BOT_LANE, SdkError, isBotkitEvent, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody } from '@agent-bridge/botkit';
 import { EventInboxService } from '@agent-bridge/events';
+import { metrics } from '@agent-bridge/observability';
 import { WebhookDispatcher } from '@agent-bridge/webhooks';
 import { SdkAuthGuard } from './sdk-auth.guard';
 
@@ -48,6 +49,15 @@ export class SdkController {
 
   private async handle(botId: string, componentId: string, eventName: string, raw: unknown, reply: FastifyReply): Promise<unknown> {
     if (!isBotkitEvent(eventName)) throw SdkError.eventNotFound();
+    const endTimer = metrics.webhookAck.startTimer({ event: eventName });
+    try {
+      return await this.accept(botId, componentId, eventName, raw, reply);
+    } finally {
+      endTimer();
+    }
+  }
+
+  private async accept(botId: string, componentId: string, eventName: BotkitEventName, raw: unknown, reply: FastifyReply): Promise<unknown> {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw SdkError.badRequest('The body must be a JSON object');
     const body = raw as InboundBody;
     if (eventName === 'on_variable_update' && (!body.data || typeof body.data !== 'object')) {

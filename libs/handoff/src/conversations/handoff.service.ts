@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
+import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { HistoryLinkService } from '../history/history-link.service';
@@ -62,6 +63,7 @@ export class HandoffService {
       if (!active.providerRef) await this.openProviderChat(active);
       return active;
     }
+    metrics.transfers.inc({ trigger, provider });
     await this.publish(opened, 'bot', 'queued', trigger, `platform:${trigger}`);
     await this.relay.toUser(opened, settingsFor(this.config, botId).messages.waiting, { externalId: `waiting:${opened.id}` });
     await this.botkit.startAgentSession(payload);
@@ -84,7 +86,7 @@ export class HandoffService {
       trigger: conversation.trigger,
     };
     try {
-      const chat = await provider.openChat(request);
+      const chat = await timedProviderCall(provider.name, 'open_chat', () => provider.openChat(request));
       await this.conversations.setProviderRef(conversation.id, chat.ref);
       // The user may have written while the desk's chat was opening.
       await this.relay.drain(conversation.id, 'to_agent');

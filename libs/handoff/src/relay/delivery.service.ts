@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
+import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOBS, QUEUES, jobId, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Conversation } from '../conversations/conversation.types';
@@ -46,6 +47,7 @@ export class DeliveryService {
           await this.botkit.sendUserMessage({ ...conversation.latestPayload, message: part }, { attempts: 2 });
         }
         await this.transcript.markDelivered(message.id);
+        this.count(conversation, message, 'to_user');
         delivered++;
       } catch (error) {
         await this.failOrRetry(job, conversation, message, error, 'user');
@@ -71,8 +73,11 @@ export class DeliveryService {
     let delivered = 0;
     for (const message of await this.transcript.nextPending(conversation.id, 'to_agent', BATCH)) {
       try {
-        await provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id });
+        await timedProviderCall(provider.name, 'send_message', () =>
+          provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id }),
+        );
         await this.transcript.markDelivered(message.id);
+        this.count(conversation, message, 'to_agent');
         delivered++;
       } catch (error) {
         await this.failOrRetry(job, conversation, message, error, 'agent');
@@ -80,6 +85,12 @@ export class DeliveryService {
     }
     if (delivered === BATCH) await this.relay.drain(conversation.id, 'to_agent');
     return { delivered };
+  }
+
+  private count(conversation: Conversation, message: TranscriptMessage, direction: 'to_user' | 'to_agent'): void {
+    const labels = { direction, provider: conversation.provider };
+    metrics.relayed.inc(labels);
+    metrics.relayLatency.observe(labels, (Date.now() - message.createdAt.getTime()) / 1000);
   }
 
   /** Lets a desk that shows delivery states (the console) update the message; never fails the drain. */
@@ -96,10 +107,13 @@ export class DeliveryService {
     const reason = (error as Error).message;
     const retryable = (error as { retryable?: unknown }).retryable !== false;
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const labels = { direction: to === 'user' ? 'to_user' : 'to_agent', provider: conversation.provider };
     if (retryable && !lastAttempt) {
+      metrics.deliveryRetries.inc(labels);
       await this.transcript.recordAttempt(message.id, reason);
       throw error;
     }
+    metrics.deliveryFailures.inc(labels);
     await this.transcript.markFailed(message.id, reason);
     this.logger.error(`conversation ${conversation.id}: message ${message.id} to the ${to} failed for good: ${reason}`);
     if (error instanceof ProviderError && error.code === ProviderErrorCode.ChatClosed && conversation.state !== 'closed') {

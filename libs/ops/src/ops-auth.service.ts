@@ -1,0 +1,56 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { AgentRepository, verifyPassword } from '@agent-bridge/console';
+
+const CACHE_MS = 60_000;
+
+/**
+ * Who may see the ops pages, the queue dashboard and /metrics: console admins and supervisors with
+ * their own email and password (HTTP Basic, so that browsers and Prometheus both work), or the
+ * `ops` user with OPS_PASSWORD. A successful check is remembered for a minute: scrypt is slow on
+ * purpose and a dashboard polls.
+ */
+@Injectable()
+export class OpsAuthService {
+  private readonly recent = new Map<string, number>();
+
+  constructor(
+    private readonly agents: AgentRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async check(authorization: string | undefined): Promise<boolean> {
+    if (!authorization) return false;
+    const key = createHash('sha256').update(authorization).digest('base64');
+    const until = this.recent.get(key);
+    if (until && until > Date.now()) return true;
+    const ok = await this.verify(authorization);
+    if (ok) {
+      if (this.recent.size > 1000) this.recent.clear();
+      this.recent.set(key, Date.now() + CACHE_MS);
+    }
+    return ok;
+  }
+
+  private async verify(authorization: string): Promise<boolean> {
+    const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
+    if (bearer) return this.config.ops.metricsToken !== null && same(bearer, this.config.ops.metricsToken);
+    const basic = /^Basic\s+(.+)$/i.exec(authorization)?.[1];
+    if (!basic) return false;
+    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return false;
+    const [user, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+    if (user === 'ops' && this.config.ops.password !== null) return same(password, this.config.ops.password);
+    const found = await this.agents.credentials(user);
+    if (!found || found.agent.disabled || found.agent.role === 'agent') return false;
+    return verifyPassword(password, found.passwordHash);
+  }
+}
+
+function same(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}

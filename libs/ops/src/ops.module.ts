@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { BullBoardModule } from '@bull-board/nestjs';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import { ConsoleCoreModule } from '@agent-bridge/console';
+import { QUEUES } from '@agent-bridge/queue';
+import { HealthController } from './health.controller';
+import { OpsAuthService } from './ops-auth.service';
+import { OpsController } from './ops.controller';
+import { OpsStatsService } from './ops-stats.service';
+
+@Module({
+  imports: [ConsoleCoreModule],
+  providers: [OpsAuthService],
+  exports: [OpsAuthService],
+})
+export class OpsAuthModule {}
+
+export const QUEUE_DASHBOARD_PATH = '/ops/queues';
+
+/**
+ * bull-board's pages (with retry and clean of failed jobs). Its routes are Fastify's own, under
+ * the path below; protectQueueDashboard puts every one of them behind the ops sign-in.
+ */
+const QueueDashboard = BullBoardModule.forRoot({
+  route: QUEUE_DASHBOARD_PATH,
+  adapter: FastifyAdapter,
+  boardOptions: { uiConfig: { boardTitle: 'agent-bridge queues' } },
+});
+
+/** Ops: health probes, /metrics, the ops page and the queue dashboard. */
+@Module({
+  imports: [
+    TerminusModule,
+    ConsoleCoreModule,
+    OpsAuthModule,
+    QueueDashboard,
+    BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),
+  ],
+  controllers: [HealthController, OpsController],
+  providers: [OpsStatsService],
+})
+export class OpsModule {}

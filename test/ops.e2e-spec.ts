@@ -1,0 +1,91 @@
+import { AgentRepository, hashPassword } from '@agent-bridge/console';
+import { createTestEnvironment, testConfig, TEST_BOT, waitFor, LOOPBACK_SECRET, type TestEnvironment } from '@agent-bridge/testing';
+import type { PlatformSim } from '../apps/platform-sim/src';
+import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+
+const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+describe('ops: health, metrics, the ops page and the queue dashboard', () => {
+  let env: TestEnvironment;
+  let bridge: RunningBridge;
+  let sim: PlatformSim;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('ops');
+    bridge = await startBridge(testConfig(env, { ops: { waitAlertSeconds: 1 } }));
+    sim = await startSim(bridge.url, [simBot(TEST_BOT.botId, TEST_BOT)]);
+    const agents = bridge.app.get(AgentRepository);
+    await agents.create({ email: 'boss@example.com', name: 'Boss', role: 'supervisor', passwordHash: await hashPassword('boss password') });
+    await agents.create({ email: 'al@example.com', name: 'Al', role: 'agent', passwordHash: await hashPassword('al password') });
+  });
+  afterAll(async () => {
+    await sim?.stop();
+    await bridge?.close();
+    await env?.destroy();
+  });
+
+  const get = (path: string, authorization?: string) => fetch(`${bridge.url}${path}`, { headers: authorization ? { authorization } : {} });
+
+  it('answers the health probes without authentication', async () => {
+    expect(await (await get('/health/live')).json()).toEqual({ status: 'ok' });
+    const ready = await get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' }, workers: { status: 'up' } } });
+  });
+
+  it('carries a correlation id on every response, and keeps the caller\'s', async () => {
+    const res = await fetch(`${bridge.url}/health/live`, { headers: { 'x-request-id': 'trace-123' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+    expect((await get('/nowhere')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves Prometheus metrics to the metrics token, ops and supervisors only', async () => {
+    expect((await get('/metrics')).status).toBe(401);
+    expect((await get('/metrics', 'Bearer wrong')).status).toBe(401);
+    expect((await get('/metrics', basic('al@example.com', 'al password'))).status).toBe(401); // agents are not ops
+    await sim.sendEvent({ botId: TEST_BOT.botId, event: 'on_agent_transfer', userId: 'u-ops' });
+    await sim.waitForDelivered(TEST_BOT.botId, 'u-ops', 1);
+    const text = await waitFor('a transfer counted', async () => {
+      const body = await (await get('/metrics', 'Bearer test-metrics-token')).text();
+      return body.includes('ab_transfers_total{trigger="agent_transfer",provider="loopback"} 1') ? body : null;
+    });
+    expect(text).toMatch(/ab_sessions\{state="queued",provider="loopback"\} 1/);
+    expect(text).toMatch(/ab_webhook_ack_seconds_count\{event="on_agent_transfer"\} 1/);
+    expect(text).toMatch(/ab_messages_relayed_total\{direction="to_user",provider="loopback"\} [1-9]/);
+    expect(text).toMatch(/ab_queue_jobs\{queue="botkit-events",state="waiting"\}/);
+    expect(text).toMatch(/ab_relay_seconds_count\{direction="to_user",provider="loopback"\} [1-9]/);
+  });
+
+  it('shows the ops page, with an alert for a long wait, to ops and supervisors', async () => {
+    expect((await get('/ops')).status).toBe(401);
+    expect((await get('/ops')).headers.get('www-authenticate')).toMatch(/^Basic/);
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // u-ops has now waited past the 1 s alert
+    for (const auth of [basic('ops', 'test-ops-password'), basic('boss@example.com', 'boss password')]) {
+      const res = await get('/ops', auth);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('agent-bridge: hand-offs');
+      expect(html).toMatch(/role="alert">A user has waited \d+ s/);
+    }
+    const summary = await (await get('/ops/api/summary', basic('ops', 'test-ops-password'))).json();
+    expect(summary.waiting.count).toBeGreaterThanOrEqual(1);
+    expect(summary.sessions).toEqual(expect.arrayContaining([{ provider: 'loopback', state: 'queued', count: 1 }]));
+    expect(summary.queues.map((q: { queue: string }) => q.queue)).toContain('handoff-delivery');
+  });
+
+  it('puts the queue dashboard behind the same sign-in', async () => {
+    expect((await get('/ops/queues')).status).toBe(401);
+    const page = await get('/ops/queues', basic('ops', 'test-ops-password'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('agent-bridge queues');
+    const api = await get('/ops/queues/api/queues', basic('boss@example.com', 'boss password'));
+    expect(api.status).toBe(200);
+    expect(JSON.stringify(await api.json())).toContain('botkit-events');
+    expect((await get('/ops/queues/api/queues')).status).toBe(401);
+  });
+
+  it('keeps the loopback desk closed to callers without its secret', async () => {
+    expect((await get('/providers/loopback/chats')).status).toBe(401);
+    expect((await fetch(`${bridge.url}/providers/loopback/chats`, { headers: { 'x-loopback-secret': LOOPBACK_SECRET } })).status).toBe(200);
+  });
+});
