@@ -48,7 +48,7 @@ async function handOff(r: Rig, user: string, join = true): Promise<{ conversatio
   const chat = await r.desk.chatFor(user);
   if (join) {
     expect(await r.desk.join(chat.ref)).toBe(200);
-    await r.sim.waitForDelivered(bot, user, 2); // "An agent will be with you shortly." + "Alice has joined the chat."
+    await r.sim.waitForDelivered(bot, user, 2, 15_000); // "An agent will be with you shortly." + "Alice has joined the chat."
   }
   return { conversation: await activeSession(r, user), ref: chat.ref };
 }

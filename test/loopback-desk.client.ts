@@ -20,7 +20,7 @@ export class LoopbackDesk {
     return (await this.call<LoopbackChat[]>('GET', '/chats')).body;
   }
 
-  async chatFor(visitorKey: string, timeoutMs = 8000): Promise<LoopbackChat> {
+  async chatFor(visitorKey: string, timeoutMs = 15_000): Promise<LoopbackChat> {
     return waitFor(`a loopback chat for ${visitorKey}`, async () => (await this.chats()).filter((c) => c.visitorKey === visitorKey).pop(), timeoutMs);
   }
 
@@ -32,7 +32,7 @@ export class LoopbackDesk {
     return (await this.entries(ref)).flatMap((e) => (e.kind === 'message' ? [e.text] : []));
   }
 
-  async waitForMessages(ref: string, count: number, timeoutMs = 8000): Promise<string[]> {
+  async waitForMessages(ref: string, count: number, timeoutMs = 15_000): Promise<string[]> {
     return waitFor(`${count} user message(s) on the desk`, async () => {
       const messages = await this.messages(ref);
       return messages.length >= count ? messages : null;

@@ -33,7 +33,7 @@ import { ConversationStore } from './state/conversation.store';
 import { RequestRegistry } from './state/request.registry';
 import { ChatPageController } from './web/chat-page.controller';
 
-const DEFAULT_WAIT_MS = 5_000;
+const DEFAULT_WAIT_MS = 15_000; // generous: only a failing wait uses it all, and CI machines are shared
 
 /**
  * The Kore.ai platform as agent-bridge sees it: it sends BotKit events, serves the BotKit callback

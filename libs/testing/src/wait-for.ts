@@ -4,7 +4,7 @@ type Falsy = null | undefined | false | 0 | '';
 export async function waitFor<T>(
   what: string,
   probe: () => T | Falsy | Promise<T | Falsy>,
-  timeoutMs = 5000,
+  timeoutMs = 15_000,
   intervalMs = 20,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
