@@ -28,6 +28,7 @@ describe('restart in the middle of a live session (real process, SIGTERM)', () =
       KORE_CLIENT_ID: TEST_BOT.clientId,
       KORE_CLIENT_SECRET: TEST_BOT.clientSecret,
       LOOPBACK_SECRET,
+      HANDOFF_PROVIDER: 'loopback',
       LOG_LEVEL: 'warn',
       KEEPALIVE_INTERVAL_SECONDS: '2',
     });
