@@ -1,11 +1,10 @@
-import { createTestEnvironment, LOOPBACK_SECRET, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
+import { createTestEnvironment, freePort, LOOPBACK_SECRET, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { BridgeProcess } from './bridge-process';
 import { simBot, startSim } from './bridge-harness';
 import { LoopbackDesk } from './loopback-desk.client';
 
 const bot = TEST_BOT.botId;
-const PORT = String(38000 + Math.floor(Math.random() * 1000));
 
 /**
  * The service process is stopped in the middle of a live session, with messages still on their
@@ -19,6 +18,7 @@ describe('restart in the middle of a live session (real process, SIGTERM)', () =
 
   beforeAll(async () => {
     env = await createTestEnvironment('restart');
+    const PORT = String(await freePort());
     bridge = new BridgeProcess({
       PORT,
       PUBLIC_URL: `http://127.0.0.1:${PORT}`,

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { ConversationRepository, type Conversation } from '@agent-bridge/handoff';
 import { JOBS, QUEUES, jobId } from '@agent-bridge/queue';
-import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
+import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment, freePort } from '@agent-bridge/testing';
 import { LiveChatSim, type ChatSnapshot } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { BridgeProcess } from './bridge-process';
@@ -282,7 +282,7 @@ async function recordingProxy(target: string): Promise<{ url: string; polls: URL
 }
 
 describe('LiveChat v2: restart in the middle of a chat (real process, SIGTERM)', () => {
-  const PORT = String(39000 + Math.floor(Math.random() * 1000));
+  let PORT: string;
   let env: TestEnvironment;
   let lc: LiveChatSim;
   let proxy: Awaited<ReturnType<typeof recordingProxy>>;
@@ -291,6 +291,7 @@ describe('LiveChat v2: restart in the middle of a chat (real process, SIGTERM)',
 
   beforeAll(async () => {
     env = await createTestEnvironment('livechat_v2_restart');
+    PORT = String(await freePort());
     // Longer than a restart takes: the chat must outlive the bridge's downtime, as with LiveChat's ~30 s.
     lc = new LiveChatSim({ port: 0, licenseId: LICENCE, v2KeepAliveSeconds: 20, inactivitySeconds: 0 });
     await lc.start();

@@ -1,5 +1,5 @@
 import { registerLiveChatWebhooks, ConversationRepository, type Conversation } from '@agent-bridge/handoff';
-import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
+import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
@@ -32,10 +32,11 @@ describe('LiveChat v3.6 adapter', () => {
   let bridge: RunningBridge;
   let sim: PlatformSim;
   let conversations: ConversationRepository;
-  const port = 39000 + Math.floor(Math.random() * 1000);
+  let port: number;
 
   beforeAll(async () => {
     env = await createTestEnvironment('livechat');
+    port = await freePort();
     lc = new LiveChatSim({
       port: 0,
       agents: [{ id: 'alice@example.com', name: 'Alice Agent', online: true }, { id: 'bob@example.com', name: 'Bob Agent', online: true }],
