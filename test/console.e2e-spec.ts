@@ -206,3 +206,38 @@ describe('agent console auto-assignment', () => {
     }
   });
 });
+
+describe('agent console across instances', () => {
+  let env: TestEnvironment;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('console_multi');
+  });
+  afterAll(() => env?.destroy());
+
+  it('reaches an agent connected to one instance with events handled by another', async () => {
+    const config = testConfig(env, { handoff: { provider: 'console' }, console: { autoAssign: false } });
+    const a = await startBridge(config);
+    // The second instance serves HTTP and sockets only: every job runs on the first.
+    const b = await startBridge({ ...config, workers: { enabled: false, concurrency: 1 } });
+    const sim = await startSim(a.url, [simBot(bot, TEST_BOT)]);
+    let client: ConsoleClient | undefined;
+    try {
+      await b.app.get(AgentRepository).create({ email: 'm@example.com', name: 'Mia', role: 'agent', passwordHash: await hashPassword(PASSWORD) });
+      const { body } = await ConsoleClient.signIn(b.url, 'm@example.com', PASSWORD);
+      client = new ConsoleClient(b.url, body.token);
+      await client.connected();
+      await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-multi' });
+      const queue = await client.waitForEvent('queue', (q) => q.items.length === 1);
+      expect((await client.call('queue:accept', { conversationId: queue.items[0].conversationId })).ok).toBe(true);
+      await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-multi', message: 'via instance A' });
+      const message = await client.waitForEvent('message', (m) => m.kind === 'user');
+      expect(message.text).toBe('via instance A');
+    } finally {
+      client?.close();
+      await sim.stop();
+      await b.close();
+      await a.close();
+    }
+  });
+});
