@@ -83,14 +83,19 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   async handleDisconnect(socket: ConsoleSocket): Promise<void> {
     const agent = socket.data.agent;
     if (!agent) return;
-    const left = await this.presence.disconnected(agent.id, socket.id);
-    if (left === 0) {
-      await this.queue.add(JOBS.consoleAgentGrace, { agentId: agent.id }, {
-        delay: this.config.console.disconnectGraceSeconds * 1000,
-        jobId: jobId('grace', agent.id, String(Date.now())),
-        removeOnComplete: true,
-        removeOnFail: { count: 100 },
-      });
+    try {
+      const left = await this.presence.disconnected(agent.id, socket.id);
+      if (left === 0) {
+        await this.queue.add(JOBS.consoleAgentGrace, { agentId: agent.id }, {
+          delay: this.config.console.disconnectGraceSeconds * 1000,
+          jobId: jobId('grace', agent.id, String(Date.now())),
+          removeOnComplete: true,
+          removeOnFail: { count: 100 },
+        });
+      }
+    } catch (error) {
+      // While this instance shuts down its stores may already be gone; the socket set heals on the next connect.
+      this.logger.warn(`agent ${agent.id} disconnect not recorded: ${(error as Error).message}`);
     }
   }
 

@@ -7,7 +7,7 @@ import { EscalationRulesService } from '../escalation/escalation-rules.service';
 import type { UserActivity } from '../providers/handoff-provider';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { RelayService } from '../relay/relay.service';
-import { SessionTimersService } from '../timers/session-timers.service';
+import { DeliveryService } from '../relay/delivery.service';
 import { BotVariablesService } from '../variables/bot-variables.service';
 import { ConversationRepository } from './conversation.repository';
 import type { Conversation } from './conversation.types';
@@ -34,7 +34,7 @@ export class ConversationRouter extends EventRouter {
     private readonly conversations: ConversationRepository,
     private readonly handoff: HandoffService,
     private readonly relay: RelayService,
-    private readonly timers: SessionTimersService,
+    private readonly delivery: DeliveryService,
     private readonly rules: EscalationRulesService,
     private readonly providers: ProviderRegistry,
     private readonly variables: BotVariablesService,
@@ -113,8 +113,9 @@ export class ConversationRouter extends EventRouter {
       return;
     }
     const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
-    await this.relay.toAgent(conversation, text, event.requestId);
-    await this.timers.touch(conversation.id);
+    const stored = await this.relay.toAgent(conversation, text, event.requestId);
+    if (stored) await this.delivery.deliverNowToAgent(conversation, stored);
+    // No timer call per message: the inactivity job re-reads last_activity_at and re-arms itself.
   }
 
   /**

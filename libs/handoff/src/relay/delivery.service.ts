@@ -4,7 +4,7 @@ import type { Job, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
-import { JOBS, QUEUES, jobId, type SessionJob } from '@agent-bridge/queue';
+import { JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Conversation } from '../conversations/conversation.types';
 import { providerChatOf } from '../conversations/provider-chat';
@@ -32,7 +32,7 @@ export class DeliveryService {
     private readonly providers: ProviderRegistry,
     private readonly botkit: BotkitClient,
     private readonly relay: RelayService,
-    @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob>,
+    @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -63,6 +63,38 @@ export class DeliveryService {
       await this.sessions.add(JOBS.clearAgentSession, { conversationId: conversation.id }, { ...CLEAR_OPTS, jobId: jobId('clear', conversation.id) });
     }
     return { delivered };
+  }
+
+  /**
+   * Delivers a user message to the desk at once, from the conversation's inbox drain (one per
+   * conversation at a time), saving a job hop on the hot path. Only when it is the one message
+   * waiting: anything older, or any failure, goes to the drain job, which keeps order and retries.
+   */
+  async deliverNowToAgent(conversation: Conversation, message: TranscriptMessage): Promise<void> {
+    const chat = providerChatOf(conversation);
+    const pending = chat ? await this.transcript.nextPending(conversation.id, 'to_agent', 2) : [];
+    if (!chat || pending.length !== 1 || pending[0]!.id !== message.id) {
+      await this.relay.drain(conversation.id, 'to_agent');
+      return;
+    }
+    const provider = this.providers.get(conversation.provider);
+    try {
+      await timedProviderCall(provider.name, 'send_message', () =>
+        provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id }),
+      );
+    } catch (error) {
+      if ((error as { retryable?: unknown }).retryable === false) {
+        await this.giveUp(conversation, message, error, 'agent');
+        return;
+      }
+      // Retried by the drain job, with backoff, keeping the order of whatever comes next.
+      metrics.deliveryRetries.inc({ direction: 'to_agent', provider: conversation.provider });
+      await this.transcript.recordAttempt(message.id, (error as Error).message);
+      await this.relay.drain(conversation.id, 'to_agent');
+      return;
+    }
+    await this.transcript.markDelivered(message.id);
+    this.count(conversation, message, 'to_agent');
   }
 
   async drainToAgent(job: Job<SessionJob>): Promise<{ delivered: number }> {
@@ -113,12 +145,18 @@ export class DeliveryService {
       await this.transcript.recordAttempt(message.id, reason);
       throw error;
     }
-    metrics.deliveryFailures.inc(labels);
+    await this.giveUp(conversation, message, error, to);
+  }
+
+  /** A message that will not be delivered: marked failed, both sides told, a closed desk chat ends the session. */
+  private async giveUp(conversation: Conversation, message: TranscriptMessage, error: unknown, to: 'user' | 'agent'): Promise<void> {
+    const reason = (error as Error).message;
+    metrics.deliveryFailures.inc({ direction: to === 'user' ? 'to_user' : 'to_agent', provider: conversation.provider });
     await this.transcript.markFailed(message.id, reason);
     this.logger.error(`conversation ${conversation.id}: message ${message.id} to the ${to} failed for good: ${reason}`);
     if (error instanceof ProviderError && error.code === ProviderErrorCode.ChatClosed && conversation.state !== 'closed') {
       // The desk closed the chat while we were not looking (LiveChat's chat_inactive): end the session.
-      await this.sessions.add(JOBS.endSession, { conversationId: conversation.id, reason: 'agent_closed', actor: `provider:${conversation.provider}` } as never, {
+      await this.sessions.add(JOBS.endSession, { conversationId: conversation.id, reason: 'agent_closed', actor: `provider:${conversation.provider}` }, {
         jobId: jobId('end', conversation.id),
         attempts: 10,
         backoff: { type: 'exponential', delay: 1000 },

@@ -26,10 +26,12 @@ export class RelayService {
     @InjectQueue(QUEUES.delivery) private readonly queue: Queue<SessionJob>,
   ) {}
 
-  async toAgent(conversation: Conversation, text: string, externalId: string, author: Author = 'user'): Promise<TranscriptMessage | null> {
-    const stored = await this.transcript.append({ conversationId: conversation.id, direction: 'to_agent', author, text, externalId });
-    if (stored) await this.drain(conversation.id, 'to_agent');
-    return stored;
+  /**
+   * Stores a user message for the agent. The caller delivers it (DeliveryService.deliverNowToAgent):
+   * user messages come from one conversation's inbox drain, which already runs one at a time.
+   */
+  toAgent(conversation: Conversation, text: string, externalId: string, author: Author = 'user'): Promise<TranscriptMessage | null> {
+    return this.transcript.append({ conversationId: conversation.id, direction: 'to_agent', author, text, externalId });
   }
 
   async toUser(

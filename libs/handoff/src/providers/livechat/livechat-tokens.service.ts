@@ -24,6 +24,8 @@ interface TokenGrant {
 @Injectable()
 export class LiveChatTokensService {
   private readonly logger = new Logger(LiveChatTokensService.name);
+  /** Customer tokens this process minted or read, until shortly before expiry: a send is one HTTP call, not three. */
+  private readonly local = new Map<string, { token: string; entityId: string; until: number }>();
 
   constructor(
     private readonly api: LiveChatApiClient,
@@ -50,6 +52,15 @@ export class LiveChatTokensService {
   /** A customer token for the visitor, and the customer's entity_id. */
   async customerToken(botId: string, visitorKey: string, fresh = false): Promise<{ token: string; entityId: string }> {
     const key = this.keys.key('livechat', 'customer-token', botId, visitorKey);
+    const held = this.local.get(key);
+    if (!fresh && held && held.until > Date.now()) return held;
+    const minted = await this.loadOrMint(key, botId, visitorKey, fresh);
+    if (this.local.size >= 10_000) this.local.clear();
+    this.local.set(key, { ...minted, until: Date.now() + 60_000 });
+    return minted;
+  }
+
+  private async loadOrMint(key: string, botId: string, visitorKey: string, fresh: boolean): Promise<{ token: string; entityId: string }> {
     const entityId = await this.state.customerId(LIVECHAT, botId, visitorKey);
     if (!fresh && entityId) {
       const cached = await this.redis.get(key);
