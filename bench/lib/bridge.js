@@ -1,0 +1,64 @@
+'use strict';
+// The bridge as the OS process `npm start` runs (dist/apps/bridge/src/main.js), so its CPU and RSS
+// can be read from /proc/<pid>; optionally under --cpu-prof.
+const net = require('node:net');
+const path = require('node:path');
+const { Client } = require('pg');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * env: extra bridge variables (HANDOFF_PROVIDER, LIVECHAT_*, KEEPALIVE_INTERVAL_SECONDS...).
+ * Returns { handle, pid, url, databaseUrl, keyPrefix, query(sql, params) , close() }.
+ */
+async function startBridge(ctx, children, label, env) {
+  const port = await freePort();
+  const databaseUrl = ctx.env.databaseUrl(label);
+  const keyPrefix = ctx.env.keyPrefix(label);
+  const nodeArgs = [];
+  if (ctx.opts.profile) {
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`, `--cpu-prof-name=bridge-${label}.cpuprofile`);
+  }
+  const handle = await children.spawnNode(`bridge(${label})`, path.join(ctx.root, 'dist/apps/bridge/src/main.js'), {
+    cwd: ctx.root,
+    nodeArgs,
+    readyText: 'agent-bridge listening',
+    env: {
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: ctx.env.redisUrl,
+      REDIS_KEY_PREFIX: keyPrefix,
+      KORE_CLIENT_ID: ctx.bot.clientId,
+      KORE_CLIENT_SECRET: ctx.bot.clientSecret,
+      LOG_LEVEL: ctx.opts.logLevel,
+      ...env,
+    },
+  });
+  const db = new Client({ connectionString: databaseUrl });
+  db.on('error', () => undefined); // the database is dropped with FORCE at the end of the run
+  await db.connect();
+  return {
+    handle,
+    pid: handle.pid,
+    url: `http://127.0.0.1:${port}`,
+    databaseUrl,
+    keyPrefix,
+    query: async (sql, params) => (await db.query(sql, params)).rows,
+    async close() {
+      await db.end().catch(() => undefined);
+      await handle.stop(20_000);
+    },
+  };
+}
+
+module.exports = { startBridge, freePort };

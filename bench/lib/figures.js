@@ -1,0 +1,76 @@
+'use strict';
+// The headline figures: each with the value for agent-bridge, the baseline measured in the same run,
+// their ratio, the target from the issue and whether it is met.
+
+const perMsgUs = (phase, label) => {
+  const pct = phase?.cpu?.processes?.[label];
+  if (pct === null || pct === undefined || !phase.sent) return null;
+  return (pct * phase.cpu.elapsedMs * 10) / phase.sent;
+};
+
+function figure(id, title, unit, value, baseline, baselineName, target, passFn, notes = []) {
+  const ratio = value !== null && value !== undefined && baseline ? value / baseline : null;
+  const pass = target ? (value === null || value === undefined ? false : passFn(value, ratio)) : null;
+  return { id, title, unit, value, baseline, baselineName, ratio, target, pass, notes };
+}
+
+function lostNote(phase) {
+  return phase && phase.lost ? [`${phase.lost} of ${phase.sent} messages not delivered within the drain window`] : [];
+}
+
+function relayFigures(r, echo) {
+  const out = [];
+  const { baseline: b, bridge: a } = r;
+  if (a && b) {
+    const notes = [];
+    if (a.search.maxRate === null) notes.push(`agent-bridge did not hold even the lowest step (${a.search.steps[0]?.rate}/s): ${a.search.steps[0]?.why}`);
+    if (a.search.reachedCap) notes.push('agent-bridge reached the search cap');
+    if (b.search.reachedCap) notes.push('the baseline reached the search cap');
+    out.push(figure('relay.throughput', 'Relay throughput, user -> LiveChat, nothing lost', 'msg/s', a.search.maxRate ?? 0, b.search.maxRate, 'baseline pipeline', '>= 70% of baseline', (_v, ratio) => ratio !== null && ratio >= 0.7, notes));
+    const at = `at ${a.forward.rate}/s`;
+    out.push(figure('relay.ack.p50', `Webhook ack p50 ${at}`, 'ms', a.forward.ack.p50, b.forward.ack.p50, 'baseline (acks after the provider POST)', null));
+    out.push(figure('relay.ack.p99', `Webhook ack p99 ${at}`, 'ms', a.forward.ack.p99, b.forward.ack.p99, 'baseline (acks after the provider POST)', '< 10 ms', (v) => v < 10 && a.forward.ackFailures === 0, a.forward.ackFailures ? [`${a.forward.ackFailures} not acknowledged`] : []));
+    out.push(figure('relay.up.p50', `Relay user -> provider p50 ${at}`, 'ms', a.forward.relay.p50, b.forward.relay.p50, 'baseline pipeline', null, null, lostNote(a.forward)));
+    out.push(figure('relay.up.p99', `Relay user -> provider p99 ${at}`, 'ms', a.forward.relay.p99, b.forward.relay.p99, 'baseline pipeline', '< 30 ms', (v) => v < 30 && !a.forward.lost, lostNote(a.forward)));
+    out.push(figure('relay.down.p50', `Relay provider webhook -> sendUserMessage p50 ${at}`, 'ms', a.reverse.relay.p50, b.reverse.relay.p50, 'baseline pipeline', null, null, lostNote(a.reverse)));
+    out.push(figure('relay.down.p99', `Relay provider webhook -> sendUserMessage p99 ${at}`, 'ms', a.reverse.relay.p99, b.reverse.relay.p99, 'baseline pipeline', '< 30 ms', (v) => v < 30 && !a.reverse.lost, lostNote(a.reverse)));
+    out.push(figure('relay.cpu', `Bridge CPU per user message ${at} (incl. its own echo webhook)`, 'µs', perMsgUs(a.forward, 'bridge'), perMsgUs(b.forward, 'baseline'), 'baseline pipeline', null));
+  }
+  if (echo) {
+    out.push(figure('echo.throughput', 'Reference: bare node:http JSON echo, highest rate', 'msg/s', echo.search.maxRate, null, '', null, null, echo.search.reachedCap ? ['search cap reached: the load generator, not the echo, is the limit'] : []));
+    out.push(figure('echo.ack.p99', `Reference: echo ack p99 at ${echo.steady.rate}/s`, 'ms', echo.steady.ack.p99, null, '', null));
+  }
+  return out;
+}
+
+function sessionsFigures(s) {
+  const l = s.loaded;
+  const b = s.baseline;
+  const n = `${s.sessions.toLocaleString('en-US')} sessions`;
+  const misses = l.keepalive.missed ? [`${l.keepalive.missed} of ${l.keepalive.expected} keep-alives due in the window never arrived`] : [];
+  return [
+    figure('sessions.rss', `Bridge resident memory with ${n}`, 'MB', l.rssMb.max, s.idle.rssMb.max, 'same bridge, no session', '< 512 MB', (v) => v < 512),
+    figure('sessions.cpu', `Bridge CPU with ${n} (keep-alive every ${s.everySeconds} s)`, '% of a core', l.cpu.processes.bridge, b.cpu.processes['baseline-timers'], 'bare BullMQ schedulers, same count', null),
+    figure('sessions.keepalive.p99', 'Keep-alive lateness p99 (platform receipt - BullMQ due time)', 'ms', l.keepalive.latenessMs.p99, b.keepalive.latenessMs.p99, 'bare BullMQ schedulers', null, null, misses),
+    figure('sessions.keepalive.max', 'Keep-alive lateness max', 'ms', l.keepalive.latenessMs.max, b.keepalive.latenessMs.max, 'bare BullMQ schedulers', '<= 1000 ms', (v) => v <= 1000 && !l.keepalive.missed, misses),
+  ];
+}
+
+function consoleFigures(c) {
+  const at = `${c.agents.toLocaleString('en-US')} agents, ${c.rate} msg/s`;
+  return [
+    figure('console.p50', `Console: user message -> agent socket p50 (${at})`, 'ms', c.bridge.relay.p50, c.baseline.relay.p50, 'baseline: dedupe+insert+socket.io emit', null, null, lostNote(c.bridge)),
+    figure('console.p99', `Console: user message -> agent socket p99 (${at})`, 'ms', c.bridge.relay.p99, c.baseline.relay.p99, 'baseline: dedupe+insert+socket.io emit', '< 50 ms', (v) => v < 50 && !c.bridge.lost, lostNote(c.bridge)),
+  ];
+}
+
+function buildFigures(stages) {
+  const figures = [];
+  if (stages.relay) figures.push(...relayFigures(stages.relay, stages.echo));
+  else if (stages.echo) figures.push(...relayFigures({}, stages.echo));
+  if (stages.sessions) figures.push(...sessionsFigures(stages.sessions));
+  if (stages.console) figures.push(...consoleFigures(stages.console));
+  return figures;
+}
+
+module.exports = { buildFigures, perMsgUs };

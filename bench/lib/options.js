@@ -1,0 +1,73 @@
+'use strict';
+// What a full run and a quick (CI) run measure. Every loop is bounded by these counts and times.
+const path = require('node:path');
+
+const LIMITS = { ackP99Ms: 500, relayP99Ms: 500, sendLagMs: 50 };
+
+const FULL = {
+  relay: {
+    users: 200,
+    warmupRate: 300,
+    warmupMs: 5000,
+    latencyRate: 500,
+    latencyMs: 20_000,
+    latencyDrainMs: 180_000,
+    search: { startRate: 250, factor: 1.4, maxRate: 6000, echoMaxRate: 12_000, stepMs: 5000, bisections: 2, maxSteps: 14, limits: LIMITS, drainTimeoutMs: 15_000 },
+  },
+  sessions: { count: 10_000, everySeconds: 60, windowMs: 90_000, idleMs: 10_000, transferRate: 60, timeoutMs: 900_000 },
+  console: { agents: 1000, rate: 100, durationMs: 20_000, warmupMs: 3000, transferRate: 50, timeoutMs: 300_000 },
+};
+
+const QUICK = {
+  relay: {
+    users: 20,
+    warmupRate: 100,
+    warmupMs: 1000,
+    latencyRate: 500,
+    latencyMs: 2000,
+    latencyDrainMs: 30_000,
+    search: { startRate: 250, factor: 2, maxRate: 1000, echoMaxRate: 1000, stepMs: 1000, bisections: 0, maxSteps: 3, limits: LIMITS, drainTimeoutMs: 5000 },
+  },
+  sessions: { count: 200, everySeconds: 4, windowMs: 9000, idleMs: 2000, transferRate: 100, timeoutMs: 120_000 },
+  console: { agents: 50, rate: 100, durationMs: 2000, warmupMs: 1000, transferRate: 50, timeoutMs: 120_000 },
+};
+
+const STAGES = ['echo', 'relay', 'sessions', 'console'];
+
+function parseOptions(argv, env) {
+  const flags = new Map();
+  for (const arg of argv) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new Error(`unknown argument ${arg} (try --quick, --only=relay,console, --profile, --sessions=N, --agents=N, --root=<dir>, --out=<dir>)`);
+    flags.set(m[1], m[2] ?? true);
+  }
+  const quick = flags.has('quick') || env.BENCH_QUICK === '1';
+  const only = flags.get('only') || env.BENCH_ONLY;
+  const stages = only ? String(only).split(',').map((s) => s.trim()) : STAGES;
+  for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s} (stages: ${STAGES.join(', ')})`);
+  const benchDir = path.join(__dirname, '..');
+  const base = quick ? QUICK : FULL;
+  const sessions = { ...base.sessions };
+  const consoleOpts = { ...base.console };
+  if (flags.has('sessions')) sessions.count = positiveInt(flags.get('sessions'), 'sessions');
+  if (flags.has('agents')) consoleOpts.agents = positiveInt(flags.get('agents'), 'agents');
+  return {
+    quick,
+    stages,
+    profile: flags.has('profile') || env.BENCH_PROFILE === '1',
+    root: path.resolve(flags.get('root') || env.BENCH_ROOT || path.join(benchDir, '..')),
+    out: path.resolve(flags.get('out') || env.BENCH_OUT || path.join(benchDir, 'results')),
+    logLevel: env.BENCH_LOG_LEVEL || 'info',
+    relay: base.relay,
+    sessions,
+    console: consoleOpts,
+  };
+}
+
+function positiveInt(value, name) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+module.exports = { parseOptions, STAGES };

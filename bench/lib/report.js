@@ -1,0 +1,200 @@
+'use strict';
+// bench/results/report.json (everything) and report.md (the figures, then the details).
+const fs = require('node:fs');
+const path = require('node:path');
+const { perMsgUs } = require('./figures');
+
+const fmt = (v, digits = 1) => {
+  if (v === null || v === undefined || Number.isNaN(v)) return '–';
+  if (typeof v !== 'number') return String(v);
+  if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
+  if (Math.abs(v) >= 100) return v.toFixed(0);
+  return v.toFixed(digits);
+};
+const row = (cells) => `| ${cells.join(' | ')} |`;
+const table = (head, rows) => [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
+
+function figuresTable(figures) {
+  return table(
+    ['Figure', 'agent-bridge', 'Baseline (same run)', 'Ratio', 'Target', 'Result'],
+    figures.map((f) => [
+      f.title + (f.notes.length ? ` (${f.notes.join('; ')})` : ''),
+      `${fmt(f.value)} ${f.unit}`,
+      f.baseline === null || f.baseline === undefined ? '–' : `${fmt(f.baseline)} ${f.unit} (${f.baselineName})`,
+      f.ratio === null ? '–' : `${f.ratio.toFixed(2)}×`,
+      f.target ?? 'report only',
+      f.pass === null ? '–' : f.pass ? '**pass**' : '**FAIL**',
+    ]),
+  );
+}
+
+function cpuCells(cpu, labels) {
+  return labels.map((l) => fmt(cpu?.processes?.[l]));
+}
+
+function latencyRows(name, p) {
+  const cells = (s) => (s ? [fmt(s.p50, 2), fmt(s.p90, 2), fmt(s.p99, 2), fmt(s.max, 2)] : ['–', '–', '–', '–']);
+  const out = [];
+  if (p.ack) out.push([name, 'webhook ack', `${p.sent}`, ...cells(p.ack), `${p.ackFailures}`]);
+  if (p.relay) out.push([name, p.ack ? 'relay to sink' : 'relay to sink', `${p.sent}`, ...cells(p.relay), `${p.lost ?? 0}`]);
+  return out;
+}
+
+function phaseCpuTable(entries) {
+  const labels = [...new Set(entries.flatMap(([, p]) => Object.keys(p.cpu.processes)))];
+  return table(
+    ['Run', ...labels.map((l) => `${l} %`), 'machine % (of 200)', 'other load %', 'system CPU µs/msg'],
+    entries.map(([name, p, sut]) => [name, ...cpuCells(p.cpu, labels), fmt(p.cpu.machinePct), fmt(p.cpu.otherPct), fmt(perMsgUs(p, sut), 0)]),
+  );
+}
+
+function relaySection(relay, echo) {
+  const parts = ['## Relay through the LiveChat sandbox', ''];
+  parts.push(
+    'Provider: LiveChat (`HANDOFF_PROVIDER=livechat`, the LiveChat sandbox). User messages are `on_user_message` events in agent mode built and signed by the load generator, ' +
+      'sent open-loop at evenly spaced times over keep-alive connections; latency is measured from each message\'s scheduled send time to the webhook\'s response (ack), ' +
+      'to its arrival in the LiveChat sandbox (`send_event`, user -> provider), and from the LiveChat agent message (`incoming_event` webhook) to its arrival at the platform sandbox (`sendUserMessage`, provider -> user).',
+    '',
+  );
+  const rows = [];
+  for (const [name, r] of [['agent-bridge', relay.bridge], ['baseline', relay.baseline]]) {
+    if (!r) continue;
+    rows.push(...latencyRows(`${name}, user -> provider`, r.forward));
+    rows.push(...latencyRows(`${name}, provider -> user`, r.reverse));
+  }
+  if (echo) rows.push(...latencyRows('echo (reference)', echo.steady));
+  parts.push(`### Latency at ${relay.bridge?.forward.rate ?? echo?.steady.rate}/s (ms)`, '', table(['System, direction', 'Measured', 'Messages', 'p50', 'p90', 'p99', 'max', 'Lost / not acked'], rows), '');
+  const cpuEntries = [];
+  if (relay.bridge) cpuEntries.push(['agent-bridge, user -> provider', relay.bridge.forward, 'bridge'], ['agent-bridge, provider -> user', relay.bridge.reverse, 'bridge']);
+  if (relay.baseline) cpuEntries.push(['baseline, user -> provider', relay.baseline.forward, 'baseline'], ['baseline, provider -> user', relay.baseline.reverse, 'baseline']);
+  if (echo) cpuEntries.push(['echo', echo.steady, 'echo']);
+  parts.push('### CPU over the same windows (% of one core; the window includes the drain after the last send)', '', phaseCpuTable(cpuEntries), '');
+  for (const [name, r] of [['agent-bridge', relay.bridge], ['baseline pipeline', relay.baseline], ['echo (reference)', echo]]) {
+    if (!r) continue;
+    const sut = name.startsWith('agent') ? 'bridge' : name.startsWith('baseline') ? 'baseline' : 'echo';
+    parts.push(`### Throughput search: ${name}`, '');
+    parts.push(
+      table(
+        ['Rate /s', 'Held', 'Ack p99 ms', 'Relay p99 ms', `${sut} CPU %`, 'machine %', 'other load %', 'Why not'],
+        r.search.steps.map((s) => [s.rate, s.held ? 'yes' : 'no', fmt(s.ackP99), fmt(s.relayP99), fmt(s.cpu.processes[sut]), fmt(s.cpu.machinePct), fmt(s.cpu.otherPct), s.why ?? '']),
+      ),
+      '',
+      `Highest rate held: **${r.search.maxRate ?? 'none'}**${r.search.firstFailedRate ? `; first rate not held: ${r.search.firstFailedRate}` : ''}.`,
+      '',
+    );
+  }
+  if (relay.bridge) {
+    parts.push(
+      `Bridge set-up: ${relay.bridge.users} sessions in agent mode (on_agent_transfer, LiveChat chat opened, agent joined) in ${fmt(relay.bridge.setupSeconds)} s. ` +
+        `Platform callbacks seen: ${JSON.stringify(relay.bridge.platformCalls)}. LiveChat webhooks: ${JSON.stringify(relay.bridge.webhooks)}.`,
+      '',
+    );
+  }
+  if (relay.baseline?.counters) parts.push(`Baseline counters: ${JSON.stringify(relay.baseline.counters)}.`, '');
+  return parts.join('\n');
+}
+
+function sessionsSection(s) {
+  const rss = (r) => `${fmt(r.start)} / ${fmt(r.median)} / ${fmt(r.max)} / ${fmt(r.end)}`;
+  const k = (x) => x.keepalive;
+  const lat = (x) => [fmt(k(x).latenessMs.p50, 0), fmt(k(x).latenessMs.p99, 0), fmt(k(x).latenessMs.max, 0), `${k(x).calls}`, `${k(x).missed} / ${k(x).expected}`, JSON.stringify(k(x).statuses)];
+  return [
+    '## Many sessions',
+    '',
+    `${s.sessions.toLocaleString('en-US')} LiveChat sessions opened through the platform sandbox (on_agent_transfer, chat opened, agent joined) in ${fmt(s.setupSeconds)} s, ` +
+      `each with its keep-alive job scheduler (every ${s.everySeconds} s, KEEPALIVE_INTERVAL_SECONDS) and its inactivity job (INACTIVITY_TIMEOUT_SECONDS=${s.inactivitySeconds}, not due in the window). ` +
+      `Keep-alive lateness = arrival of extendRequestId at the platform sandbox - the due time BullMQ holds for that firing (repeat set). ${s.openAfterWindow} sessions still open after the window.`,
+    '',
+    table(
+      ['Window', 'RSS MB (start / median / max / end)', 'bridge or worker CPU %', 'redis %', 'postgres %', 'platform-sim %', 'other load %'],
+      [
+        ['bridge, no session', rss(s.idle.rssMb), fmt(s.idle.cpu.processes.bridge), fmt(s.idle.cpu.processes.redis), fmt(s.idle.cpu.processes.postgres), fmt(s.idle.cpu.processes['platform-sim']), fmt(s.idle.cpu.otherPct)],
+        [`bridge, ${s.sessions} sessions`, rss(s.loaded.rssMb), fmt(s.loaded.cpu.processes.bridge), fmt(s.loaded.cpu.processes.redis), fmt(s.loaded.cpu.processes.postgres), fmt(s.loaded.cpu.processes['platform-sim']), fmt(s.loaded.cpu.otherPct)],
+        [`baseline: bare BullMQ, ${s.sessions} schedulers`, rss(s.baseline.rssMb), fmt(s.baseline.cpu.processes['baseline-timers']), fmt(s.baseline.cpu.processes.redis), fmt(s.baseline.cpu.processes.postgres), fmt(s.baseline.cpu.processes['platform-sim']), fmt(s.baseline.cpu.otherPct)],
+      ],
+    ),
+    '',
+    table(['Keep-alives', 'lateness p50 ms', 'p99 ms', 'max ms', 'calls', 'missed / due', 'statuses'], [['agent-bridge', ...lat(s.loaded)], ['bare BullMQ', ...lat(s.baseline)]]),
+    '',
+    `Redis memory: ${fmt(s.redisMb.before)} MB before the sessions, ${fmt(s.redisMb.after)} MB with them (whole Redis, shared).`,
+    '',
+  ].join('\n');
+}
+
+function consoleSection(c) {
+  return [
+    '## Agent console fan-out',
+    '',
+    `${c.agents.toLocaleString('en-US')} agents connected over socket.io (websocket) to \`/console\` in ${fmt(c.connectSeconds)} s, each owning one user's chat (HANDOFF_PROVIDER=console, accepted from the queue; ` +
+      `${fmt(c.assignSeconds)} s to hand over and accept all). Latency = arrival of the \`message\` event at the owner's socket - the scheduled send time of the user message. ` +
+      `Sign-in over HTTP (scrypt) took ${c.signInMs.map((v) => fmt(v, 0)).join(', ')} ms for the first agents; the others use the same token, minted with CONSOLE_TOKEN_SECRET.`,
+    '',
+    table(['System', 'Measured', 'Messages', 'p50', 'p90', 'p99', 'max', 'Lost / not acked'], [...latencyRows('agent-bridge', c.bridge), ...latencyRows('baseline', c.baseline)]),
+    '',
+    phaseCpuTable([['agent-bridge', c.bridge, 'bridge'], ['baseline', c.baseline, 'baseline']]),
+    '',
+  ].join('\n');
+}
+
+function machineSection(report) {
+  const m = report.machine;
+  return [
+    '## Machine',
+    '',
+    table(
+      ['', ''],
+      [
+        ['Date', report.date],
+        ['Mode', report.quick ? 'quick (CI smoke run: small counts, short windows — figures are indicative only)' : 'full'],
+        ['Code measured', `${report.root} at ${report.commit}`],
+        ['CPU', `${m.cores} cores, ${m.cpuModel}`],
+        ['Memory', `${m.memoryGb} GiB`],
+        ['Kernel / Node', `${m.kernel} / ${m.node}`],
+        ['Redis', `${m.redis.version}, hz ${m.redis.hz} (delayed jobs fire up to 1/hz = ${fmt(1000 / m.redis.hz, 0)} ms late)`],
+        ['Postgres', `${m.postgres.version}, synchronous_commit=${m.postgres.synchronous_commit}, fsync=${m.postgres.fsync}, shared_buffers=${m.postgres.shared_buffers}`],
+        ['Listening services', m.services.join(', ') || '–'],
+        ['Load average at start', m.loadAverage.join(' / ')],
+        ['Other load during the run', `${fmt(report.background.meanOtherPct)} % of one core on average over the measured windows (max ${fmt(report.background.maxOtherPct)} %): ${report.background.top.join('; ') || '–'}`],
+        ['Run time', `${fmt(report.seconds, 0)} s`],
+      ],
+    ),
+    '',
+  ].join('\n');
+}
+
+function methodSection(report) {
+  const o = report.settings;
+  return [
+    '## Method',
+    '',
+    '- Everything runs on 127.0.0.1, unpinned: the bridge (`dist/apps/bridge/src/main.js` as a child process), the platform sandbox, the LiveChat sandbox, the load generator, Redis and Postgres share the cores. CPU is read from `/proc/<pid>/stat` (user+sys) over each window, Postgres as the whole cluster, "other load" is the machine\'s busy time not spent in those processes.',
+    '- Load is open-loop: messages at evenly spaced scheduled times regardless of responses, over keep-alive `node:http` connections; latency counts from the scheduled time, so a stalled server is not hidden (no coordinated omission). Cross-process latencies use `process.hrtime` (CLOCK_MONOTONIC, shared by all processes).',
+    `- Throughput: steps of ${o.relay.search.stepMs / 1000} s from ${o.relay.search.startRate}/s (×${o.relay.search.factor}, then ${o.relay.search.bisections} bisections). A step holds when the load generator kept its schedule (send lag p99 <= ${o.relay.search.limits.sendLagMs} ms), every message was acknowledged 2xx with ack p99 <= ${o.relay.search.limits.ackP99Ms} ms, and every message reached the provider sandbox within ${o.relay.search.drainTimeoutMs / 1000} s with relay p99 <= ${o.relay.search.limits.relayP99Ms} ms (a backlog that keeps growing fails this). The same rule applies to the baseline and to the echo.`,
+    `- Latency phases: ${o.relay.latencyMs / 1000} s at ${o.relay.latencyRate}/s after a ${o.relay.warmupMs / 1000} s warm-up at ${o.relay.warmupRate}/s, over ${o.relay.users} sessions in agent mode.`,
+    '- Baseline pipeline (`bench/children/baseline-pipeline.server.js`): node:http, ioredis, pg (pool 10), keep-alive http.request; per user message: verify the JWT, Redis SET NX, INSERT (durable commit), POST send_event to the LiveChat sandbox, then 200. Per agent webhook: check the secret, SET NX, INSERT, POST sendUserMessage, 200. It keeps sessions in memory and acknowledges only after the provider call (synchronous), while the bridge acknowledges once the event is in Redis and relays through BullMQ jobs: the throughput ratio compares durable relays, the latency columns compare what each acknowledges.',
+    '- Both systems receive LiveChat\'s `incoming_event` webhook for each message they send as the customer (their own echo), as LiveChat does.',
+    '- Keep-alive baseline (`bench/children/baseline-timers.worker.js`): one BullMQ worker (concurrency 50) with the same number of job schedulers on the same interval, each firing reading its row from Postgres and POSTing extendcallid to the platform sandbox.',
+    '- Console baseline: the baseline pipeline with a socket.io server; the agent\'s socket joins room `agent:<id>`; after dedupe and insert it emits `message` to that room.',
+    '',
+  ].join('\n');
+}
+
+function write(report, outDir) {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(report, null, 2));
+  const parts = [`# agent-bridge benchmark, ${report.date}`, ''];
+  if (report.quick) parts.push('> Quick mode (CI): small counts and short windows. The figures show the benchmark still runs; compare with targets only in a full run.', '');
+  parts.push('## Figures', '', figuresTable(report.figures), '');
+  if (report.errors.length) parts.push('## Stages that failed', '', ...report.errors.map((e) => `- **${e.stage}**: ${e.message.split('\n')[0]}`), '');
+  parts.push(machineSection(report));
+  if (report.stages.relay || report.stages.echo) parts.push(relaySection(report.stages.relay || {}, report.stages.echo));
+  if (report.stages.sessions) parts.push(sessionsSection(report.stages.sessions));
+  if (report.stages.console) parts.push(consoleSection(report.stages.console));
+  if (report.profiles.length) parts.push('## CPU profiles of the bridge', '', ...report.profiles.map((p) => p.markdown), '');
+  parts.push(methodSection(report));
+  const md = parts.join('\n');
+  fs.writeFileSync(path.join(outDir, 'report.md'), md);
+  return md;
+}
+
+module.exports = { write };

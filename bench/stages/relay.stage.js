@@ -1,0 +1,96 @@
+'use strict';
+// Relay through the LiveChat sandbox, for the bridge and for the baseline pipeline alike:
+//   platform (load generator) -> system -> LiveChat sandbox        (user -> provider)
+//   LiveChat sandbox (paced agent messages) -> system -> platform   (provider -> user)
+// then the highest rate user -> provider that holds with nothing lost.
+const { startBridge } = require('../lib/bridge');
+const { userPhase, agentPhase, settleSystem } = require('../lib/phases');
+const { findMaxRate } = require('../lib/throughput');
+const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, makeStage, range, WEBHOOK_SECRET } = require('./shared');
+
+async function startSystem(ctx, children, sut, { platform, livechat, users }) {
+  if (sut === 'bridge') {
+    const bridge = await startBridge(ctx, children, 'relay', liveChatEnv(livechat));
+    await platform.rpc.call('setBridgeUrl', bridge.url);
+    await registerWebhooks(ctx, livechat, `${bridge.url}/webhooks/livechat`);
+    const opened = await openLiveChatSessions(ctx, { platform, livechat, bridge, users, timeoutMs: 120_000 });
+    return { url: bridge.url, pid: bridge.pid, chatIds: users.map((u) => opened.chatOf[u]), setupSeconds: opened.seconds, close: () => bridge.close(), extra: async () => ({}) };
+  }
+  const databaseUrl = ctx.env.databaseUrl('baseline');
+  await ctx.env.createDatabase(databaseUrl);
+  const chats = await livechat.rpc.call('customerChats', users);
+  const config = {
+    redisUrl: ctx.env.redisUrl,
+    keyPrefix: ctx.env.keyPrefix('baseline'),
+    databaseUrl,
+    clientId: ctx.bot.clientId,
+    clientSecret: ctx.bot.clientSecret,
+    livechatUrl: livechat.info.url,
+    organizationId: livechat.info.defaults.organizationId,
+    webhookSecret: WEBHOOK_SECRET,
+    sink: 'livechat',
+  };
+  const baseline = await children.fork('baseline-pipeline', 'baseline-pipeline.server.js', { env: { BENCH_BASELINE_CONFIG: JSON.stringify(config) } });
+  await registerWebhooks(ctx, livechat, `${baseline.info.url}/webhooks/livechat`);
+  // The request context agent replies go back on, until the first user message brings a newer one.
+  await platform.rpc.call('issue', { ridPrefix: 'ms-bench-init', seqStart: 0, count: users.length, users });
+  const template = await platform.rpc.call('template');
+  const contexts = Object.fromEntries(users.map((u, i) => [u, JSON.parse(template.split('__RID__').join(`ms-bench-init-${i}`).split('__USER__').join(u).split('__MSG__').join('hello'))]));
+  await baseline.rpc.call('setup', { chats, contexts });
+  return {
+    url: baseline.info.url,
+    pid: baseline.pid,
+    chatIds: users.map((u) => chats[u].chatId),
+    setupSeconds: null,
+    close: () => baseline.stop(),
+    extra: async () => ({ counters: await baseline.rpc.call('counters') }),
+  };
+}
+
+async function relayStage(ctx, sut) {
+  const o = ctx.opts.relay;
+  const children = ctx.newChildren();
+  let system = null;
+  try {
+    const platform = await forkPlatform(ctx, children, `platform-sim/${sut}`);
+    const livechat = await forkLiveChat(ctx, children, `livechat-sim/${sut}`);
+    const users = range(o.users, (i) => `u-${sut}-${i}`);
+    system = await startSystem(ctx, children, sut, { platform, livechat, users });
+    const loadgen = await children.fork(`load-generator/${sut}`, 'load-generator.js');
+    const stage = makeStage(ctx, {
+      loadgen,
+      platform,
+      livechat,
+      users,
+      template: await platform.rpc.call('template'),
+      targetUrl: system.url,
+      sutPid: system.pid,
+      pids: { [sut]: system.pid, 'platform-sim': platform.pid, 'livechat-sim': livechat.pid, loadgen: loadgen.pid },
+    });
+    // Latency phases wait for every message (bounded), so a slow one counts with its real latency,
+    // and the system must be idle again before the next phase starts.
+    const drain = { drainTimeoutMs: o.latencyDrainMs };
+    ctx.log(`${sut}: ${users.length} agent-mode sessions ready; warming up`);
+    await userPhase(stage, { phase: `${sut}wu`, rate: o.warmupRate, durationMs: o.warmupMs, sink: livechat, ...drain });
+    await agentPhase(stage, { phase: `${sut}wa`, rate: o.warmupRate, durationMs: o.warmupMs, chatIds: system.chatIds, ...drain });
+    await settleSystem(system.pid);
+    ctx.log(`${sut}: user -> provider at ${o.latencyRate}/s for ${o.latencyMs / 1000} s`);
+    const forward = await userPhase(stage, { phase: `${sut}fw`, rate: o.latencyRate, durationMs: o.latencyMs, sink: livechat, ...drain });
+    forward.settledMs = await settleSystem(system.pid);
+    ctx.log(`${sut}: provider -> user at ${o.latencyRate}/s for ${o.latencyMs / 1000} s`);
+    const reverse = await agentPhase(stage, { phase: `${sut}rv`, rate: o.latencyRate, durationMs: o.latencyMs, chatIds: system.chatIds, ...drain });
+    reverse.settledMs = await settleSystem(system.pid);
+    ctx.log(`${sut}: searching the highest rate with nothing lost`);
+    const search = await findMaxRate(stage, { label: `${sut}t`, sink: livechat, ...o.search });
+    ctx.log(`${sut}: max ${search.maxRate}/s (first failed ${search.firstFailedRate}/s)`);
+    const extra = await system.extra();
+    const platformCalls = await platform.rpc.call('callCounts', {});
+    const webhooks = await livechat.rpc.call('deliveryStats');
+    return { sut, provider: 'livechat', users: users.length, setupSeconds: system.setupSeconds, forward, reverse, search, platformCalls, webhooks, ...extra };
+  } finally {
+    await system?.close();
+    await children.stopAll();
+  }
+}
+
+module.exports = { relayStage };

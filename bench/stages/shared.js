@@ -1,0 +1,104 @@
+'use strict';
+// Set-up shared by the stages: the two sandboxes, LiveChat webhooks, agent-mode sessions, and the
+// "stage" object the phases need.
+const path = require('node:path');
+const { waitFor } = require('../lib/wait');
+const { sleep } = require('../lib/clock');
+
+const WEBHOOK_SECRET = 'bench-livechat-webhook-secret';
+
+async function forkPlatform(ctx, children, name) {
+  return children.fork(name, 'platform-sim.host.js', {
+    env: { BENCH_ROOT: ctx.root, BENCH_BOT_ID: ctx.bot.botId, BENCH_CLIENT_ID: ctx.bot.clientId, BENCH_CLIENT_SECRET: ctx.bot.clientSecret },
+  });
+}
+
+async function forkLiveChat(ctx, children, name) {
+  return children.fork(name, 'livechat-sim.host.js', { env: { BENCH_ROOT: ctx.root } });
+}
+
+/** The bridge's settings for the LiveChat sandbox (as its e2e test configures it). */
+function liveChatEnv(livechat) {
+  const d = livechat.info.defaults;
+  return {
+    HANDOFF_PROVIDER: 'livechat',
+    LIVECHAT_API_URL: livechat.info.url,
+    LIVECHAT_ACCOUNTS_URL: livechat.info.url,
+    LIVECHAT_ORGANIZATION_ID: d.organizationId,
+    LIVECHAT_CLIENT_ID: d.clientId,
+    LIVECHAT_CLIENT_SECRET: d.clientSecret,
+    LIVECHAT_REFRESH_TOKEN: d.refreshToken,
+    LIVECHAT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  };
+}
+
+/** `npm run livechat:webhooks`, i.e. the product's own registrar over the Configuration API. */
+async function registerWebhooks(ctx, livechat, url) {
+  const { registerLiveChatWebhooks } = require(path.join(ctx.root, 'dist/libs/handoff/src/providers/livechat/livechat-webhooks.registrar.js'));
+  const d = livechat.info.defaults;
+  return registerLiveChatWebhooks({
+    apiUrl: livechat.info.url,
+    pat: { accountId: d.patAccountId, token: d.patToken },
+    clientId: d.clientId,
+    url,
+    secret: WEBHOOK_SECRET,
+  });
+}
+
+/**
+ * Agent mode for every user: on_agent_transfer from the platform sandbox, then, as each LiveChat chat
+ * appears, the agent joins it; resolves when all sessions are assigned.
+ */
+async function openLiveChatSessions(ctx, { platform, livechat, bridge, users, concurrency = 20, ratePerSecond = 0, timeoutMs }) {
+  const started = Date.now();
+  const transfer = platform.rpc.call('transfer', { users, concurrency, ratePerSecond });
+  let transferDone = null;
+  transfer.then((r) => (transferDone = r), (e) => (transferDone = { error: e.message }));
+  const chatOf = {};
+  let joined = 0;
+  const deadline = started + timeoutMs;
+  while (joined < users.length) {
+    if (Date.now() > deadline) throw new Error(`only ${joined} of ${users.length} LiveChat chats opened within ${timeoutMs} ms (transfer: ${JSON.stringify(transferDone)})`);
+    const rows = await bridge.query(`SELECT visitor_key, provider_ref FROM conversations WHERE state = 'queued' AND provider_ref IS NOT NULL`);
+    const fresh = rows.filter((r) => !chatOf[r.visitor_key]);
+    if (fresh.length) {
+      const res = await livechat.rpc.call('join', { chatIds: fresh.map((r) => r.provider_ref) });
+      if (res.errors.length) throw new Error(`agent could not join: ${res.errors.join('; ')}`);
+      for (const r of fresh) chatOf[r.visitor_key] = r.provider_ref;
+      joined += fresh.length;
+    } else await sleep(300);
+  }
+  const transferResult = await transfer;
+  if (transferResult.failed.length) throw new Error(`on_agent_transfer failed for ${transferResult.failed.length} users: ${transferResult.failed.slice(0, 3).join('; ')}`);
+  await waitFor(
+    'every session assigned',
+    async () => {
+      const [{ n }] = await bridge.query(`SELECT count(*)::int AS n FROM conversations WHERE state = 'assigned'`);
+      return n >= users.length ? n : false;
+    },
+    Math.max(10_000, deadline - Date.now()),
+    500,
+  );
+  return { chatOf, seconds: (Date.now() - started) / 1000, transferSeconds: transferResult.seconds };
+}
+
+/** What userPhase/agentPhase need; `pids` names the processes whose CPU is reported. */
+function makeStage(ctx, fields) {
+  let seq = 0;
+  return {
+    botId: ctx.bot.botId,
+    clientId: ctx.bot.clientId,
+    clientSecret: ctx.bot.clientSecret,
+    redisPid: ctx.machine.redis.pid,
+    nextSeq: (n) => {
+      const s = seq;
+      seq += n;
+      return s;
+    },
+    ...fields,
+  };
+}
+
+const range = (n, f) => Array.from({ length: n }, (_, i) => f(i));
+
+module.exports = { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, makeStage, range, WEBHOOK_SECRET };
