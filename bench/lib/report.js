@@ -69,6 +69,10 @@ function relaySection(relay, echo) {
   if (relay.baseline) cpuEntries.push(['baseline, user -> provider', relay.baseline.forward, 'baseline'], ['baseline, provider -> user', relay.baseline.reverse, 'baseline']);
   if (echo) cpuEntries.push(['echo', echo.steady, 'echo']);
   parts.push('### CPU over the same windows (% of one core; the window includes the drain after the last send)', '', phaseCpuTable(cpuEntries), '');
+  const dbRows = cpuEntries.filter(([, p]) => p.db).map(([name, p]) => [name, fmt(p.db.xacts), fmt(p.db.inserted), fmt(p.db.updated), fmt(p.db.fetched)]);
+  if (dbRows.length) {
+    parts.push('### Postgres work per message (its own database, pg_stat_database, counted over the phase and its drain)', '', table(['Run', 'transactions', 'rows inserted', 'rows updated', 'rows fetched'], dbRows), '');
+  }
   for (const [name, r] of [['agent-bridge', relay.bridge], ['baseline pipeline', relay.baseline], ['echo (reference)', echo]]) {
     if (!r) continue;
     const sut = name.startsWith('agent') ? 'bridge' : name.startsWith('baseline') ? 'baseline' : 'echo';

@@ -3,7 +3,9 @@
 //   platform (load generator) -> system -> LiveChat sandbox        (user -> provider)
 //   LiveChat sandbox (paced agent messages) -> system -> platform   (provider -> user)
 // then the highest rate user -> provider that holds with nothing lost.
+const { Client } = require('pg');
 const { startBridge } = require('../lib/bridge');
+const { sleep } = require('../lib/clock');
 const { userPhase, agentPhase, settleSystem } = require('../lib/phases');
 const { findMaxRate } = require('../lib/throughput');
 const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, makeStage, range, WEBHOOK_SECRET } = require('./shared');
@@ -14,7 +16,7 @@ async function startSystem(ctx, children, sut, { platform, livechat, users }) {
     await platform.rpc.call('setBridgeUrl', bridge.url);
     await registerWebhooks(ctx, livechat, `${bridge.url}/webhooks/livechat`);
     const opened = await openLiveChatSessions(ctx, { platform, livechat, bridge, users, timeoutMs: 120_000 });
-    return { url: bridge.url, pid: bridge.pid, chatIds: users.map((u) => opened.chatOf[u]), setupSeconds: opened.seconds, close: () => bridge.close(), extra: async () => ({}) };
+    return { url: bridge.url, pid: bridge.pid, chatIds: users.map((u) => opened.chatOf[u]), setupSeconds: opened.seconds, query: bridge.query, close: () => bridge.close(), extra: async () => ({}) };
   }
   const databaseUrl = ctx.env.databaseUrl('baseline');
   await ctx.env.createDatabase(databaseUrl);
@@ -31,6 +33,9 @@ async function startSystem(ctx, children, sut, { platform, livechat, users }) {
     sink: 'livechat',
   };
   const baseline = await children.fork('baseline-pipeline', 'baseline-pipeline.server.js', { env: { BENCH_BASELINE_CONFIG: JSON.stringify(config) } });
+  const db = new Client({ connectionString: databaseUrl });
+  db.on('error', () => undefined);
+  await db.connect();
   await registerWebhooks(ctx, livechat, `${baseline.info.url}/webhooks/livechat`);
   // The request context agent replies go back on, until the first user message brings a newer one.
   await platform.rpc.call('issue', { ridPrefix: 'ms-bench-init', seqStart: 0, count: users.length, users });
@@ -42,9 +47,29 @@ async function startSystem(ctx, children, sut, { platform, livechat, users }) {
     pid: baseline.pid,
     chatIds: users.map((u) => chats[u].chatId),
     setupSeconds: null,
-    close: () => baseline.stop(),
+    query: async (sql, params) => (await db.query(sql, params)).rows,
+    close: async () => {
+      await db.end().catch(() => undefined);
+      await baseline.stop();
+    },
     extra: async () => ({ counters: await baseline.rpc.call('counters') }),
   };
+}
+
+/** Work the system asked of its own database (pg_stat_database; backends flush it within a second or so). */
+async function dbCounters(system) {
+  const [row] = await system.query(
+    `SELECT xact_commit + xact_rollback AS xacts, tup_returned AS returned, tup_fetched AS fetched, tup_inserted AS inserted, tup_updated AS updated
+     FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
+}
+
+async function dbPerMessage(system, before, messages) {
+  // An idle backend reports its counters only after PGSTAT_IDLE_INTERVAL (10 s) in Postgres 15.
+  await sleep(11_000);
+  const after = await dbCounters(system);
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / messages) * 10) / 10]));
 }
 
 async function relayStage(ctx, sut) {
@@ -75,11 +100,15 @@ async function relayStage(ctx, sut) {
     await agentPhase(stage, { phase: `${sut}wa`, rate: o.warmupRate, durationMs: o.warmupMs, chatIds: system.chatIds, ...drain });
     await settleSystem(system.pid);
     ctx.log(`${sut}: user -> provider at ${o.latencyRate}/s for ${o.latencyMs / 1000} s`);
+    let before = o.dbStats ? await dbCounters(system) : null;
     const forward = await userPhase(stage, { phase: `${sut}fw`, rate: o.latencyRate, durationMs: o.latencyMs, sink: livechat, ...drain });
     forward.settledMs = await settleSystem(system.pid);
+    if (o.dbStats) forward.db = await dbPerMessage(system, before, forward.sent);
     ctx.log(`${sut}: provider -> user at ${o.latencyRate}/s for ${o.latencyMs / 1000} s`);
+    if (o.dbStats) before = await dbCounters(system);
     const reverse = await agentPhase(stage, { phase: `${sut}rv`, rate: o.latencyRate, durationMs: o.latencyMs, chatIds: system.chatIds, ...drain });
     reverse.settledMs = await settleSystem(system.pid);
+    if (o.dbStats) reverse.db = await dbPerMessage(system, before, reverse.sent);
     ctx.log(`${sut}: searching the highest rate with nothing lost`);
     const search = await findMaxRate(stage, { label: `${sut}t`, sink: livechat, ...o.search });
     ctx.log(`${sut}: max ${search.maxRate}/s (first failed ${search.firstFailedRate}/s)`);
