@@ -42,7 +42,10 @@ async function main() {
       return c;
     },
   };
-  if (opts.profile) fs.mkdirSync(ctx.profileDir, { recursive: true });
+  if (opts.profile) {
+    fs.mkdirSync(ctx.profileDir, { recursive: true });
+    for (const f of fs.readdirSync(ctx.profileDir)) if (f.endsWith('.cpuprofile')) fs.rmSync(path.join(ctx.profileDir, f));
+  }
   // Whatever happens, no child outlives the runner (children also exit when their IPC channel closes).
   const killAll = () => allChildren.forEach((c) => c.killAllNow());
   process.on('exit', killAll);
@@ -85,8 +88,13 @@ async function main() {
   const profiles = [];
   if (opts.profile && fs.existsSync(ctx.profileDir)) {
     for (const file of fs.readdirSync(ctx.profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
-      const summary = summarizeProfile(path.join(ctx.profileDir, file));
-      profiles.push({ ...summary, markdown: toMarkdown(summary) });
+      const full = path.join(ctx.profileDir, file);
+      const whole = summarizeProfile(full, { label: 'whole run (set-up included)' });
+      profiles.push({ ...whole, markdown: toMarkdown(whole, { rows: 12 }) });
+      for (const { label, window } of profileWindows(file, stages)) {
+        const part = summarizeProfile(full, { window, label });
+        if (part.busySeconds > 0) profiles.push({ ...part, markdown: toMarkdown(part, { rows: 10 }) });
+      }
     }
   }
   const windows = collectWindows(stages);
@@ -110,6 +118,21 @@ async function main() {
   const stray = allChildren.flatMap((c) => [...c.live].map((h) => `${h.name} (${h.pid})`));
   if (stray.length) log(`still running after clean-up (killed): ${stray.join(', ')}`);
   return errors.length ? 1 : 0;
+}
+
+/** The measured phases of the bridge whose profile file this is (bridge-<stage>.cpuprofile). */
+function profileWindows(file, stages) {
+  const out = [];
+  const relay = stages.relay?.bridge;
+  if (file.startsWith('bridge-relay') && relay) {
+    out.push({ label: `user -> provider at ${relay.forward.rate}/s`, window: relay.forward.window });
+    out.push({ label: `provider -> user at ${relay.reverse.rate}/s`, window: relay.reverse.window });
+    const held = relay.search.steps.filter((st) => st.held).sort((a, b) => b.rate - a.rate)[0];
+    if (held) out.push({ label: `highest rate held, ${held.rate}/s`, window: held.window });
+  }
+  if (file.startsWith('bridge-sessions') && stages.sessions) out.push({ label: `${stages.sessions.sessions} sessions ticking`, window: stages.sessions.loaded.window });
+  if (file.startsWith('bridge-console') && stages.console) out.push({ label: `console fan-out at ${stages.console.rate}/s`, window: stages.console.bridge.window });
+  return out.filter((w) => w.window);
 }
 
 /** Every CPU window of the run, to report how busy the rest of the machine was. */

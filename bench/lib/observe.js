@@ -1,10 +1,11 @@
 'use strict';
 // A quiet window: RSS of one process sampled twice a second, and CPU of the named processes.
 const { CpuWindow, readRss } = require('./proc-stats');
-const { sleep } = require('./clock');
+const { sleep, nowMs } = require('./clock');
 const Redis = require('ioredis');
 
 async function observe({ pid, pids, redisPid, ms }) {
+  const startMs = nowMs();
   const cpu = new CpuWindow(pids, redisPid).start();
   const samples = [];
   const end = Date.now() + ms;
@@ -26,6 +27,7 @@ async function observe({ pid, pids, redisPid, ms }) {
       series: samples.filter((_, i) => i % 2 === 0).map((v) => Math.round(v)),
     },
     cpu: cpu.stop(),
+    window: { startMs, endMs: nowMs() },
   };
 }
 

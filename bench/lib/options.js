@@ -16,7 +16,7 @@ const FULL = {
     search: { startRate: 250, factor: 1.4, maxRate: 6000, echoMaxRate: 12_000, stepMs: 5000, bisections: 2, maxSteps: 14, limits: LIMITS, drainTimeoutMs: 15_000 },
   },
   sessions: { count: 10_000, everySeconds: 60, windowMs: 90_000, idleMs: 10_000, transferRate: 60, timeoutMs: 900_000 },
-  console: { agents: 1000, rate: 100, durationMs: 20_000, warmupMs: 3000, transferRate: 50, timeoutMs: 300_000 },
+  console: { agents: 1000, rate: 100, durationMs: 20_000, warmupMs: 3000, transferRate: 50, timeoutMs: 300_000, dbStats: true },
 };
 
 const QUICK = {
@@ -31,7 +31,7 @@ const QUICK = {
     search: { startRate: 250, factor: 2, maxRate: 1000, echoMaxRate: 1000, stepMs: 1000, bisections: 0, maxSteps: 3, limits: LIMITS, drainTimeoutMs: 5000 },
   },
   sessions: { count: 200, everySeconds: 4, windowMs: 9000, idleMs: 2000, transferRate: 100, timeoutMs: 120_000 },
-  console: { agents: 50, rate: 100, durationMs: 2000, warmupMs: 1000, transferRate: 50, timeoutMs: 120_000 },
+  console: { agents: 50, rate: 100, durationMs: 2000, warmupMs: 1000, transferRate: 50, timeoutMs: 120_000, dbStats: false },
 };
 
 const STAGES = ['echo', 'relay', 'sessions', 'console'];

@@ -59,6 +59,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
   const seqStart = stage.nextSeq(count);
   const ridPrefix = `ms-bench-${phase}`;
   if (stage.platform) await stage.platform.rpc.call('issue', { ridPrefix, seqStart, count, users: stage.users });
+  const startMs = nowMs();
   const cpu = new CpuWindow(stage.pids, stage.redisPid).start();
   const run = await stage.loadgen.rpc.call('run', {
     url: stage.targetUrl,
@@ -94,6 +95,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
     ack: summarize(acks),
     drainMs,
     cpu: cpuResult,
+    window: { startMs, endMs: nowMs() },
   };
   if (sink) {
     const taken = await sink.rpc.call('take', phase);
@@ -110,6 +112,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
 async function agentPhase(stage, { phase, rate, durationMs, chatIds, drainTimeoutMs = 15_000, padTo = 80 }) {
   const count = Math.max(1, Math.round((rate * durationMs) / 1000));
   const seqStart = stage.nextSeq(count);
+  const startMs = nowMs();
   const cpu = new CpuWindow(stage.pids, stage.redisPid).start();
   const run = await stage.livechat.rpc.call('agentSay', { phase, chatIds, rate, durationMs, seqStart, padTo });
   const sendDoneAt = nowMs();
@@ -130,6 +133,7 @@ async function agentPhase(stage, { phase, rate, durationMs, chatIds, drainTimeou
     relay: summarize(lat),
     drainMs,
     cpu: cpuResult,
+    window: { startMs, endMs: nowMs() },
   };
 }
 

@@ -76,7 +76,8 @@ function cmdline(pid) {
  */
 class CpuWindow {
   constructor(named, redisPid) {
-    this.named = named; // { label: pid }
+    // { label: pid }; the runner itself is part of the apparatus, so it is never "other load".
+    this.named = { ...named, runner: process.pid };
     this.redisPid = redisPid;
   }
 

@@ -21,15 +21,21 @@ function categorize(url, functionName) {
   return path.basename(url);
 }
 
-function summarize(file, { top = 25 } = {}) {
+/** window: { startMs, endMs } on the process.hrtime clock, which is the clock V8 stamps samples with. */
+function summarize(file, { top = 25, window = null, label = null } = {}) {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
   const selfUs = new Map();
   let total = 0;
+  let t = profile.startTime;
+  const from = window ? window.startMs * 1000 : -Infinity;
+  const to = window ? window.endMs * 1000 : Infinity;
   for (let i = 0; i < profile.samples.length; i++) {
     const dt = profile.timeDeltas[i] || 0;
+    t += dt;
+    if (t < from || t > to) continue;
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) || 0) + dt);
     total += dt;
   }
@@ -59,6 +65,7 @@ function summarize(file, { top = 25 } = {}) {
   const pct = (us) => (busy > 0 ? (us * 100) / busy : 0);
   return {
     file: path.basename(file),
+    label,
     seconds: total / 1e6,
     busySeconds: busy / 1e6,
     byCategory: rank(byCategory).slice(0, top).map(([k, us]) => ({ name: k, pct: pct(us) })),
@@ -67,14 +74,15 @@ function summarize(file, { top = 25 } = {}) {
   };
 }
 
-function toMarkdown(s) {
-  const lines = [`### ${s.file}`, '', `${s.busySeconds.toFixed(1)} s of CPU samples (of ${s.seconds.toFixed(1)} s profiled; the rest idle). Shares are of the busy samples.`, ''];
+function toMarkdown(s, { rows = 15 } = {}) {
+  const title = s.label ? `${s.file}: ${s.label}` : s.file;
+  const lines = [`### ${title}`, '', `${s.busySeconds.toFixed(1)} s of CPU samples (of ${s.seconds.toFixed(1)} s profiled; the rest idle). Shares are of the busy samples.`, ''];
   const t = (title, rows) => {
     lines.push(`| ${title} | % |`, '| --- | --- |', ...rows.map((r) => `| ${r.name.replace(/\|/g, '\\|')} | ${r.pct.toFixed(1)} |`), '');
   };
-  t('Self time by package / area', s.byCategory.slice(0, 15));
-  t('On the stack (package anywhere in the synchronous stack)', s.onStack.slice(0, 15));
-  t('Top functions by self time', s.topFunctions.slice(0, 20));
+  t('Self time by package / area', s.byCategory.slice(0, rows));
+  t('On the stack (package anywhere in the synchronous stack)', s.onStack.slice(0, rows));
+  t('Top functions by self time', s.topFunctions.slice(0, rows + 5));
   return lines.join('\n');
 }
 

@@ -79,8 +79,17 @@ function relaySection(relay, echo) {
     parts.push(`### Throughput search: ${name}`, '');
     parts.push(
       table(
-        ['Rate /s', 'Held', 'Ack p99 ms', 'Relay p99 ms', `${sut} CPU %`, 'machine %', 'other load %', 'Why not'],
-        r.search.steps.map((s) => [s.rate, s.held ? 'yes' : 'no', fmt(s.ackP99), fmt(s.relayP99), fmt(s.cpu.processes[sut]), fmt(s.cpu.machinePct), fmt(s.cpu.otherPct), s.why ?? '']),
+        ['Rate /s', 'Held', 'Ack p50 / p99 ms', 'Relay p50 / p99 ms', `${sut} CPU %`, 'machine %', 'other load %', 'Why not'],
+        r.search.steps.map((s) => [
+          s.rate,
+          s.held ? 'yes' : 'no',
+          `${fmt(s.ackP50)} / ${fmt(s.ackP99)}`,
+          s.relayP99 === null ? '–' : `${fmt(s.relayP50)} / ${fmt(s.relayP99)}`,
+          fmt(s.cpu.processes[sut]),
+          fmt(s.cpu.machinePct),
+          fmt(s.cpu.otherPct),
+          s.why ?? '',
+        ]),
       ),
       '',
       `Highest rate held: **${r.search.maxRate ?? 'none'}**${r.search.firstFailedRate ? `; first rate not held: ${r.search.firstFailedRate}` : ''}.`,
@@ -137,6 +146,15 @@ function consoleSection(c) {
     '',
     phaseCpuTable([['agent-bridge', c.bridge, 'bridge'], ['baseline', c.baseline, 'baseline']]),
     '',
+    ...(c.bridge.db
+      ? [
+          table(['Postgres work per message', 'transactions', 'rows inserted', 'rows updated', 'rows fetched'], [
+            ['agent-bridge', fmt(c.bridge.db.xacts), fmt(c.bridge.db.inserted), fmt(c.bridge.db.updated), fmt(c.bridge.db.fetched)],
+            ['baseline', fmt(c.baseline.db?.xacts), fmt(c.baseline.db?.inserted), fmt(c.baseline.db?.updated), fmt(c.baseline.db?.fetched)],
+          ]),
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 

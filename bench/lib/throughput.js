@@ -55,6 +55,7 @@ async function findMaxRate(stage, { label, sink, startRate, factor, maxRate, min
       relayP99: step.relay?.p99 ?? null,
       lost: step.lost ?? null,
       cpu: step.cpu,
+      window: step.window,
     });
     if (why) await settle(stage, sink, phase, 180_000);
     else await settleSystem(stage.sutPid, 30_000);

@@ -10,7 +10,8 @@ const { userPhase, settleSystem } = require('../lib/phases');
 const { waitFor } = require('../lib/wait');
 const { request } = require('../lib/json-http');
 const { nowMs } = require('../lib/clock');
-const { forkPlatform, makeStage, range } = require('./shared');
+const { Client } = require('pg');
+const { forkPlatform, makeStage, range, dbCounters, dbPerMessage } = require('./shared');
 
 const PASSWORD = 'bench-agent-password';
 
@@ -40,12 +41,18 @@ async function createAgents(ctx, bridge, count, tokenSecret) {
   return { agents: byIndex.map((a) => ({ id: a.id, token: signJwt({ sub: a.id, role: 'agent', exp }, tokenSecret, 'HS256') })), signInMs };
 }
 
-async function measure(ctx, stage, o, label, sink) {
+async function measure(ctx, stage, o, label, sink, query) {
   await settleSystem(stage.sutPid, 60_000);
   await userPhase(stage, { phase: `${label}wu`, rate: o.rate, durationMs: o.warmupMs, sink, drainTimeoutMs: 30_000 });
   await settleSystem(stage.sutPid, 60_000);
   ctx.log(`console/${label}: ${o.rate} user messages/s for ${o.durationMs / 1000} s to ${stage.users.length} agents`);
-  return userPhase(stage, { phase: `${label}fw`, rate: o.rate, durationMs: o.durationMs, sink, drainTimeoutMs: 60_000 });
+  const before = o.dbStats ? await dbCounters({ query }) : null;
+  const result = await userPhase(stage, { phase: `${label}fw`, rate: o.rate, durationMs: o.durationMs, sink, drainTimeoutMs: 60_000 });
+  if (o.dbStats) {
+    await settleSystem(stage.sutPid, 60_000);
+    result.db = await dbPerMessage({ query }, before, result.sent);
+  }
+  return result;
 }
 
 async function consoleStage(ctx) {
@@ -95,7 +102,7 @@ async function consoleStage(ctx) {
       sutPid: bridge.pid,
       pids: { bridge: bridge.pid, 'console-agents': client.pid, 'platform-sim': platform.pid, loadgen: loadgen.pid },
     });
-    const bridgeRun = await measure(ctx, bridgeStage, o, 'bridge', client);
+    const bridgeRun = await measure(ctx, bridgeStage, o, 'bridge', client, bridge.query);
     await client.rpc.call('close');
     await bridge.close();
     bridge = null;
@@ -117,7 +124,10 @@ async function consoleStage(ctx) {
       sutPid: baseline.pid,
       pids: { baseline: baseline.pid, 'console-agents': client.pid, 'platform-sim': platform.pid, loadgen: loadgen.pid },
     });
-    const baselineRun = await measure(ctx, baselineStage, o, 'base', client);
+    const db = new Client({ connectionString: databaseUrl });
+    db.on('error', () => undefined);
+    await db.connect();
+    const baselineRun = await measure(ctx, baselineStage, o, 'base', client, async (sql, params) => (await db.query(sql, params)).rows).finally(() => db.end().catch(() => undefined));
     await client.rpc.call('close');
     return { agents: o.agents, rate: o.rate, signInMs, connectSeconds, assignSeconds, bridge: bridgeRun, baseline: baselineRun };
   } finally {

@@ -99,6 +99,22 @@ function makeStage(ctx, fields) {
   };
 }
 
+/** Work the system asked of its own database (pg_stat_database; backends flush it within a second or so). */
+async function dbCounters(system) {
+  const [row] = await system.query(
+    `SELECT xact_commit + xact_rollback AS xacts, tup_returned AS returned, tup_fetched AS fetched, tup_inserted AS inserted, tup_updated AS updated
+     FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
+}
+
+async function dbPerMessage(system, before, messages) {
+  // An idle backend reports its counters only after PGSTAT_IDLE_INTERVAL (10 s) in Postgres 15.
+  await sleep(11_000);
+  const after = await dbCounters(system);
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] - before[k]) / messages) * 10) / 10]));
+}
+
 const range = (n, f) => Array.from({ length: n }, (_, i) => f(i));
 
-module.exports = { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, makeStage, range, WEBHOOK_SECRET };
+module.exports = { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, makeStage, range, dbCounters, dbPerMessage, WEBHOOK_SECRET };
