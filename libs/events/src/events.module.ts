@@ -1,23 +1,24 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
-import { DrainConversationHandler } from './drain-conversation.handler';
 import { EventInboxService } from './event-inbox.service';
 import { EventRouter } from './event-router';
+import { LaneInboxService } from './lane-inbox.service';
+import { BotkitLaneHandler, DrainLaneHandler, SweepLanesHandler } from './lane.handlers';
 
-/** Producer side: accepting events into their conversation's inbox. */
+/** Producer side: accepting items into their lanes (and draining them here, when this process has the handlers). */
 @Module({
-  providers: [EventInboxService],
-  exports: [EventInboxService],
+  providers: [LaneInboxService, EventInboxService],
+  exports: [LaneInboxService, EventInboxService],
 })
 export class EventsModule {}
 
-/** Consumer side: draining inboxes in order and handing each event to the router. */
+/** Consumer side: draining lanes in order, BotKit events going to the router. */
 @Module({})
 export class EventsWorkerModule {
   static forRoot(options: { imports: ModuleMetadata['imports']; router: Type<EventRouter> }): DynamicModule {
     return {
       module: EventsWorkerModule,
       imports: [EventsModule, ...(options.imports ?? [])],
-      providers: [DrainConversationHandler, { provide: EventRouter, useExisting: options.router }],
+      providers: [BotkitLaneHandler, DrainLaneHandler, SweepLanesHandler, { provide: EventRouter, useExisting: options.router }],
     };
   }
 }

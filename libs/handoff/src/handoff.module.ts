@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BotkitModule } from '@agent-bridge/botkit';
+import { EventsModule } from '@agent-bridge/events';
 import { ConversationRepository } from './conversations/conversation.repository';
 import { ConversationRouter } from './conversations/conversation-router.service';
 import { DeskEventsService } from './conversations/desk-events.service';
@@ -18,7 +19,7 @@ import { LiveChatApiClient } from './providers/livechat/livechat-api.client';
 import { LiveChatInboundService } from './providers/livechat/livechat-inbound.service';
 import { LiveChatTokensService } from './providers/livechat/livechat-tokens.service';
 import { LiveChatWebhookController } from './providers/livechat/livechat-webhook.controller';
-import { LiveChatCatchUpHandler, LiveChatWebhookHandler } from './providers/livechat/livechat.handlers';
+import { LiveChatCatchUpHandler, LiveChatLaneHandler, LiveChatWebhookHandler } from './providers/livechat/livechat.handlers';
 import { LiveChatProvider } from './providers/livechat/livechat.provider';
 import { LiveChatV2PollHandler } from './providers/livechat-v2/livechat-v2-poll.handler';
 import { LiveChatV2Provider } from './providers/livechat-v2/livechat-v2.provider';
@@ -35,7 +36,7 @@ import { BotVariablesService } from './variables/bot-variables.service';
 
 /** The hand-off engine: sessions, relay, timers and the providers behind one interface. */
 @Module({
-  imports: [BotkitModule],
+  imports: [BotkitModule, EventsModule],
   providers: [
     ConversationRepository,
     TranscriptRepository,
@@ -67,6 +68,7 @@ import { BotVariablesService } from './variables/bot-variables.service';
     },
   ],
   exports: [
+    EventsModule,
     ConversationRouter,
     ConversationRepository,
     TranscriptRepository,
@@ -111,6 +113,7 @@ export class HandoffHttpModule {}
     DeliverToUserHandler,
     DeliverToAgentHandler,
     LiveChatWebhookHandler,
+    LiveChatLaneHandler,
     LiveChatCatchUpHandler,
     LiveChatV2PollHandler,
   ],

@@ -5,7 +5,7 @@ import type { JobsOptions } from 'bullmq';
  * without exactly one handler fails start-up (see JobRegistry).
  */
 export const QUEUES = {
-  /** Per-conversation ordered processing of inbound BotKit events. */
+  /** Ordered lanes (BotKit conversations, LiveChat chats): drain retries and the sweeper of lanes left behind. */
   events: 'botkit-events',
   /** Deferred work of on_webhook handlers (the async saveData -> 202 -> respondToHook path). */
   hooks: 'botkit-hooks',
@@ -24,7 +24,8 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
-  drainConversation: 'drain-conversation',
+  drainLane: 'drain-lane',
+  sweepLanes: 'sweep-lanes',
   completeExampleBooking: 'complete-example-booking',
   keepalive: 'keepalive',
   inactivityCheck: 'inactivity-check',
@@ -45,7 +46,8 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
 /** Which queue each job runs on. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
-  [JOBS.drainConversation]: QUEUES.events,
+  [JOBS.drainLane]: QUEUES.events,
+  [JOBS.sweepLanes]: QUEUES.events,
   [JOBS.completeExampleBooking]: QUEUES.hooks,
   [JOBS.keepalive]: QUEUES.sessions,
   [JOBS.inactivityCheck]: QUEUES.sessions,
@@ -62,10 +64,12 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.consoleAgentGrace]: QUEUES.console,
 };
 
-export interface DrainConversationJob {
-  /** Redis key suffix of the conversation's inbox (`<botId>|<visitorKey>`). */
-  conversation: string;
+export interface DrainLaneJob {
+  /** `<kind>/<id>`: `botkit/<botId>|<visitorKey>` or `livechat/<chatId>`. */
+  lane: string;
 }
+
+export type SweepLanesJob = Record<string, never>;
 
 export interface CompleteExampleBookingJob {
   botId: string;
@@ -105,7 +109,8 @@ export interface ConsoleAgentGraceJob {
 }
 
 export interface JobPayloads {
-  [JOBS.drainConversation]: DrainConversationJob;
+  [JOBS.drainLane]: DrainLaneJob;
+  [JOBS.sweepLanes]: SweepLanesJob;
   [JOBS.completeExampleBooking]: CompleteExampleBookingJob;
   [JOBS.keepalive]: SessionJob;
   [JOBS.inactivityCheck]: SessionJob;

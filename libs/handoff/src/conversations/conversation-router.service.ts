@@ -1,12 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
 import { BOT_LANE, BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 import { EventRouter, type InboundEvent } from '@agent-bridge/events';
-import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 import { EscalationRulesService } from '../escalation/escalation-rules.service';
 import type { UserActivity } from '../providers/handoff-provider';
 import { ProviderRegistry } from '../providers/provider-registry.service';
-import { RelayService } from '../relay/relay.service';
 import { DeliveryService } from '../relay/delivery.service';
 import { BotVariablesService } from '../variables/bot-variables.service';
 import { ConversationRepository } from './conversation.repository';
@@ -33,21 +30,20 @@ export class ConversationRouter extends EventRouter {
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly handoff: HandoffService,
-    private readonly relay: RelayService,
     private readonly delivery: DeliveryService,
     private readonly rules: EscalationRulesService,
     private readonly providers: ProviderRegistry,
     private readonly variables: BotVariablesService,
     private readonly botkit: BotkitClient,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RedisKeys,
   ) {
     super();
   }
 
   async route(event: InboundEvent): Promise<void> {
     if (event.eventName === 'on_variable_update') return this.variables.refresh(event.payload);
-    const active = event.visitor === BOT_LANE ? null : await this.conversations.findActive(event.botId, event.visitor);
+    if (event.visitor === BOT_LANE) return this.withBot(event);
+    if (event.eventName === 'on_user_message') return this.userMessage(event);
+    const active = await this.conversations.findActive(event.botId, event.visitor);
     return active ? this.inAgentMode(active, event) : this.withBot(event);
   }
 
@@ -83,8 +79,6 @@ export class ConversationRouter extends EventRouter {
   private async inAgentMode(conversation: Conversation, event: InboundEvent): Promise<void> {
     const { payload } = event;
     switch (event.eventName) {
-      case 'on_user_message':
-        return this.userMessage(conversation, event);
       case 'on_bot_message':
         await this.conversations.touch(conversation.id, payload);
         this.logger.debug(`conversation ${conversation.id}: bot message held back in agent mode`);
@@ -101,34 +95,29 @@ export class ConversationRouter extends EventRouter {
     }
   }
 
-  private async userMessage(conversation: Conversation, event: InboundEvent): Promise<void> {
-    const { payload, botId } = event;
-    if (await this.platformReset(conversation, payload)) {
+  /**
+   * The hot path: one statement finds the session, stores the request context and, in agent mode,
+   * the message for the agent; then the message goes to the desk at once when nothing older waits.
+   */
+  private async userMessage(event: InboundEvent): Promise<void> {
+    const { payload, botId, visitor } = event;
+    const ends = this.rules.isEndCommand(botId, payload.message);
+    const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
+    const step = await this.conversations.userMessage(botId, visitor, payload, ends ? null : { text, externalId: event.requestId });
+    if (!step) return this.withBot(event);
+    const { conversation } = step;
+    if (step.platformReset) {
+      // The platform dropped agent mode on its own (its 15-minute reset): a message that follows
+      // one flagged `agent_transfer: true` comes without the flag. The message is the bot's again.
       await this.handoff.end(conversation.id, 'platform_reset', 'platform');
       return this.botkit.sendBotMessage(payload);
     }
-    await this.conversations.touch(conversation.id, payload);
-    if (this.rules.isEndCommand(botId, payload.message)) {
+    if (ends) {
       await this.handoff.end(conversation.id, 'user_ended', `user:${conversation.visitorKey}`);
       return;
     }
-    const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
-    const stored = await this.relay.toAgent(conversation, text, event.requestId);
-    if (stored) await this.delivery.deliverNowToAgent(conversation, stored);
+    if (step.message) await this.delivery.deliverNowToAgent(conversation, step.message, step.olderPending);
     // No timer call per message: the inactivity job re-reads last_activity_at and re-arms itself.
-  }
-
-  /**
-   * The platform tells us it dropped agent mode (its own 15-minute reset) when a message that
-   * follows one flagged `agent_transfer: true` comes without the flag.
-   */
-  private async platformReset(conversation: Conversation, payload: BotkitPayload): Promise<boolean> {
-    const key = this.keys.key('agent-mode-seen', conversation.id);
-    if (payload.agent_transfer === true) {
-      await this.redis.set(key, '1', 'EX', 7 * 86400);
-      return false;
-    }
-    return payload.agent_transfer === false && (await this.redis.exists(key)) === 1;
   }
 
   private async clientEvent(conversation: Conversation, payload: BotkitPayload): Promise<void> {

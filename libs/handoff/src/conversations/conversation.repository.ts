@@ -7,6 +7,8 @@ import type { CloseReason, Conversation, ConversationState, HandoffTrigger } fro
 const COLUMNS = `id, bot_id, visitor_key, state, trigger, provider, provider_ref, agent_id, agent_name, user_name,
   latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at`;
 
+const PREFIXED = COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ');
+
 interface Row {
   id: string;
   bot_id: string;
@@ -49,6 +51,18 @@ function toConversation(row: Row): Conversation {
   };
 }
 
+/** What one user message did to its active session (see ConversationRepository.userMessage). */
+export interface UserMessageStep {
+  /** The session after the update. */
+  conversation: Conversation;
+  /** The platform dropped agent mode (its own reset): the message belongs to the bot. */
+  platformReset: boolean;
+  /** The message stored for the agent; null when not relayed, or a redelivery stored before. */
+  message: { id: string; externalId: string; text: string; createdAt: Date } | null;
+  /** Messages for the agent still pending before this one (delivery keeps their order). */
+  olderPending: number;
+}
+
 export interface OpenConversation {
   botId: string;
   visitorKey: string;
@@ -76,6 +90,51 @@ export class ConversationRepository {
     return rows[0] ? toConversation(rows[0]) : null;
   }
 
+  /**
+   * A user message in one round trip: finds the visitor's active session, stores the newest request
+   * context (agent replies use its URLs), notes whether the platform dropped agent mode, and, when
+   * `relay` is given and agent mode holds, appends the message to the agent's outbox. Null when the
+   * visitor has no active session (the message is the bot's).
+   */
+  async userMessage(
+    botId: string,
+    visitorKey: string,
+    payload: BotkitPayload,
+    relay: { text: string; externalId: string } | null,
+  ): Promise<UserMessageStep | null> {
+    const rows: Array<Row & { platform_reset: boolean; message_id: string | null; message_created_at: Date | null; older_pending: number }> =
+      await this.db.query(
+        `WITH prev AS (
+           SELECT id, agent_mode_seen FROM conversations
+           WHERE bot_id = $1 AND visitor_key = $2 AND state <> 'closed' FOR UPDATE
+         ), c AS (
+           UPDATE conversations c SET latest_request_id = $3, latest_payload = $4, last_activity_at = now(),
+             agent_mode_seen = c.agent_mode_seen OR $5::boolean
+           FROM prev WHERE c.id = prev.id
+           RETURNING ${PREFIXED}, (prev.agent_mode_seen AND $6::boolean) AS platform_reset
+         ), m AS (
+           INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id)
+           SELECT c.id, 'to_agent', 'user', $7, $8 FROM c WHERE $7::text IS NOT NULL AND NOT c.platform_reset
+           ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+           RETURNING id, created_at
+         )
+         SELECT c.*, m.id AS message_id, m.created_at AS message_created_at,
+           (SELECT count(*)::int FROM transcript_messages t
+             WHERE t.conversation_id = c.id AND t.direction = 'to_agent' AND t.delivery_state = 'pending') AS older_pending
+         FROM c LEFT JOIN m ON true`,
+        [botId, visitorKey, payload.requestId, payload, payload.agent_transfer === true, payload.agent_transfer === false,
+          relay?.text ?? null, relay?.externalId ?? null],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      conversation: toConversation(row),
+      platformReset: row.platform_reset,
+      message: row.message_id && relay ? { id: String(row.message_id), externalId: relay.externalId, text: relay.text, createdAt: row.message_created_at! } : null,
+      olderPending: row.older_pending,
+    };
+  }
+
   async listActive(provider: string): Promise<Conversation[]> {
     const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state <> 'closed'`, [provider]);
     return rows.map(toConversation);
@@ -94,6 +153,18 @@ export class ConversationRepository {
       [provider, ref],
     );
     return rows[0] ? toConversation(rows[0]) : null;
+  }
+
+  /** findByProviderRef, with the adapter's state of that chat (one round trip for a desk webhook). */
+  async findByProviderRefWithState<T extends object>(provider: string, ref: string): Promise<{ conversation: Conversation; chatState: Partial<T> } | null> {
+    const rows: Array<Row & { chat_state: T | null }> = await this.db.query(
+      `SELECT ${PREFIXED}, s.state AS chat_state FROM conversations c
+       LEFT JOIN provider_chat_state s ON s.conversation_id = c.id
+       WHERE c.provider = $1 AND c.provider_ref = $2
+       ORDER BY (c.state <> 'closed') DESC, c.opened_at DESC LIMIT 1`,
+      [provider, ref],
+    );
+    return rows[0] ? { conversation: toConversation(rows[0]), chatState: rows[0].chat_state ?? {} } : null;
   }
 
   /** Opens a queued session; null when the visitor already has an active one (another instance won). */

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RelayService } from '../relay/relay.service';
-import type { TranscriptMessage } from '../relay/transcript.repository';
+import { DeliveryService } from '../relay/delivery.service';
+import { TranscriptRepository, type TranscriptMessage } from '../relay/transcript.repository';
 import { ConversationRepository } from './conversation.repository';
-import type { CloseReason } from './conversation.types';
+import type { CloseReason, Conversation } from './conversation.types';
 import { HandoffService } from './handoff.service';
 
 /**
@@ -18,6 +19,8 @@ export class DeskEventsService {
     private readonly conversations: ConversationRepository,
     private readonly handoff: HandoffService,
     private readonly relay: RelayService,
+    private readonly transcript: TranscriptRepository,
+    private readonly delivery: DeliveryService,
   ) {}
 
   async agentJoined(provider: string, ref: string, agent: { id: string; name: string }): Promise<boolean> {
@@ -49,6 +52,31 @@ export class DeskEventsService {
     });
     if (stored && conversation.state !== 'closed') await this.conversations.touch(conversation.id, null);
     return stored;
+  }
+
+  /**
+   * agentMessage on the hot path, for an adapter that handles each chat's events in order and has
+   * the session at hand: one statement stores the message, then it goes to the user at once when
+   * nothing older waits (else the ordered drain job takes it). A closed session takes the usual path.
+   */
+  async agentMessageNow(
+    conversation: Conversation,
+    message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
+  ): Promise<TranscriptMessage | null> {
+    if (conversation.state === 'closed' || !conversation.providerRef) {
+      return this.agentMessage(conversation.provider, conversation.providerRef ?? '', message);
+    }
+    const step = await this.transcript.appendToUser({
+      conversationId: conversation.id,
+      author: 'agent',
+      authorName: message.agentName ?? conversation.agentName,
+      text: message.text,
+      externalId: `${conversation.provider}:${message.id}`,
+      sentAt: message.sentAt ?? null,
+    });
+    if (!step) return null;
+    await this.delivery.deliverNowToUser(conversation, step.message, step.olderPending);
+    return step.message;
   }
 
   /** The desk closed the chat: the agent, or its router (inactivity, nobody available). */

@@ -9,6 +9,7 @@ export function providerChatOf(conversation: Conversation): ProviderChat | null 
     ref: conversation.providerRef,
     botId: conversation.botId,
     visitorKey: conversation.visitorKey,
+    agentId: conversation.agentId,
   };
 }
 

@@ -27,6 +27,16 @@ export interface ProviderChat {
   ref: string;
   botId: string;
   visitorKey: string;
+  /** The agent the session is assigned to, as of when the session was read (desks that route themselves ignore it). */
+  agentId?: string | null;
+}
+
+/** A user's message for the desk; `cursor` is its transcript id, `at` when it was stored. */
+export interface UserMessageForDesk {
+  messageId: string;
+  text: string;
+  cursor?: string;
+  at?: Date;
 }
 
 export type UserActivity = { type: 'typing_started' } | { type: 'typing_stopped' } | { type: 'read'; messageId?: string };
@@ -64,7 +74,7 @@ export interface HandoffProvider {
    * Delivers one user message; `messageId` is stable across retries so the desk can drop repeats,
    * `cursor` is its transcript id.
    */
-  sendUserMessage(chat: ProviderChat, message: { messageId: string; text: string; cursor?: string }): Promise<void>;
+  sendUserMessage(chat: ProviderChat, message: UserMessageForDesk): Promise<void>;
   /** Optional: a message to the user was delivered or given up (the console shows its state). */
   userMessageSettled?(chat: ProviderChat, cursor: string): Promise<void>;
   /** Typing and read receipts from `on_client_event`; desks without them ignore it. */

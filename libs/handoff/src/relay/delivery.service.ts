@@ -15,6 +15,9 @@ import { RelayService } from './relay.service';
 import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';
 
 const BATCH = 50;
+
+/** A message just stored in an outbox, as the fast path delivers it. */
+export type OutboxMessage = Pick<TranscriptMessage, 'id' | 'externalId' | 'text' | 'createdAt'>;
 const CLEAR_OPTS = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 }, removeOnFail: { count: 5000 } } as const;
 
 /**
@@ -70,17 +73,16 @@ export class DeliveryService {
    * conversation at a time), saving a job hop on the hot path. Only when it is the one message
    * waiting: anything older, or any failure, goes to the drain job, which keeps order and retries.
    */
-  async deliverNowToAgent(conversation: Conversation, message: TranscriptMessage): Promise<void> {
+  async deliverNowToAgent(conversation: Conversation, message: OutboxMessage, olderPending: number): Promise<void> {
     const chat = providerChatOf(conversation);
-    const pending = chat ? await this.transcript.nextPending(conversation.id, 'to_agent', 2) : [];
-    if (!chat || pending.length !== 1 || pending[0]!.id !== message.id) {
+    if (!chat || olderPending > 0) {
       await this.relay.drain(conversation.id, 'to_agent');
       return;
     }
     const provider = this.providers.get(conversation.provider);
     try {
       await timedProviderCall(provider.name, 'send_message', () =>
-        provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id }),
+        provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id, at: message.createdAt }),
       );
     } catch (error) {
       if ((error as { retryable?: unknown }).retryable === false) {
@@ -97,6 +99,35 @@ export class DeliveryService {
     this.count(conversation, message, 'to_agent');
   }
 
+  /**
+   * Delivers a desk message to the user at once, from the chat's ordered lane: only when nothing
+   * older waits. A failure that may pass goes to the drain job (retries, order kept); one that
+   * cannot is given up and reported, as the drain would.
+   */
+  async deliverNowToUser(conversation: Conversation, message: TranscriptMessage, olderPending: number): Promise<void> {
+    if (olderPending > 0) {
+      await this.relay.drain(conversation.id, 'to_user');
+      return;
+    }
+    try {
+      for (const part of splitMessage(message.text)) {
+        await this.botkit.sendUserMessage({ ...conversation.latestPayload, message: part }, { attempts: 2 });
+      }
+    } catch (error) {
+      if ((error as { retryable?: unknown }).retryable === false) {
+        await this.giveUp(conversation, message, error, 'user');
+      } else {
+        metrics.deliveryRetries.inc({ direction: 'to_user', provider: conversation.provider });
+        await this.transcript.recordAttempt(message.id, (error as Error).message);
+        await this.relay.drain(conversation.id, 'to_user');
+      }
+      return;
+    }
+    await this.transcript.markDelivered(message.id);
+    this.count(conversation, message, 'to_user');
+    await this.settled(conversation, message.id);
+  }
+
   async drainToAgent(job: Job<SessionJob>): Promise<{ delivered: number }> {
     const conversation = await this.conversations.findById(job.data.conversationId);
     const chat = conversation && providerChatOf(conversation);
@@ -106,7 +137,7 @@ export class DeliveryService {
     for (const message of await this.transcript.nextPending(conversation.id, 'to_agent', BATCH)) {
       try {
         await timedProviderCall(provider.name, 'send_message', () =>
-          provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id }),
+          provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id, at: message.createdAt }),
         );
         await this.transcript.markDelivered(message.id);
         this.count(conversation, message, 'to_agent');
@@ -119,7 +150,7 @@ export class DeliveryService {
     return { delivered };
   }
 
-  private count(conversation: Conversation, message: TranscriptMessage, direction: 'to_user' | 'to_agent'): void {
+  private count(conversation: Conversation, message: Pick<TranscriptMessage, 'createdAt'>, direction: 'to_user' | 'to_agent'): void {
     const labels = { direction, provider: conversation.provider };
     metrics.relayed.inc(labels);
     metrics.relayLatency.observe(labels, (Date.now() - message.createdAt.getTime()) / 1000);
@@ -149,7 +180,7 @@ export class DeliveryService {
   }
 
   /** A message that will not be delivered: marked failed, both sides told, a closed desk chat ends the session. */
-  private async giveUp(conversation: Conversation, message: TranscriptMessage, error: unknown, to: 'user' | 'agent'): Promise<void> {
+  private async giveUp(conversation: Conversation, message: OutboxMessage, error: unknown, to: 'user' | 'agent'): Promise<void> {
     const reason = (error as Error).message;
     metrics.deliveryFailures.inc({ direction: to === 'user' ? 'to_user' : 'to_agent', provider: conversation.provider });
     await this.transcript.markFailed(message.id, reason);

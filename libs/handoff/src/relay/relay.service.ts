@@ -26,14 +26,6 @@ export class RelayService {
     @InjectQueue(QUEUES.delivery) private readonly queue: Queue<SessionJob>,
   ) {}
 
-  /**
-   * Stores a user message for the agent. The caller delivers it (DeliveryService.deliverNowToAgent):
-   * user messages come from one conversation's inbox drain, which already runs one at a time.
-   */
-  toAgent(conversation: Conversation, text: string, externalId: string, author: Author = 'user'): Promise<TranscriptMessage | null> {
-    return this.transcript.append({ conversationId: conversation.id, direction: 'to_agent', author, text, externalId });
-  }
-
   async toUser(
     conversation: Conversation,
     text: string,

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { JOBS, QUEUES, type ConsoleRouteJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../../conversations/conversation.repository';
 import { TranscriptRepository } from '../../relay/transcript.repository';
-import type { HandoffProvider, OpenChatRequest, OpenedChat, ProviderChat, UserActivity } from '../handoff-provider';
+import type { HandoffProvider, OpenChatRequest, OpenedChat, ProviderChat, UserActivity, UserMessageForDesk } from '../handoff-provider';
 import { CONSOLE_PROVIDER, messageView } from './console-events';
 import { ConsoleEmitter } from './console-emitter.service';
 
@@ -36,7 +36,21 @@ export class ConsoleProvider implements HandoffProvider {
     return this.queue.add(JOBS.consoleRoute, { reason }, { ...ROUTE_OPTS, deduplication: { id: 'console-route', keepLastIfActive: true } });
   }
 
-  async sendUserMessage(chat: ProviderChat, message: { messageId: string; text: string; cursor?: string }): Promise<void> {
+  async sendUserMessage(chat: ProviderChat, message: UserMessageForDesk): Promise<void> {
+    if (chat.agentId !== undefined && message.cursor && message.at) {
+      // All the view needs is at hand: no read on the way to the agent's screen.
+      this.emitter.toOwner(chat.agentId, 'message', {
+        conversationId: chat.conversationId,
+        cursor: message.cursor,
+        kind: 'user',
+        authorName: null,
+        text: message.text,
+        at: message.at.toISOString(),
+        clientId: null,
+        deliveryState: 'delivered',
+      });
+      return;
+    }
     const conversation = await this.conversations.findById(chat.conversationId);
     const stored = message.cursor ? await this.transcript.get(message.cursor) : null;
     if (!conversation || !stored) return;

@@ -42,11 +42,13 @@ export class LiveChatInboundService {
 
   async handle(action: string, payload: Record<string, unknown>): Promise<string> {
     const chatId = typeof payload.chat_id === 'string' ? payload.chat_id : null;
+    if (chatId && action === 'incoming_event') {
+      const found = await this.conversations.findByProviderRefWithState<LiveChatChatState>(LIVECHAT, chatId);
+      return found ? this.incomingEvent(found.conversation, found.chatState, (payload.event ?? {}) as LiveChatEvent) : 'not our chat';
+    }
     const conversation = chatId ? await this.conversations.findByProviderRef(LIVECHAT, chatId) : null;
     if (!chatId || !conversation) return 'not our chat';
     switch (action) {
-      case 'incoming_event':
-        return this.incomingEvent(conversation, (payload.event ?? {}) as LiveChatEvent);
       case 'user_added_to_chat': {
         const user = (payload.user ?? {}) as { id?: unknown; name?: unknown; type?: unknown };
         const type = user.type ?? payload.user_type;
@@ -61,8 +63,7 @@ export class LiveChatInboundService {
     }
   }
 
-  private async incomingEvent(conversation: Conversation, event: LiveChatEvent): Promise<string> {
-    const own = await this.state.chatState<LiveChatChatState>(conversation.id);
+  private async incomingEvent(conversation: Conversation, own: Partial<LiveChatChatState>, event: LiveChatEvent): Promise<string> {
     if (event.type === 'system_message') {
       if (event.system_message_type) await this.state.patchChatState(conversation.id, LIVECHAT, { lastSystemType: event.system_message_type });
       return `system ${event.system_message_type ?? '?'}`;
@@ -70,7 +71,7 @@ export class LiveChatInboundService {
     if (!event.id || event.author_id === own.entityId) return 'own event';
     const text = textOf(event);
     if (!text) return `ignored ${event.type ?? '?'} event`;
-    await this.desk.agentMessage(LIVECHAT, conversation.providerRef!, { id: event.id, text, sentAt: validTime(event.created_at) });
+    await this.desk.agentMessageNow(conversation, { id: event.id, text, sentAt: validTime(event.created_at) });
     return 'relayed';
   }
 

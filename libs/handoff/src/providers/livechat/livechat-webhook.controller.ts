@@ -3,6 +3,7 @@ import { Body, Controller, HttpCode, HttpException, Inject, Post } from '@nestjs
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { LaneInboxService } from '@agent-bridge/events';
 import { JOBS, QUEUES, jobId, type LiveChatWebhookJob } from '@agent-bridge/queue';
 
 interface Envelope {
@@ -32,15 +33,20 @@ export function webhookKey(action: string, payload: Record<string, unknown>): st
   }
 }
 
+/** The lane kind of LiveChat chat events: one ordered lane per chat. */
+export const LIVECHAT_LANE = 'livechat';
+
 /**
  * `POST {PUBLIC_URL}/webhooks/livechat`, what users register in LiveChat. The secret in the body is
- * compared in constant time (a mismatch is a 401 and nothing is processed); the work is queued as a
- * job and acknowledged at once, so LiveChat never waits on us and retries nothing it need not.
+ * compared in constant time (a mismatch is a 401 and nothing is processed). A chat's events go to
+ * its lane (durable, ordered, drained right away by this process when free); the rest are queued
+ * as jobs. Either way LiveChat gets its 200 at once and retries nothing it need not.
  */
 @Controller('webhooks/livechat')
 export class LiveChatWebhookController {
   constructor(
     @InjectQueue(QUEUES.livechat) private readonly queue: Queue<LiveChatWebhookJob>,
+    private readonly lanes: LaneInboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,9 +62,14 @@ export class LiveChatWebhookController {
     }
     const payload = body.payload as Record<string, unknown>;
     const key = webhookKey(body.action, payload);
+    const job: LiveChatWebhookJob = { action: body.action, payload, receivedAt: Date.now() };
+    if (body.action === 'incoming_event' && key && typeof payload.chat_id === 'string') {
+      await this.lanes.accept(LIVECHAT_LANE, payload.chat_id, `lc.${key}`, JSON.stringify(job));
+      return { ok: true };
+    }
     await this.queue.add(
       JOBS.livechatWebhook,
-      { action: body.action, payload, receivedAt: Date.now() },
+      job,
       {
         attempts: 10,
         backoff: { type: 'exponential', delay: 1000 },

@@ -3,6 +3,15 @@ import { HttpTransport } from '@agent-bridge/botkit';
 /** The webhooks the LiveChat adapter consumes; all filtered to chats started by our client. */
 export const LIVECHAT_WEBHOOK_ACTIONS = ['incoming_event', 'chat_deactivated', 'user_added_to_chat', 'user_removed_from_chat', 'chat_transferred'] as const;
 
+/**
+ * `incoming_event` leaves out what our own client sent (`my_client`): the user's messages we post as
+ * the customer would come back as webhooks we can only drop. Agents' messages come from their apps
+ * (`other_clients`), and routing notices from `system`.
+ */
+const FILTERS: Partial<Record<string, object>> = {
+  incoming_event: { only_my_chats: true, source_type: ['other_clients', 'system'] },
+};
+
 export interface RegistrarSettings {
   apiUrl: string;
   /** A Personal Access Token with webhooks.configuration:rw (and webhooks.state:rw to enable them). */
@@ -55,7 +64,7 @@ export async function registerLiveChatWebhooks(settings: RegistrarSettings, http
       owner_client_id: settings.clientId,
       type: 'license',
       description: 'agent-bridge',
-      filters: { only_my_chats: true },
+      filters: FILTERS[action] ?? { only_my_chats: true },
     });
     registered.push(action);
   }

@@ -1,10 +1,28 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { LaneInboxService } from '@agent-bridge/events';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { JobHandler, JOBS, QUEUES, jobId, type JobHandlerFor, type LiveChatWebhookJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../../conversations/conversation.repository';
 import { LiveChatInboundService } from './livechat-inbound.service';
+import { LIVECHAT_LANE } from './livechat-webhook.controller';
 import { LIVECHAT } from './livechat-tokens.service';
+
+/** A chat's lane (incoming events, in order) is handled like the queued webhooks. */
+@Injectable()
+export class LiveChatLaneHandler implements OnModuleInit {
+  constructor(
+    private readonly lanes: LaneInboxService,
+    private readonly inbound: LiveChatInboundService,
+  ) {}
+
+  onModuleInit(): void {
+    this.lanes.register(LIVECHAT_LANE, async (item) => {
+      const { action, payload } = JSON.parse(item) as LiveChatWebhookJob;
+      await this.inbound.handle(action, payload);
+    });
+  }
+}
 
 @Injectable()
 @JobHandler(JOBS.livechatWebhook)

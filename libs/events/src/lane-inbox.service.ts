@@ -1,0 +1,277 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
+
+const DEDUPE_TTL_SECONDS = 24 * 3600;
+/** A drain holds its lane this long after its last step; a crashed holder frees it by expiry. */
+export const LEASE_MS = 60_000;
+/** Events handled per drain job before it hands over to a fresh one (a busy lane cannot hog a slot). */
+const JOB_BATCH = 100;
+/** A retryable failure in the receiving process waits this long before the drain job retries it. */
+const RETRY_DELAY_MS = 1000;
+
+// Dedupe, append, and try to take the lane, in one atomic step. Returns {accepted, owned, head}:
+// a new item is appended; whoever wins the lease drains the lane (starting from its head). A
+// redelivered item is not appended again, but it may still take a lane left with items and no
+// holder (a crash between the write and the drain).
+const ACCEPT = `
+local accepted = 0
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  redis.call('RPUSH', KEYS[2], ARGV[2])
+  accepted = 1
+elseif redis.call('LLEN', KEYS[2]) == 0 then
+  return {0, 0}
+end
+if redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then
+  redis.call('ZADD', KEYS[4], ARGV[5], ARGV[6])
+  return {accepted, 1, redis.call('LINDEX', KEYS[2], 0)}
+end
+return {accepted, 0}`;
+
+// Takes a lane that nobody holds (drain jobs, the sweeper's hand-over). Returns the head or nil.
+const CLAIM = `
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head then
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+  return {1, head}
+end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[4])
+return {0}`;
+
+// The holder's step: drop the handled head, renew the lease and return the next head; or, when
+// the lane is empty, free it. Appends and this check are atomic, so no item is ever left behind
+// without a holder. {-1} when the lease was lost (expired and taken): the holder stops.
+const NEXT = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
+redis.call('LPOP', KEYS[1])
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+  return {1, head}
+end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[4])
+return {0}`;
+
+// Gives the lane back with its head still in place (a retry later, or a shutdown).
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1`;
+
+/** What processes one lane's items, in order; throw a retryable error to have the item retried in place. */
+export type LaneHandler = (item: string) => Promise<void>;
+
+export interface LaneAcceptResult {
+  duplicate: boolean;
+}
+
+/**
+ * Ordered, durable lanes: one per conversation (BotKit events) or per desk chat (LiveChat events).
+ * An item is acknowledged once it is in its lane's Redis list. The process that appended it then
+ * drains the lane itself, right away, when no one else holds the lane: no job hop on the hot path.
+ * A lease in Redis makes sure at most one drain runs per lane, on any instance; BullMQ drain jobs
+ * are the fallback (retries with backoff, processes without workers, lanes a crash left behind,
+ * which the sweeper finds).
+ */
+@Injectable()
+export class LaneInboxService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(LaneInboxService.name);
+  private readonly handlers = new Map<string, LaneHandler>();
+  private readonly running = new Set<Promise<void>>();
+  private closing = false;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    @InjectQueue(QUEUES.events) private readonly queue: Queue<DrainLaneJob>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.redis.defineCommand('abLaneAccept', { numberOfKeys: 4, lua: ACCEPT });
+    this.redis.defineCommand('abLaneClaim', { numberOfKeys: 3, lua: CLAIM });
+    this.redis.defineCommand('abLaneNext', { numberOfKeys: 3, lua: NEXT });
+    this.redis.defineCommand('abLaneRelease', { numberOfKeys: 1, lua: RELEASE });
+  }
+
+  /** Lanes of a kind are drained by its handler (registered where the processing lives: the workers). */
+  register(kind: string, handler: LaneHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  laneOf(kind: string, id: string): string {
+    return `${kind}/${id}`;
+  }
+
+  inboxKey(lane: string): string {
+    return this.keys.key('inbox', lane);
+  }
+
+  /** The lanes holding items, scored by when a drain last took a step in them (the sweeper reads it). */
+  indexKey(): string {
+    return this.keys.key('lanes');
+  }
+
+  leaseKey(lane: string): string {
+    return this.keys.key('lease', lane);
+  }
+
+  /**
+   * Appends `item` to the lane unless `dedupeKey` was seen in the last 24 h, and returns once it is
+   * stored. If the lane is free, this process drains it in the background.
+   */
+  async accept(kind: string, id: string, dedupeKey: string, item: string): Promise<LaneAcceptResult> {
+    const lane = this.laneOf(kind, id);
+    const token = randomBytes(9).toString('base64url');
+    const [accepted, owned, head] = (await this.commands.abLaneAccept(
+      this.keys.key('dedupe', dedupeKey),
+      this.inboxKey(lane),
+      this.leaseKey(lane),
+      this.indexKey(),
+      DEDUPE_TTL_SECONDS,
+      item,
+      token,
+      LEASE_MS,
+      Date.now(),
+      lane,
+    )) as [number, number, string?];
+    if (owned === 1 && head !== undefined) this.startInline(kind, lane, token, head);
+    return { duplicate: accepted === 0 };
+  }
+
+  /** Queues a drain job for the lane (at most one waiting per lane). */
+  scheduleDrain(lane: string, delayMs = 0): Promise<unknown> {
+    return this.queue.add(
+      JOBS.drainLane,
+      { lane },
+      { ...(delayMs > 0 ? { delay: delayMs } : {}), deduplication: { id: `drain.${lane.replace(/:/g, '_')}`, keepLastIfActive: true } },
+    );
+  }
+
+  /** The drain job: takes the lane if free, then drains it like the receiving process would. */
+  async drainJob(job: Job<DrainLaneJob>): Promise<{ handled: number }> {
+    const { lane } = job.data;
+    const kind = kindOf(lane);
+    const handler = this.handlers.get(kind);
+    if (!handler) throw new Error(`no handler for lanes of kind "${kind}" in this process`);
+    const token = randomBytes(9).toString('base64url');
+    const [claimed, head] = (await this.commands.abLaneClaim(this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane)) as [number, string?];
+    // Held elsewhere (that holder drains what is there), or empty: nothing to do here.
+    if (claimed !== 1 || head === undefined) return { handled: 0 };
+    return this.drain(lane, handler, token, head, job);
+  }
+
+  /** Lanes with items whose holder is gone (a crashed process): handed to a drain job. */
+  async sweep(staleMs = LEASE_MS / 4): Promise<number> {
+    const stale = await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - staleMs, 'LIMIT', 0, 500);
+    let handed = 0;
+    for (const lane of stale) {
+      const [held, length] = await Promise.all([this.redis.exists(this.leaseKey(lane)), this.redis.llen(this.inboxKey(lane))]);
+      if (held) continue;
+      if (length === 0) {
+        await this.redis.zrem(this.indexKey(), lane);
+        continue;
+      }
+      await this.scheduleDrain(lane);
+      handed++;
+    }
+    if (handed) this.logger.warn(`handed ${handed} lane(s) without a holder to drain jobs`);
+    return handed;
+  }
+
+  /** Lets the drains this process started finish before the stores close (after HTTP stopped feeding them). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  private startInline(kind: string, lane: string, token: string, head: string): void {
+    const handler = this.handlers.get(kind);
+    if (!handler || !this.config.workers.enabled || this.closing) {
+      // No processing here: give the lane back and let a worker (here or elsewhere) drain it.
+      void this.handOver(lane, token, 0);
+      return;
+    }
+    const run = this.drain(lane, handler, token, head, null)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        // Redis unreachable mid-drain: the lease expires and the sweeper hands the lane over.
+        this.logger.error(`lane drain stopped: ${(error as Error).message}`);
+      });
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  }
+
+  /**
+   * Handles the lane's items in order until it is empty. An item leaves the lane only after it
+   * was handled (at least once). A retryable failure keeps it at the head: the lane goes to a drain
+   * job, which retries with backoff, so later items never overtake it. A permanent failure, or a
+   * drain job's last attempt, gives the item up with a log line.
+   */
+  private async drain(lane: string, handler: LaneHandler, token: string, first: string, job: Job<DrainLaneJob> | null): Promise<{ handled: number }> {
+    let head: string | undefined = first;
+    let handled = 0;
+    while (head !== undefined) {
+      if (job && handled >= JOB_BATCH) {
+        await this.handOver(lane, token, 0);
+        return { handled };
+      }
+      try {
+        await handler(head);
+      } catch (error) {
+        const retryable = (error as { retryable?: unknown }).retryable !== false;
+        const lastAttempt = job ? job.attemptsMade + 1 >= (job.opts.attempts ?? 1) : false;
+        if (retryable && !lastAttempt) {
+          if (job) {
+            await this.commands.abLaneRelease(this.leaseKey(lane), token);
+            throw error; // BullMQ retries the job with backoff
+          }
+          this.logger.warn(`lane ${kindOf(lane)}: an item failed (${(error as Error).message}); retried by a drain job`);
+          await this.handOver(lane, token, RETRY_DELAY_MS);
+          return { handled };
+        }
+        this.logger.error(`lane ${kindOf(lane)}: gave up on an item after ${job ? job.attemptsMade + 1 : 1} attempt(s): ${(error as Error).message}`);
+      }
+      handled++;
+      const [state, next] = (await this.commands.abLaneNext(this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane)) as [number, string?];
+      if (state === -1) {
+        this.logger.warn(`lane ${kindOf(lane)}: lease lost mid-drain; its new holder continues`);
+        return { handled };
+      }
+      head = state === 1 ? next : undefined;
+    }
+    return { handled };
+  }
+
+  private async handOver(lane: string, token: string, delayMs: number): Promise<void> {
+    try {
+      await this.commands.abLaneRelease(this.leaseKey(lane), token);
+      await this.scheduleDrain(lane, delayMs);
+    } catch (error) {
+      // The sweeper finds the lane once the lease is gone.
+      this.logger.error(`lane ${kindOf(lane)} not handed over: ${(error as Error).message}`);
+    }
+  }
+
+  private get commands(): LaneCommands {
+    return this.redis as unknown as LaneCommands;
+  }
+}
+
+function kindOf(lane: string): string {
+  const slash = lane.indexOf('/');
+  return slash === -1 ? lane : lane.slice(0, slash);
+}
+
+interface LaneCommands {
+  abLaneAccept(...args: Array<string | number>): Promise<unknown>;
+  abLaneClaim(...args: Array<string | number>): Promise<unknown>;
+  abLaneNext(...args: Array<string | number>): Promise<unknown>;
+  abLaneRelease(...args: Array<string | number>): Promise<unknown>;
+}
