@@ -34,7 +34,7 @@ function relayFigures(r, echo) {
     out.push(figure('relay.up.p99', `Relay user -> provider p99 ${at}`, 'ms', a.forward.relay.p99, b.forward.relay.p99, 'baseline pipeline', '< 30 ms', (v) => v < 30 && !a.forward.lost, lostNote(a.forward)));
     out.push(figure('relay.down.p50', `Relay provider webhook -> sendUserMessage p50 ${at}`, 'ms', a.reverse.relay.p50, b.reverse.relay.p50, 'baseline pipeline', null, null, lostNote(a.reverse)));
     out.push(figure('relay.down.p99', `Relay provider webhook -> sendUserMessage p99 ${at}`, 'ms', a.reverse.relay.p99, b.reverse.relay.p99, 'baseline pipeline', '< 30 ms', (v) => v < 30 && !a.reverse.lost, lostNote(a.reverse)));
-    out.push(figure('relay.cpu', `Bridge CPU per user message ${at} (incl. its own echo webhook)`, 'µs', perMsgUs(a.forward, 'bridge'), perMsgUs(b.forward, 'baseline'), 'baseline pipeline', null));
+    out.push(figure('relay.cpu', `Bridge CPU per user message ${at}`, 'µs', perMsgUs(a.forward, 'bridge'), perMsgUs(b.forward, 'baseline'), 'baseline pipeline', null));
   }
   if (echo) {
     out.push(figure('echo.throughput', 'Reference: bare node:http JSON echo, highest rate', 'msg/s', echo.search.maxRate, null, '', null, null, echo.search.reachedCap ? ['search cap reached: the load generator, not the echo, is the limit'] : []));

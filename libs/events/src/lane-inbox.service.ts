@@ -21,14 +21,18 @@ const RETRY_DELAY_MS = 1000;
 // holder (a crash between the write and the drain).
 const ACCEPT = `
 local accepted = 0
+local length = 0
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  redis.call('RPUSH', KEYS[2], ARGV[2])
+  length = redis.call('RPUSH', KEYS[2], ARGV[2])
   accepted = 1
-elseif redis.call('LLEN', KEYS[2]) == 0 then
-  return {0, 0}
+else
+  length = redis.call('LLEN', KEYS[2])
+  if length == 0 then return {0, 0} end
 end
 if redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then
   redis.call('ZADD', KEYS[4], ARGV[5], ARGV[6])
+  -- The head is the new item itself when the lane was empty: the caller has it already.
+  if accepted == 1 and length == 1 then return {1, 1} end
   return {accepted, 1, redis.call('LINDEX', KEYS[2], 0)}
 end
 return {accepted, 0}`;
@@ -87,6 +91,9 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   private readonly handlers = new Map<string, LaneHandler>();
   private readonly running = new Set<Promise<void>>();
   private closing = false;
+  /** Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item. */
+  private readonly tokenPrefix = randomBytes(9).toString('base64url');
+  private tokens = 0;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -128,7 +135,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
    */
   async accept(kind: string, id: string, dedupeKey: string, item: string): Promise<LaneAcceptResult> {
     const lane = this.laneOf(kind, id);
-    const token = randomBytes(9).toString('base64url');
+    const token = this.nextToken();
     const [accepted, owned, head] = (await this.commands.abLaneAccept(
       this.keys.key('dedupe', dedupeKey),
       this.inboxKey(lane),
@@ -141,7 +148,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       Date.now(),
       lane,
     )) as [number, number, string?];
-    if (owned === 1 && head !== undefined) this.startInline(kind, lane, token, head);
+    if (owned === 1) this.startInline(kind, lane, token, head ?? item);
     return { duplicate: accepted === 0 };
   }
 
@@ -160,7 +167,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     const kind = kindOf(lane);
     const handler = this.handlers.get(kind);
     if (!handler) throw new Error(`no handler for lanes of kind "${kind}" in this process`);
-    const token = randomBytes(9).toString('base64url');
+    const token = this.nextToken();
     const [claimed, head] = (await this.commands.abLaneClaim(this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane)) as [number, string?];
     // Held elsewhere (that holder drains what is there), or empty: nothing to do here.
     if (claimed !== 1 || head === undefined) return { handled: 0 };
@@ -257,6 +264,10 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       // The sweeper finds the lane once the lease is gone.
       this.logger.error(`lane ${kindOf(lane)} not handed over: ${(error as Error).message}`);
     }
+  }
+
+  private nextToken(): string {
+    return `${this.tokenPrefix}.${(this.tokens++).toString(36)}`;
   }
 
   private get commands(): LaneCommands {

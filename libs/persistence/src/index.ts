@@ -5,3 +5,4 @@ export type { DataSourceSettings } from './data-source.factory';
 export { runMigrations, revertLastMigration } from './migration-runner';
 export { ensureDatabase } from './ensure-database';
 export type { MigrationReport } from './migration-runner';
+export { hotQuery } from './hot-query';

@@ -96,27 +96,28 @@ export class ConversationRouter extends EventRouter {
   }
 
   /**
-   * The hot path: one statement finds the session, stores the request context and, in agent mode,
-   * the message for the agent; then the message goes to the desk at once when nothing older waits.
+   * The hot path: one read finds the session; in agent mode the message goes to the desk at once
+   * when nothing older waits, then one write records it with its request context.
    */
   private async userMessage(event: InboundEvent): Promise<void> {
     const { payload, botId, visitor } = event;
-    const ends = this.rules.isEndCommand(botId, payload.message);
-    const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
-    const step = await this.conversations.userMessage(botId, visitor, payload, ends ? null : { text, externalId: event.requestId });
+    const step = await this.conversations.userMessageContext(botId, visitor, payload);
     if (!step) return this.withBot(event);
     const { conversation } = step;
-    if (step.platformReset) {
+    if (step.agentModeSeen && payload.agent_transfer === false) {
       // The platform dropped agent mode on its own (its 15-minute reset): a message that follows
       // one flagged `agent_transfer: true` comes without the flag. The message is the bot's again.
       await this.handoff.end(conversation.id, 'platform_reset', 'platform');
       return this.botkit.sendBotMessage(payload);
     }
-    if (ends) {
+    if (this.rules.isEndCommand(botId, payload.message)) {
+      await this.conversations.touch(conversation.id, payload);
       await this.handoff.end(conversation.id, 'user_ended', `user:${conversation.visitorKey}`);
       return;
     }
-    if (step.message) await this.delivery.deliverNowToAgent(conversation, step.message, step.olderPending);
+    const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
+    const message = { id: step.messageId, externalId: event.requestId, text, createdAt: step.at };
+    await this.delivery.relayUserMessage(conversation, payload, message, step.olderPending);
     // No timer call per message: the inactivity job re-reads last_activity_at and re-arms itself.
   }
 

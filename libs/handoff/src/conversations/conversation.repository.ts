@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 
@@ -8,6 +9,8 @@ const COLUMNS = `id, bot_id, visitor_key, state, trigger, provider, provider_ref
   latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at`;
 
 const PREFIXED = COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ');
+/** The same without the request context: the hot path has just written it and needs no copy back. */
+const PREFIXED_LEAN = PREFIXED.split(', ').filter((c) => c !== 'c.latest_payload').join(', ');
 
 interface Row {
   id: string;
@@ -51,16 +54,17 @@ function toConversation(row: Row): Conversation {
   };
 }
 
-/** What one user message did to its active session (see ConversationRepository.userMessage). */
+/** What a user message finds before it is relayed (see ConversationRepository.userMessageContext). */
 export interface UserMessageStep {
-  /** The session after the update. */
+  /** The session, with this message's request context. */
   conversation: Conversation;
-  /** The platform dropped agent mode (its own reset): the message belongs to the bot. */
-  platformReset: boolean;
-  /** The message stored for the agent; null when not relayed, or a redelivery stored before. */
-  message: { id: string; externalId: string; text: string; createdAt: Date } | null;
-  /** Messages for the agent still pending before this one (delivery keeps their order). */
+  /** Messages of this session came flagged `agent_transfer: true` before. */
+  agentModeSeen: boolean;
+  /** Messages for the agent still pending before this one. */
   olderPending: number;
+  /** The transcript id reserved for this message (desks that page by cursor see it at once). */
+  messageId: string;
+  at: Date;
 }
 
 export interface OpenConversation {
@@ -83,56 +87,67 @@ export class ConversationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async findActive(botId: string, visitorKey: string): Promise<Conversation | null> {
-    const rows: Row[] = await this.db.query(
+    const rows: Row[] = await hotQuery(this.db,
       `SELECT ${COLUMNS} FROM conversations WHERE bot_id = $1 AND visitor_key = $2 AND state <> 'closed'`,
       [botId, visitorKey],
+      'ab_conversation_active',
     );
     return rows[0] ? toConversation(rows[0]) : null;
   }
 
   /**
-   * A user message in one round trip: finds the visitor's active session, stores the newest request
-   * context (agent replies use its URLs), notes whether the platform dropped agent mode, and, when
-   * `relay` is given and agent mode holds, appends the message to the agent's outbox. Null when the
-   * visitor has no active session (the message is the bot's).
+   * What a user message needs before anything is written, in one read: the visitor's active
+   * session, whether the platform has flagged agent mode before, how many messages for the agent
+   * still wait (delivery keeps their order), and the transcript id and time the message will get.
+   * Null when the visitor has no active session (the message is the bot's).
    */
-  async userMessage(
-    botId: string,
-    visitorKey: string,
-    payload: BotkitPayload,
-    relay: { text: string; externalId: string } | null,
-  ): Promise<UserMessageStep | null> {
-    const rows: Array<Row & { platform_reset: boolean; message_id: string | null; message_created_at: Date | null; older_pending: number }> =
-      await this.db.query(
-        `WITH prev AS (
-           SELECT id, agent_mode_seen FROM conversations
-           WHERE bot_id = $1 AND visitor_key = $2 AND state <> 'closed' FOR UPDATE
-         ), c AS (
-           UPDATE conversations c SET latest_request_id = $3, latest_payload = $4, last_activity_at = now(),
-             agent_mode_seen = c.agent_mode_seen OR $5::boolean
-           FROM prev WHERE c.id = prev.id
-           RETURNING ${PREFIXED}, (prev.agent_mode_seen AND $6::boolean) AS platform_reset
-         ), m AS (
-           INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id)
-           SELECT c.id, 'to_agent', 'user', $7, $8 FROM c WHERE $7::text IS NOT NULL AND NOT c.platform_reset
-           ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
-           RETURNING id, created_at
-         )
-         SELECT c.*, m.id AS message_id, m.created_at AS message_created_at,
-           (SELECT count(*)::int FROM transcript_messages t
-             WHERE t.conversation_id = c.id AND t.direction = 'to_agent' AND t.delivery_state = 'pending') AS older_pending
-         FROM c LEFT JOIN m ON true`,
-        [botId, visitorKey, payload.requestId, payload, payload.agent_transfer === true, payload.agent_transfer === false,
-          relay?.text ?? null, relay?.externalId ?? null],
-      );
+  async userMessageContext(botId: string, visitorKey: string, payload: BotkitPayload): Promise<UserMessageStep | null> {
+    const rows: Array<Row & { agent_mode_seen: boolean; older_pending: number; next_id: string; at: Date }> = await hotQuery(this.db,
+      `SELECT ${PREFIXED_LEAN}, c.agent_mode_seen,
+         (SELECT count(*)::int FROM transcript_messages t
+           WHERE t.conversation_id = c.id AND t.direction = 'to_agent' AND t.delivery_state = 'pending') AS older_pending,
+         nextval('transcript_messages_id_seq') AS next_id, now() AS at
+       FROM conversations c WHERE c.bot_id = $1 AND c.visitor_key = $2 AND c.state <> 'closed'`,
+      [botId, visitorKey],
+      'ab_user_message_context',
+    );
     const row = rows[0];
     if (!row) return null;
     return {
-      conversation: toConversation(row),
-      platformReset: row.platform_reset,
-      message: row.message_id && relay ? { id: String(row.message_id), externalId: relay.externalId, text: relay.text, createdAt: row.message_created_at! } : null,
+      // The context this message brings is what replies will use once it is recorded.
+      conversation: toConversation({ ...row, latest_payload: payload }),
+      agentModeSeen: row.agent_mode_seen,
       olderPending: row.older_pending,
+      messageId: String(row.next_id),
+      at: row.at,
     };
+  }
+
+  /**
+   * Records a user message relayed to the agent (or waiting, or failed) with its request context,
+   * in one write: the transcript row under the id userMessageContext reserved, and on the session
+   * the newest context (agent replies use its URLs), the activity time and the agent-mode flag.
+   */
+  async recordUserMessage(
+    conversationId: string,
+    payload: BotkitPayload,
+    message: { id: string; externalId: string; text: string; createdAt: Date },
+    outcome: { state: 'pending' | 'delivered' | 'failed'; attempts: number; error?: string },
+  ): Promise<void> {
+    await hotQuery(this.db,
+      `WITH c AS (
+         UPDATE conversations SET latest_request_id = $2, latest_payload = $3, last_activity_at = now(),
+           agent_mode_seen = agent_mode_seen OR $4::boolean
+         WHERE id = $1 RETURNING id
+       )
+       INSERT INTO transcript_messages (id, conversation_id, direction, author, text, external_id, created_at, sent_at,
+         delivery_state, delivered_at, attempts, last_error)
+       VALUES ($5, $1, 'to_agent', 'user', $6, $7, $8, $8, $9, CASE WHEN $9 = 'delivered' THEN now() END, $10, $11)
+       ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+      [conversationId, payload.requestId, payload, payload.agent_transfer === true, message.id, message.text, message.externalId,
+        message.createdAt, outcome.state, outcome.attempts, outcome.error?.slice(0, 500) ?? null],
+      'ab_record_user_message',
+    );
   }
 
   async listActive(provider: string): Promise<Conversation[]> {
@@ -141,7 +156,7 @@ export class ConversationRepository {
   }
 
   async findById(id: string): Promise<Conversation | null> {
-    const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id]);
+    const rows: Row[] = await hotQuery(this.db,`SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id], 'ab_conversation_by_id');
     return rows[0] ? toConversation(rows[0]) : null;
   }
 
@@ -157,12 +172,13 @@ export class ConversationRepository {
 
   /** findByProviderRef, with the adapter's state of that chat (one round trip for a desk webhook). */
   async findByProviderRefWithState<T extends object>(provider: string, ref: string): Promise<{ conversation: Conversation; chatState: Partial<T> } | null> {
-    const rows: Array<Row & { chat_state: T | null }> = await this.db.query(
+    const rows: Array<Row & { chat_state: T | null }> = await hotQuery(this.db,
       `SELECT ${PREFIXED}, s.state AS chat_state FROM conversations c
        LEFT JOIN provider_chat_state s ON s.conversation_id = c.id
        WHERE c.provider = $1 AND c.provider_ref = $2
        ORDER BY (c.state <> 'closed') DESC, c.opened_at DESC LIMIT 1`,
       [provider, ref],
+      'ab_conversation_by_ref_with_state',
     );
     return rows[0] ? { conversation: toConversation(rows[0]), chatState: rows[0].chat_state ?? {} } : null;
   }

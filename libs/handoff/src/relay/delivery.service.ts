@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
+import { BotkitClient, splitMessage, type BotkitPayload } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../conversations/conversation.repository';
@@ -69,33 +69,36 @@ export class DeliveryService {
   }
 
   /**
-   * Delivers a user message to the desk at once, from the conversation's inbox drain (one per
-   * conversation at a time), saving a job hop on the hot path. Only when it is the one message
-   * waiting: anything older, or any failure, goes to the drain job, which keeps order and retries.
+   * A user message for the desk, from the conversation's lane (one message at a time). When
+   * nothing older waits it goes to the desk at once and is then recorded delivered: one write, no
+   * job hop. Otherwise, or when the desk fails, it is recorded pending and the drain job, which
+   * keeps order and retries, takes it. A crash between the send and the record re-runs the lane
+   * item: at least once, as everywhere.
    */
-  async deliverNowToAgent(conversation: Conversation, message: OutboxMessage, olderPending: number): Promise<void> {
+  async relayUserMessage(conversation: Conversation, payload: BotkitPayload, message: OutboxMessage & { externalId: string }, olderPending: number): Promise<void> {
     const chat = providerChatOf(conversation);
     if (!chat || olderPending > 0) {
+      await this.conversations.recordUserMessage(conversation.id, payload, message, { state: 'pending', attempts: 0 });
       await this.relay.drain(conversation.id, 'to_agent');
       return;
     }
     const provider = this.providers.get(conversation.provider);
     try {
       await timedProviderCall(provider.name, 'send_message', () =>
-        provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id, at: message.createdAt }),
+        provider.sendUserMessage(chat, { messageId: message.externalId, text: message.text, cursor: message.id, at: message.createdAt }),
       );
     } catch (error) {
+      await this.conversations.recordUserMessage(conversation.id, payload, message, { state: 'pending', attempts: 1, error: (error as Error).message });
       if ((error as { retryable?: unknown }).retryable === false) {
         await this.giveUp(conversation, message, error, 'agent');
         return;
       }
       // Retried by the drain job, with backoff, keeping the order of whatever comes next.
       metrics.deliveryRetries.inc({ direction: 'to_agent', provider: conversation.provider });
-      await this.transcript.recordAttempt(message.id, (error as Error).message);
       await this.relay.drain(conversation.id, 'to_agent');
       return;
     }
-    await this.transcript.markDelivered(message.id);
+    await this.conversations.recordUserMessage(conversation.id, payload, message, { state: 'delivered', attempts: 1 });
     this.count(conversation, message, 'to_agent');
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { hotQuery } from '@agent-bridge/persistence';
 
 export type Direction = 'to_agent' | 'to_user' | 'internal';
 export type Author = 'user' | 'agent' | 'system' | 'note';
@@ -18,6 +19,9 @@ export interface TranscriptMessage {
   deliveryState: DeliveryState;
   attempts: number;
 }
+
+/** Explicit columns: a prepared statement must keep its result shape when a migration adds one. */
+const COLUMNS = 'id, conversation_id, direction, author, author_name, text, external_id, created_at, delivery_state, attempts';
 
 interface Row {
   id: string;
@@ -89,12 +93,12 @@ export class TranscriptRepository {
     externalId: string;
     sentAt: string | null;
   }): Promise<{ message: TranscriptMessage; olderPending: number } | null> {
-    const rows: Array<Row & { older_pending: number }> = await this.db.query(
+    const rows: Array<Row & { older_pending: number }> = await hotQuery(this.db,
       `WITH m AS (
          INSERT INTO transcript_messages (conversation_id, direction, author, author_name, text, external_id, sent_at)
          VALUES ($1, 'to_user', $2, $3, $4, $5, COALESCE($6::timestamptz, now()))
          ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
-         RETURNING *
+         RETURNING ${COLUMNS}
        ), touched AS (
          UPDATE conversations SET last_activity_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM m) RETURNING id
        )
@@ -102,6 +106,7 @@ export class TranscriptRepository {
          WHERE p.conversation_id = $1 AND p.direction = 'to_user' AND p.delivery_state = 'pending') AS older_pending
        FROM m`,
       [input.conversationId, input.author, input.authorName, input.text, input.externalId, input.sentAt],
+      'ab_append_to_user',
     );
     return rows[0] ? { message: toMessage(rows[0]), olderPending: rows[0].older_pending } : null;
   }
@@ -128,18 +133,20 @@ export class TranscriptRepository {
   }
 
   async nextPending(conversationId: string, direction: Direction, limit: number): Promise<TranscriptMessage[]> {
-    const rows: Row[] = await this.db.query(
-      `SELECT * FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND delivery_state = 'pending'
+    const rows: Row[] = await hotQuery(this.db,
+      `SELECT ${COLUMNS} FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND delivery_state = 'pending'
        ORDER BY sent_at, id LIMIT $3`,
       [conversationId, direction, limit],
+      'ab_next_pending',
     );
     return rows.map(toMessage);
   }
 
   async markDelivered(id: string): Promise<void> {
-    await this.db.query(
+    await hotQuery(this.db,
       `UPDATE transcript_messages SET delivery_state = 'delivered', delivered_at = now(), attempts = attempts + 1 WHERE id = $1`,
       [id],
+      'ab_mark_delivered',
     );
   }
 
