@@ -37,24 +37,17 @@ if redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then
 end
 return {accepted, 0}`;
 
-// Takes a lane that nobody holds (drain jobs, the sweeper's hand-over). Returns the head or nil.
-const CLAIM = `
-if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {0} end
-local head = redis.call('LINDEX', KEYS[1], 0)
-if head then
-  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
-  return {1, head}
+// One step of a lane's holder. 'next': drop the handled head (the caller must still hold the
+// lease); 'claim': take a lane nobody holds (drain jobs). Then renew the lease and return the next
+// head, or free the lane when it is empty. Appends and this check are atomic, so no item is ever
+// left behind without a holder. {-1}: the lease was lost (expired and taken), or is held elsewhere.
+const STEP = `
+if ARGV[5] == 'claim' then
+  if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {-1} end
+else
+  if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
+  redis.call('LPOP', KEYS[1])
 end
-redis.call('DEL', KEYS[2])
-redis.call('ZREM', KEYS[3], ARGV[4])
-return {0}`;
-
-// The holder's step: drop the handled head, renew the lease and return the next head; or, when
-// the lane is empty, free it. Appends and this check are atomic, so no item is ever left behind
-// without a holder. {-1} when the lease was lost (expired and taken): the holder stops.
-const NEXT = `
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
-redis.call('LPOP', KEYS[1])
 local head = redis.call('LINDEX', KEYS[1], 0)
 if head then
   redis.call('PEXPIRE', KEYS[2], ARGV[2])
@@ -102,8 +95,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.redis.defineCommand('abLaneAccept', { numberOfKeys: 4, lua: ACCEPT });
-    this.redis.defineCommand('abLaneClaim', { numberOfKeys: 3, lua: CLAIM });
-    this.redis.defineCommand('abLaneNext', { numberOfKeys: 3, lua: NEXT });
+    this.redis.defineCommand('abLaneStep', { numberOfKeys: 3, lua: STEP });
     this.redis.defineCommand('abLaneRelease', { numberOfKeys: 1, lua: RELEASE });
   }
 
@@ -168,7 +160,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     const handler = this.handlers.get(kind);
     if (!handler) throw new Error(`no handler for lanes of kind "${kind}" in this process`);
     const token = this.nextToken();
-    const [claimed, head] = (await this.commands.abLaneClaim(this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane)) as [number, string?];
+    const [claimed, head] = await this.step(lane, token, 'claim');
     // Held elsewhere (that holder drains what is there), or empty: nothing to do here.
     if (claimed !== 1 || head === undefined) return { handled: 0 };
     return this.drain(lane, handler, token, head, job);
@@ -246,7 +238,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         this.logger.error(`lane ${kindOf(lane)}: gave up on an item after ${job ? job.attemptsMade + 1 : 1} attempt(s): ${(error as Error).message}`);
       }
       handled++;
-      const [state, next] = (await this.commands.abLaneNext(this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane)) as [number, string?];
+      const [state, next] = await this.step(lane, token, 'next');
       if (state === -1) {
         this.logger.warn(`lane ${kindOf(lane)}: lease lost mid-drain; its new holder continues`);
         return { handled };
@@ -266,6 +258,10 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     }
   }
 
+  private async step(lane: string, token: string, mode: 'claim' | 'next'): Promise<[number, string?]> {
+    return (await this.commands.abLaneStep(this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane, mode)) as [number, string?];
+  }
+
   private nextToken(): string {
     return `${this.tokenPrefix}.${(this.tokens++).toString(36)}`;
   }
@@ -282,7 +278,6 @@ function kindOf(lane: string): string {
 
 interface LaneCommands {
   abLaneAccept(...args: Array<string | number>): Promise<unknown>;
-  abLaneClaim(...args: Array<string | number>): Promise<unknown>;
-  abLaneNext(...args: Array<string | number>): Promise<unknown>;
+  abLaneStep(...args: Array<string | number>): Promise<unknown>;
   abLaneRelease(...args: Array<string | number>): Promise<unknown>;
 }
