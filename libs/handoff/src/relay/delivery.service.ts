@@ -9,7 +9,7 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import type { Conversation } from '../conversations/conversation.types';
 import { providerChatOf } from '../conversations/provider-chat';
 import { settingsFor } from '../escalation/escalation-rules.service';
-import { ProviderError, ProviderErrorCode } from '../providers/handoff-provider';
+import { ProviderError, ProviderErrorCode, type HandoffProvider, type ProviderChat } from '../providers/handoff-provider';
 import { ProviderRegistry } from '../providers/provider-registry.service';
 import { RelayService } from './relay.service';
 import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';
@@ -45,10 +45,7 @@ export class DeliveryService {
     let delivered = 0;
     for (const message of await this.transcript.nextPending(conversation.id, 'to_user', BATCH)) {
       try {
-        // The platform's limits apply to each message: a long agent reply goes out in parts.
-        for (const part of splitMessage(message.text)) {
-          await this.botkit.sendUserMessage({ ...conversation.latestPayload, message: part }, { attempts: 2 });
-        }
+        await this.sendToUser(conversation, message.text);
         await this.transcript.markDelivered(message.id);
         this.count(conversation, message, 'to_user');
         delivered++;
@@ -84,9 +81,7 @@ export class DeliveryService {
     }
     const provider = this.providers.get(conversation.provider);
     try {
-      await timedProviderCall(provider.name, 'send_message', () =>
-        provider.sendUserMessage(chat, { messageId: message.externalId, text: message.text, cursor: message.id, at: message.createdAt }),
-      );
+      await this.sendToDesk(provider, chat, message);
     } catch (error) {
       await this.conversations.recordUserMessage(conversation.id, payload, message, { state: 'pending', attempts: 1, error: (error as Error).message });
       if ((error as { retryable?: unknown }).retryable === false) {
@@ -113,9 +108,7 @@ export class DeliveryService {
       return;
     }
     try {
-      for (const part of splitMessage(message.text)) {
-        await this.botkit.sendUserMessage({ ...conversation.latestPayload, message: part }, { attempts: 2 });
-      }
+      await this.sendToUser(conversation, message.text);
     } catch (error) {
       if ((error as { retryable?: unknown }).retryable === false) {
         await this.giveUp(conversation, message, error, 'user');
@@ -139,9 +132,7 @@ export class DeliveryService {
     let delivered = 0;
     for (const message of await this.transcript.nextPending(conversation.id, 'to_agent', BATCH)) {
       try {
-        await timedProviderCall(provider.name, 'send_message', () =>
-          provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id, at: message.createdAt }),
-        );
+        await this.sendToDesk(provider, chat, message);
         await this.transcript.markDelivered(message.id);
         this.count(conversation, message, 'to_agent');
         delivered++;
@@ -151,6 +142,19 @@ export class DeliveryService {
     }
     if (delivered === BATCH) await this.relay.drain(conversation.id, 'to_agent');
     return { delivered };
+  }
+
+  /** The platform's limits apply to each message: a long agent reply goes out in parts. */
+  private async sendToUser(conversation: Conversation, text: string): Promise<void> {
+    for (const part of splitMessage(text)) {
+      await this.botkit.sendUserMessage({ ...conversation.latestPayload, message: part }, { attempts: 2 });
+    }
+  }
+
+  private sendToDesk(provider: HandoffProvider, chat: ProviderChat, message: OutboxMessage): Promise<void> {
+    return timedProviderCall(provider.name, 'send_message', () =>
+      provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id, at: message.createdAt }),
+    );
   }
 
   private count(conversation: Conversation, message: Pick<TranscriptMessage, 'createdAt'>, direction: 'to_user' | 'to_agent'): void {
