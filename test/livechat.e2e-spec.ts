@@ -174,6 +174,31 @@ describe('LiveChat v3.6 adapter', () => {
     lc.setRegion('dal');
   });
 
+  it('a burst of hand-offs while the agent token is expired refreshes it once, not once each', async () => {
+    // LiveChat keeps 25 agent tokens per client and silently revokes the oldest: a refresh per
+    // hand-off would revoke the tokens the other hand-offs are still using.
+    lc.expireTokens('agent');
+    const before = lc.state().agentTokensIssued as number;
+    const users = Array.from({ length: 12 }, (_, i) => `u-lc-burst-${i}`);
+    await Promise.all(users.map((user) => sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: user })));
+    const refs = await waitFor('every burst chat open', async () => {
+      const found = await Promise.all(users.map((user) => conversations.findActive(bot, user)));
+      return found.every((c) => c?.providerRef) ? found.map((c) => c!.providerRef) : null;
+    }, 15_000);
+    expect(new Set(refs).size).toBe(users.length);
+    expect((lc.state().agentTokensIssued as number) - before).toBe(1);
+  });
+
+  it('a hand-off whose LiveChat chat cannot open yet is retried until it opens, telling the user once', async () => {
+    // More failures than the client's own retries: the transfer event itself is retried later.
+    lc.failNext('start_chat', 'internal', 5);
+    const { chatId } = await handOff('u-lc-retry-open');
+    expect(lc.chat(chatId)).toBeDefined();
+    expect(lc.state().faults).toMatchObject({ failNext: [] });
+    expect(sim.delivered(bot, 'u-lc-retry-open')).toEqual(['An agent will be with you shortly.', 'Alice Agent has joined the chat.']);
+    expect(sim.calls({ fn: 'startAgentSession', userId: 'u-lc-retry-open' }).length).toBeGreaterThanOrEqual(1);
+  });
+
   it('rides out rate limiting and an outage, then delivers everything in order', async () => {
     const { chatId } = await handOff('u-lc-down');
     lc.setRateLimit(2, 1500);

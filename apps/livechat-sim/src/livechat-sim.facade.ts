@@ -239,6 +239,7 @@ export class LiveChatSim {
       chats: this.c.store.size,
       activeChats: this.c.store.active.size,
       webhooks: this.c.registry.list().length,
+      agentTokensIssued: this.c.tokens.agentTokensIssued,
       faults: {
         down: this.server.isDown ?? null,
         latencyMs: this.c.faults.latencyMs,

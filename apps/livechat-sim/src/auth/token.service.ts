@@ -36,6 +36,8 @@ export interface TokenSettings {
 export class TokenService {
   private readonly agentTokens = new Map<string, AgentAccessToken>();
   private readonly issuedPerClient = new Map<string, string[]>();
+  /** Agent tokens minted since start (refresh-token and authorization-code grants). */
+  agentTokensIssued = 0;
   private readonly customerTokens = new Map<string, CustomerAccessToken>();
   private readonly refreshTokens = new Map<string, RefreshGrant>();
   private readonly codes = new Map<string, RefreshGrant>();
@@ -82,6 +84,7 @@ export class TokenService {
       expiresAt: Date.now() + this.settings.ttlSeconds * 1000,
     };
     this.agentTokens.set(token.token, token);
+    this.agentTokensIssued++;
     const key = `${grant.clientId}|${grant.accountId}`;
     const issued = this.issuedPerClient.get(key) ?? [];
     issued.push(token.token);
