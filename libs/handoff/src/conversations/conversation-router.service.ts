@@ -88,8 +88,17 @@ export class ConversationRouter extends EventRouter {
       case 'on_alert':
         await this.conversations.touch(conversation.id, payload);
         return this.botkit.sendAlertMessage(payload);
+      case 'on_agent_transfer':
+        // The transfer's own retry (its desk chat did not open yet): the hand-off carries on.
+        if (!conversation.providerRef) {
+          await this.handoff.start(conversation.botId, conversation.visitorKey, payload, 'agent_transfer');
+          return;
+        }
+        // A repeated transfer node: only the request context is new.
+        await this.conversations.touch(conversation.id, payload);
+        return;
       default:
-        // A repeated transfer node or an end-of-dialog event: only the request context is new.
+        // An end-of-dialog event: only the request context is new.
         await this.conversations.touch(conversation.id, payload);
         return;
     }

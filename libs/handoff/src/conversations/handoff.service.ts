@@ -60,7 +60,7 @@ export class HandoffService {
     if (!opened) {
       const active = await this.conversations.findActive(botId, visitorKey);
       if (!active) throw new Error('session vanished while opening'); // closed in between: the retry starts afresh
-      if (!active.providerRef) await this.openProviderChat(active);
+      if (!active.providerRef) await this.finishOpening(active, payload);
       return active;
     }
     metrics.transfers.inc({ trigger, provider });
@@ -70,6 +70,17 @@ export class HandoffService {
     await this.timers.startSession(opened.id);
     await this.openProviderChat(opened);
     return opened;
+  }
+
+  /**
+   * The rest of a hand-off whose first attempt failed after the session was stored (the desk or
+   * the platform was down): the retry of the transfer event lands here. Each step is idempotent.
+   */
+  private async finishOpening(conversation: Conversation, payload: BotkitPayload): Promise<void> {
+    await this.relay.toUser(conversation, settingsFor(this.config, conversation.botId).messages.waiting, { externalId: `waiting:${conversation.id}` });
+    await this.botkit.startAgentSession(payload);
+    await this.timers.startSession(conversation.id);
+    await this.openProviderChat(conversation);
   }
 
   /** Opens the desk's chat; a desk with nobody to answer ends the session at once. */
