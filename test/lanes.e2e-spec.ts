@@ -25,8 +25,12 @@ describe('ordered lanes (receiving process drains; BullMQ for retries and lanes 
   const failOnce = new Set<string>();
   const failAlways = new Set<string>();
 
-  const handler = async (item: string): Promise<void> => {
+  /** Per item: what the handler was given besides the stored text, at each attempt. */
+  const decodedSeen = new Map<string, unknown[]>();
+
+  const handler = async (item: string, decoded?: unknown): Promise<void> => {
     const { lane, n } = JSON.parse(item) as { lane: string; n: string };
+    decodedSeen.set(n, [...(decodedSeen.get(n) ?? []), decoded]);
     const now = (active.get(lane) ?? 0) + 1;
     active.set(lane, now);
     maxConcurrent = Math.max(maxConcurrent, now);
@@ -103,6 +107,18 @@ describe('ordered lanes (receiving process drains; BullMQ for retries and lanes 
     await waitFor('all three handled', () => (seen.get('test/retry') ?? []).length === 3);
     expect(seen.get('test/retry')).toEqual(['r1', 'r2', 'r3']);
     expect(failOnce.has('r2')).toBe(false);
+  });
+
+  it('hands its own decoded value to the drain of the process that accepted the item; a drain job parses the stored text', async () => {
+    const lanes = instance();
+    const value = { lane: 'test/decoded', n: 'd1' };
+    failOnce.add('d1');
+    await lanes.accept('test', 'decoded', 'decoded:1', JSON.stringify(value), value);
+    await waitFor('handled after its retry', () => (seen.get('test/decoded') ?? []).length === 1);
+    const attempts = decodedSeen.get('d1')!;
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]).toBe(value); // the same object, not a parsed copy
+    expect(attempts[1]).toBeUndefined(); // the drain job read it back from Redis
   });
 
   it('gives up an item that fails for good and goes on with the next', async () => {

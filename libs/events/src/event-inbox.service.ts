@@ -19,6 +19,6 @@ export class EventInboxService {
   constructor(private readonly lanes: LaneInboxService) {}
 
   accept(event: InboundEvent): Promise<AcceptResult> {
-    return this.lanes.accept(BOTKIT_LANE, conversationOf(event), `${event.botId}:${event.eventName}:${event.requestId}`, JSON.stringify(event));
+    return this.lanes.accept(BOTKIT_LANE, conversationOf(event), `${event.botId}:${event.eventName}:${event.requestId}`, JSON.stringify(event), event);
   }
 }

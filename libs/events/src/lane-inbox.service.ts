@@ -63,8 +63,12 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
 
-/** What processes one lane's items, in order; throw a retryable error to have the item retried in place. */
-export type LaneHandler = (item: string) => Promise<void>;
+/**
+ * What processes one lane's items, in order; throw a retryable error to have the item retried in
+ * place. `decoded` is the value the item was encoded from, when the process that accepted it drains
+ * it at once (no need to parse what was just serialized); otherwise undefined.
+ */
+export type LaneHandler = (item: string, decoded?: unknown) => Promise<void>;
 
 export interface LaneAcceptResult {
   duplicate: boolean;
@@ -123,9 +127,10 @@ export class LaneInboxService implements BeforeApplicationShutdown {
 
   /**
    * Appends `item` to the lane unless `dedupeKey` was seen in the last 24 h, and returns once it is
-   * stored. If the lane is free, this process drains it in the background.
+   * stored. If the lane is free, this process drains it in the background. `decoded`: the value
+   * `item` encodes, handed to the handler as is when this process drains the item itself.
    */
-  async accept(kind: string, id: string, dedupeKey: string, item: string): Promise<LaneAcceptResult> {
+  async accept(kind: string, id: string, dedupeKey: string, item: string, decoded?: unknown): Promise<LaneAcceptResult> {
     const lane = this.laneOf(kind, id);
     const token = this.nextToken();
     const [accepted, owned, head] = (await this.commands.abLaneAccept(
@@ -140,7 +145,8 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       Date.now(),
       lane,
     )) as [number, number, string?];
-    if (owned === 1) this.startInline(kind, lane, token, head ?? item);
+    // No head returned: the new item is the lane's only one.
+    if (owned === 1) this.startInline(kind, lane, token, head ?? item, head === undefined ? decoded : undefined);
     return { duplicate: accepted === 0 };
   }
 
@@ -190,14 +196,14 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     await Promise.allSettled([...this.running]);
   }
 
-  private startInline(kind: string, lane: string, token: string, head: string): void {
+  private startInline(kind: string, lane: string, token: string, head: string, decoded: unknown): void {
     const handler = this.handlers.get(kind);
     if (!handler || !this.config.workers.enabled || this.closing) {
       // No processing here: give the lane back and let a worker (here or elsewhere) drain it.
       void this.handOver(lane, token, 0);
       return;
     }
-    const run = this.drain(lane, handler, token, head, null)
+    const run = this.drain(lane, handler, token, head, null, decoded)
       .then(() => undefined)
       .catch((error: unknown) => {
         // Redis unreachable mid-drain: the lease expires and the sweeper hands the lane over.
@@ -213,8 +219,16 @@ export class LaneInboxService implements BeforeApplicationShutdown {
    * job, which retries with backoff, so later items never overtake it. A permanent failure, or a
    * drain job's last attempt, gives the item up with a log line.
    */
-  private async drain(lane: string, handler: LaneHandler, token: string, first: string, job: Job<DrainLaneJob> | null): Promise<{ handled: number }> {
+  private async drain(
+    lane: string,
+    handler: LaneHandler,
+    token: string,
+    first: string,
+    job: Job<DrainLaneJob> | null,
+    firstDecoded?: unknown,
+  ): Promise<{ handled: number }> {
     let head: string | undefined = first;
+    let decoded = firstDecoded;
     let handled = 0;
     while (head !== undefined) {
       if (job && handled >= JOB_BATCH) {
@@ -222,7 +236,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         return { handled };
       }
       try {
-        await handler(head);
+        await handler(head, decoded);
       } catch (error) {
         const retryable = (error as { retryable?: unknown }).retryable !== false;
         const lastAttempt = job ? job.attemptsMade + 1 >= (job.opts.attempts ?? 1) : false;
@@ -238,6 +252,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         this.logger.error(`lane ${kindOf(lane)}: gave up on an item after ${job ? job.attemptsMade + 1 : 1} attempt(s): ${(error as Error).message}`);
       }
       handled++;
+      decoded = undefined;
       const [state, next] = await this.step(lane, token, 'next');
       if (state === -1) {
         this.logger.warn(`lane ${kindOf(lane)}: lease lost mid-drain; its new holder continues`);

@@ -16,7 +16,7 @@ export class BotkitLaneHandler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.lanes.register(BOTKIT_LANE, (item) => this.router.route(JSON.parse(item) as InboundEvent));
+    this.lanes.register(BOTKIT_LANE, (item, decoded) => this.router.route((decoded ?? JSON.parse(item)) as InboundEvent));
   }
 }
 

@@ -64,7 +64,7 @@ export class LiveChatWebhookController {
     const key = webhookKey(body.action, payload);
     const job: LiveChatWebhookJob = { action: body.action, payload, receivedAt: Date.now() };
     if (body.action === 'incoming_event' && key && typeof payload.chat_id === 'string') {
-      await this.lanes.accept(LIVECHAT_LANE, payload.chat_id, `lc.${key}`, JSON.stringify(job));
+      await this.lanes.accept(LIVECHAT_LANE, payload.chat_id, `lc.${key}`, JSON.stringify(job), job);
       return { ok: true };
     }
     await this.queue.add(

@@ -17,8 +17,8 @@ export class LiveChatLaneHandler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.lanes.register(LIVECHAT_LANE, async (item) => {
-      const { action, payload } = JSON.parse(item) as LiveChatWebhookJob;
+    this.lanes.register(LIVECHAT_LANE, async (item, decoded) => {
+      const { action, payload } = (decoded ?? JSON.parse(item)) as LiveChatWebhookJob;
       await this.inbound.handle(action, payload);
     });
   }
