@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench [-- --quick] [--only=echo,relay,sessions,console] [--profile] [--root=<checkout>] [--out=<dir>]
+// npm run bench [-- --quick] [--only=echo,relay,sessions,console] [--profile] [--skip-baseline] [--root=<checkout>] [--out=<dir>]
 // Starts the bridge, the platform sandbox and the LiveChat sandbox on loopback, measures each figure
 // beside a baseline in the same run, writes bench/results/report.{md,json}, and stops everything it
 // started, also on failure. See bench/README.md.
@@ -73,7 +73,7 @@ async function main() {
   try {
     if (opts.stages.includes('echo')) stages.echo = await run('echo', () => echoStage(ctx));
     if (opts.stages.includes('relay')) {
-      const baseline = await run('relay/baseline', () => relayStage(ctx, 'baseline'));
+      const baseline = opts.skipBaseline ? undefined : await run('relay/baseline', () => relayStage(ctx, 'baseline'));
       const bridge = await run('relay/bridge', () => relayStage(ctx, 'bridge'));
       if (baseline || bridge) stages.relay = { baseline, bridge };
     }

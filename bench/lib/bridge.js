@@ -24,7 +24,7 @@ async function startBridge(ctx, children, label, env) {
   const port = await freePort();
   const databaseUrl = ctx.env.databaseUrl(label);
   const keyPrefix = ctx.env.keyPrefix(label);
-  const nodeArgs = [];
+  const nodeArgs = startFlags(ctx.root);
   if (ctx.opts.profile) {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`, `--cpu-prof-name=bridge-${label}.cpuprofile`);
   }
@@ -61,4 +61,12 @@ async function startBridge(ctx, children, label, env) {
   };
 }
 
-module.exports = { startBridge, freePort };
+/** The node flags `npm start` gives the bridge (e.g. --max-semi-space-size), so the bench runs it the same way. */
+function startFlags(root) {
+  const script = require(path.join(root, 'package.json')).scripts.start;
+  const m = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/apps\/bridge\/src\/main\.js/.exec(script);
+  if (!m) throw new Error(`cannot read the bridge's node flags from the start script: ${script}`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
+}
+
+module.exports = { startBridge, freePort, startFlags };

@@ -40,7 +40,7 @@ function parseOptions(argv, env) {
   const flags = new Map();
   for (const arg of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg} (try --quick, --only=relay,console, --profile, --sessions=N, --agents=N, --root=<dir>, --out=<dir>)`);
+    if (!m) throw new Error(`unknown argument ${arg} (try --quick, --only=relay,console, --profile, --skip-baseline, --sessions=N, --agents=N, --root=<dir>, --out=<dir>)`);
     flags.set(m[1], m[2] ?? true);
   }
   const quick = flags.has('quick') || env.BENCH_QUICK === '1';
@@ -57,6 +57,8 @@ function parseOptions(argv, env) {
     quick,
     stages,
     profile: flags.has('profile') || env.BENCH_PROFILE === '1',
+    // A development aid while tuning the bridge: its figures alone, with no ratio (not a report to quote).
+    skipBaseline: flags.has('skip-baseline'),
     root: path.resolve(flags.get('root') || env.BENCH_ROOT || path.join(benchDir, '..')),
     out: path.resolve(flags.get('out') || env.BENCH_OUT || path.join(benchDir, 'results')),
     logLevel: env.BENCH_LOG_LEVEL || 'info',

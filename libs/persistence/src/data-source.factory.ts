@@ -19,7 +19,13 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
-    extra: { max: settings.poolSize ?? 20, application_name: settings.applicationName ?? 'agent-bridge' },
+    extra: {
+      max: settings.poolSize ?? 20,
+      application_name: settings.applicationName ?? 'agent-bridge',
+      // pg closes idle connections after 10 s by default: traffic after a lull then pays for new
+      // connections (and re-prepares the hot statements) just when a burst arrives.
+      idleTimeoutMillis: 120_000,
+    },
   };
 }
 
