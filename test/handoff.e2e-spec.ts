@@ -1,5 +1,6 @@
 import { BotVariablesService, ConversationRepository, HandoffEventsService, TranscriptRepository, type Conversation, type HandoffTransition } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
+import { DataSource } from 'typeorm';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { LoopbackDesk } from './loopback-desk.client';
@@ -232,6 +233,21 @@ describe('hand-off engine (bridge + platform sandbox + loopback desk, real Postg
         ['to_agent', 'user', 'thanks'],
       ]);
       expect(rows.every((m) => m.createdAt instanceof Date)).toBe(true);
+    });
+
+    it('sends a message again when its event runs again after a stop between storing and sending it (at least once)', async () => {
+      const { conversation, ref } = await handOff(r, 'u-rerun');
+      // What a process that stopped mid-send leaves: the row, stored delivered, and the event still in its lane.
+      const requestId = 'ms-rerun-0001';
+      await r.bridge.app.get(DataSource).query(
+        `INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, delivery_state, delivered_at, attempts)
+         VALUES ($1, 'to_agent', 'user', 'stored before the stop', $2, 'delivered', now(), 1)`,
+        [conversation.id, requestId],
+      );
+      await r.sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-rerun', message: 'stored before the stop', requestId });
+      expect(await r.desk.waitForMessages(ref, 1)).toEqual(['stored before the stop']);
+      const rows = (await r.transcript.list(conversation.id)).filter((m) => m.direction === 'to_agent');
+      expect(rows.map((m) => [m.externalId, m.deliveryState])).toEqual([[requestId, 'delivered']]);
     });
 
     it('splits an agent message over the platform limit instead of truncating it', async () => {

@@ -105,29 +105,30 @@ export class ConversationRouter extends EventRouter {
   }
 
   /**
-   * The hot path: one read finds the session; in agent mode the message goes to the desk at once
-   * when nothing older waits, then one write records it with its request context.
+   * The hot path: one statement finds the session and stores the message with its request context;
+   * in agent mode the message then goes to the desk at once when nothing older waits.
    */
   private async userMessage(event: InboundEvent): Promise<void> {
     const { payload, botId, visitor } = event;
-    const step = await this.conversations.userMessageContext(botId, visitor, payload);
-    if (!step) return this.withBot(event);
-    const { conversation } = step;
-    if (step.agentModeSeen && payload.agent_transfer === false) {
-      // The platform dropped agent mode on its own (its 15-minute reset): a message that follows
-      // one flagged `agent_transfer: true` comes without the flag. The message is the bot's again.
-      await this.handoff.end(conversation.id, 'platform_reset', 'platform');
-      return this.botkit.sendBotMessage(payload);
-    }
-    if (this.rules.isEndCommand(botId, payload.message)) {
-      await this.conversations.touch(conversation.id, payload);
-      await this.handoff.end(conversation.id, 'user_ended', `user:${conversation.visitorKey}`);
-      return;
-    }
+    const ending = this.rules.isEndCommand(botId, payload.message);
     const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
-    const message = { id: step.messageId, externalId: event.requestId, text, createdAt: step.at };
-    await this.delivery.relayUserMessage(conversation, payload, message, step.olderPending);
-    // No timer call per message: the inactivity job re-reads last_activity_at and re-arms itself.
+    // The platform drops agent mode on its own (its 15-minute reset): a message that follows one
+    // flagged `agent_transfer: true` comes without the flag. The message is the bot's again.
+    const take = await this.conversations.takeUserMessage(botId, visitor, payload, ending ? null : { externalId: event.requestId, text }, payload.agent_transfer === false);
+    if (!take) return this.withBot(event);
+    switch (take.kind) {
+      case 'reset':
+        await this.handoff.end(take.conversationId, 'platform_reset', 'platform');
+        return this.botkit.sendBotMessage(payload);
+      case 'context':
+        await this.handoff.end(take.conversation.id, 'user_ended', `user:${take.conversation.visitorKey}`);
+        return;
+      case 'repeat':
+        return this.delivery.relayAgain(take.conversation, event.requestId);
+      case 'stored':
+        // No timer call per message: the inactivity job re-reads last_activity_at and re-arms itself.
+        return this.delivery.relayUserMessage(take.conversation, take.message, take.sendNow);
+    }
   }
 
   private async clientEvent(conversation: Conversation, payload: BotkitPayload): Promise<void> {

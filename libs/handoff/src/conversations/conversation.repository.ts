@@ -9,8 +9,8 @@ const COLUMNS = `id, bot_id, visitor_key, state, trigger, provider, provider_ref
   latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at`;
 
 const PREFIXED = COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ');
-/** The same without the request context: the hot path has just written it and needs no copy back. */
-const PREFIXED_LEAN = PREFIXED.split(', ').filter((c) => c !== 'c.latest_payload').join(', ');
+/** Without the request context, qualified for an UPDATE's RETURNING: the hot path has just written it and needs no copy back. */
+const QUALIFIED_LEAN = COLUMNS.split(',').map((c) => c.trim()).filter((c) => c !== 'latest_payload').map((c) => `conversations.${c}`).join(', ');
 
 interface Row {
   id: string;
@@ -54,18 +54,19 @@ function toConversation(row: Row): Conversation {
   };
 }
 
-/** What a user message finds before it is relayed (see ConversationRepository.userMessageContext). */
-export interface UserMessageStep {
-  /** The session, with this message's request context. */
-  conversation: Conversation;
-  /** Messages of this session came flagged `agent_transfer: true` before. */
-  agentModeSeen: boolean;
-  /** Messages for the agent still pending before this one. */
-  olderPending: number;
-  /** The transcript id reserved for this message (desks that page by cursor see it at once). */
-  messageId: string;
-  at: Date;
-}
+/**
+ * A user message taken in agent mode (ConversationRepository.takeUserMessage):
+ * - `reset`: the platform left agent mode on its own; nothing was stored;
+ * - `context`: no message to store (an end command): only the request context was stored;
+ * - `stored`: the message is in the transcript, `delivered` when it goes to the desk now (nothing
+ *   older waits and the desk chat is open; a failed send corrects it), else `pending` for the drain;
+ * - `repeat`: this request was stored before (a re-run of the lane item): `existing` is that row.
+ */
+export type UserMessageTake =
+  | { kind: 'reset'; conversationId: string }
+  | { kind: 'context'; conversation: Conversation }
+  | { kind: 'stored'; conversation: Conversation; message: { id: string; externalId: string; text: string; createdAt: Date }; sendNow: boolean }
+  | { kind: 'repeat'; conversation: Conversation };
 
 export interface OpenConversation {
   botId: string;
@@ -96,58 +97,59 @@ export class ConversationRepository {
   }
 
   /**
-   * What a user message needs before anything is written, in one read: the visitor's active
-   * session, whether the platform has flagged agent mode before, how many messages for the agent
-   * still wait (delivery keeps their order), and the transcript id and time the message will get.
-   * Null when the visitor has no active session (the message is the bot's).
+   * A user message in agent mode, in one statement: finds the visitor's active session (null: the
+   * message is the bot's), unless the platform reset agent mode (`resetIfSeen` and the session saw
+   * `agent_transfer: true` before) stores the newest request context on it (replies use its URLs)
+   * and, when `text` is given, the transcript row: `delivered` if it goes to the desk at once
+   * (nothing older pending, desk chat open), else `pending`. The lane runs one message per
+   * visitor at a time, so the count of older pending rows cannot change underneath.
    */
-  async userMessageContext(botId: string, visitorKey: string, payload: BotkitPayload): Promise<UserMessageStep | null> {
-    const rows: Array<Row & { agent_mode_seen: boolean; older_pending: number; next_id: string; at: Date }> = await hotQuery(this.db,
-      `SELECT ${PREFIXED_LEAN}, c.agent_mode_seen,
-         (SELECT count(*)::int FROM transcript_messages t
-           WHERE t.conversation_id = c.id AND t.direction = 'to_agent' AND t.delivery_state = 'pending') AS older_pending,
-         nextval('transcript_messages_id_seq') AS next_id, now() AS at
-       FROM conversations c WHERE c.bot_id = $1 AND c.visitor_key = $2 AND c.state <> 'closed'`,
-      [botId, visitorKey],
-      'ab_user_message_context',
+  async takeUserMessage(
+    botId: string,
+    visitorKey: string,
+    payload: BotkitPayload,
+    message: { externalId: string; text: string } | null,
+    resetIfSeen: boolean,
+  ): Promise<UserMessageTake | null> {
+    const rows: Array<Row & { session_id: string; message_id: string | null; message_state: string | null; message_at: Date | null }> = await hotQuery(this.db,
+      `WITH c AS (
+         SELECT c.id, c.agent_mode_seen, c.provider_ref,
+           (SELECT count(*)::int FROM transcript_messages t
+             WHERE t.conversation_id = c.id AND t.direction = 'to_agent' AND t.delivery_state = 'pending') AS older_pending
+         FROM conversations c WHERE c.bot_id = $1 AND c.visitor_key = $2 AND c.state <> 'closed'
+       ), go AS (
+         SELECT c.id, (c.provider_ref IS NOT NULL AND c.older_pending = 0) AS send_now FROM c WHERE NOT (c.agent_mode_seen AND $3::boolean)
+       ), u AS (
+         UPDATE conversations SET latest_request_id = $4, latest_payload = $5, last_activity_at = now(),
+           agent_mode_seen = conversations.agent_mode_seen OR $6::boolean
+         FROM go WHERE conversations.id = go.id
+         RETURNING ${QUALIFIED_LEAN}
+       ), m AS (
+         INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, created_at, sent_at,
+           delivery_state, delivered_at, attempts)
+         SELECT go.id, 'to_agent', 'user', $7, $8, now(), now(), CASE WHEN go.send_now THEN 'delivered' ELSE 'pending' END,
+           CASE WHEN go.send_now THEN now() END, CASE WHEN go.send_now THEN 1 ELSE 0 END
+         FROM go WHERE $7::text IS NOT NULL
+         ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+         RETURNING id, delivery_state, created_at
+       )
+       SELECT u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
+       FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON true`,
+      [botId, visitorKey, resetIfSeen, payload.requestId, payload, payload.agent_transfer === true, message?.text ?? null, message?.externalId ?? null],
+      'ab_take_user_message',
     );
     const row = rows[0];
     if (!row) return null;
+    if (!row.id) return { kind: 'reset', conversationId: row.session_id };
+    const conversation = toConversation({ ...row, latest_payload: payload });
+    if (!message) return { kind: 'context', conversation };
+    if (!row.message_id) return { kind: 'repeat', conversation };
     return {
-      // The context this message brings is what replies will use once it is recorded.
-      conversation: toConversation({ ...row, latest_payload: payload }),
-      agentModeSeen: row.agent_mode_seen,
-      olderPending: row.older_pending,
-      messageId: String(row.next_id),
-      at: row.at,
+      kind: 'stored',
+      conversation,
+      message: { id: String(row.message_id), externalId: message.externalId, text: message.text, createdAt: row.message_at! },
+      sendNow: row.message_state === 'delivered',
     };
-  }
-
-  /**
-   * Records a user message relayed to the agent (or waiting, or failed) with its request context,
-   * in one write: the transcript row under the id userMessageContext reserved, and on the session
-   * the newest context (agent replies use its URLs), the activity time and the agent-mode flag.
-   */
-  async recordUserMessage(
-    conversationId: string,
-    payload: BotkitPayload,
-    message: { id: string; externalId: string; text: string; createdAt: Date },
-    outcome: { state: 'pending' | 'delivered' | 'failed'; attempts: number; error?: string },
-  ): Promise<void> {
-    await hotQuery(this.db,
-      `WITH c AS (
-         UPDATE conversations SET latest_request_id = $2, latest_payload = $3, last_activity_at = now(),
-           agent_mode_seen = agent_mode_seen OR $4::boolean
-         WHERE id = $1 RETURNING id
-       )
-       INSERT INTO transcript_messages (id, conversation_id, direction, author, text, external_id, created_at, sent_at,
-         delivery_state, delivered_at, attempts, last_error)
-       VALUES ($5, $1, 'to_agent', 'user', $6, $7, $8, $8, $9, CASE WHEN $9 = 'delivered' THEN now() END, $10, $11)
-       ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
-      [conversationId, payload.requestId, payload, payload.agent_transfer === true, message.id, message.text, message.externalId,
-        message.createdAt, outcome.state, outcome.attempts, outcome.error?.slice(0, 500) ?? null],
-      'ab_record_user_message',
-    );
   }
 
   async listActive(provider: string): Promise<Conversation[]> {

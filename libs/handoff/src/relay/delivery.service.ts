@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { BotkitClient, splitMessage, type BotkitPayload } from '@agent-bridge/botkit';
+import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../conversations/conversation.repository';
@@ -66,16 +66,15 @@ export class DeliveryService {
   }
 
   /**
-   * A user message for the desk, from the conversation's lane (one message at a time). When
-   * nothing older waits it goes to the desk at once and is then recorded delivered: one write, no
-   * job hop. Otherwise, or when the desk fails, it is recorded pending and the drain job, which
-   * keeps order and retries, takes it. A crash between the send and the record re-runs the lane
-   * item: at least once, as everywhere.
+   * A user message for the desk, from the conversation's lane (one message at a time), already in
+   * the transcript (ConversationRepository.takeUserMessage): stored `delivered` when it goes to the
+   * desk now, which a failed send corrects (pending for the drain job, which keeps order and retries
+   * with backoff; or failed, both sides told). Stored `pending`: the drain job takes it. One write
+   * per message, no job hop.
    */
-  async relayUserMessage(conversation: Conversation, payload: BotkitPayload, message: OutboxMessage & { externalId: string }, olderPending: number): Promise<void> {
+  async relayUserMessage(conversation: Conversation, message: OutboxMessage & { externalId: string }, sendNow: boolean): Promise<void> {
     const chat = providerChatOf(conversation);
-    if (!chat || olderPending > 0) {
-      await this.conversations.recordUserMessage(conversation.id, payload, message, { state: 'pending', attempts: 0 });
+    if (!sendNow || !chat) {
       await this.relay.drain(conversation.id, 'to_agent');
       return;
     }
@@ -83,18 +82,31 @@ export class DeliveryService {
     try {
       await this.sendToDesk(provider, chat, message);
     } catch (error) {
-      await this.conversations.recordUserMessage(conversation.id, payload, message, { state: 'pending', attempts: 1, error: (error as Error).message });
+      await this.transcript.undeliver(message.id, (error as Error).message);
       if ((error as { retryable?: unknown }).retryable === false) {
         await this.giveUp(conversation, message, error, 'agent');
         return;
       }
-      // Retried by the drain job, with backoff, keeping the order of whatever comes next.
       metrics.deliveryRetries.inc({ direction: 'to_agent', provider: conversation.provider });
       await this.relay.drain(conversation.id, 'to_agent');
       return;
     }
-    await this.conversations.recordUserMessage(conversation.id, payload, message, { state: 'delivered', attempts: 1 });
     this.count(conversation, message, 'to_agent');
+  }
+
+  /**
+   * The lane item of a message already stored runs again (its process stopped between the write
+   * and the end of the send): a message marked delivered is sent again (at least once, as
+   * everywhere), a pending one is left to the drain job.
+   */
+  async relayAgain(conversation: Conversation, requestId: string): Promise<void> {
+    const message = await this.transcript.findByExternalId(conversation.id, 'to_agent', requestId);
+    if (!message || message.deliveryState === 'failed') return;
+    if (message.deliveryState === 'pending') {
+      await this.relay.drain(conversation.id, 'to_agent');
+      return;
+    }
+    await this.relayUserMessage(conversation, { ...message, externalId: requestId }, true);
   }
 
   /**

@@ -150,6 +150,14 @@ export class TranscriptRepository {
     );
   }
 
+  /** A message stored as delivered whose send failed: pending again, for the drain job. */
+  async undeliver(id: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE transcript_messages SET delivery_state = 'pending', delivered_at = NULL, last_error = $2 WHERE id = $1`,
+      [id, error.slice(0, 500)],
+    );
+  }
+
   async markFailed(id: string, error: string): Promise<void> {
     await this.db.query(
       `UPDATE transcript_messages SET delivery_state = 'failed', attempts = attempts + 1, last_error = $2 WHERE id = $1`,
