@@ -1,4 +1,4 @@
-import { registerLiveChatWebhooks, ConversationRepository, type Conversation } from '@agent-bridge/handoff';
+import { registerLiveChatWebhooks, ConversationRepository, TranscriptRepository, type Conversation } from '@agent-bridge/handoff';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -281,5 +281,19 @@ describe('LiveChat v3.6 adapter', () => {
     lc.agentSays(chatId, 'and now live again', 'alice@example.com');
     expect((await sim.waitForDelivered(bot, 'u-lc-restart', 7, 10_000)).pop()).toBe('and now live again');
     expect((await conversations.findById(conversation.id))!.state).toBe('assigned');
+  });
+
+  it('ignores its own messages when a webhook registered without the source filter sends them back', async () => {
+    // What a registration made by hand (or by an older version) does: every incoming_event, ours included.
+    lc.registerWebhook({ url: `${bridge.url}/webhooks/livechat`, action: 'incoming_event', secretKey: SECRET });
+    const { chatId, conversation } = await handOff('u-lc-echo');
+    for (const text of ['mine 1', 'mine 2']) await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-lc-echo', message: text });
+    lc.agentSays(chatId, 'agent reply', 'alice@example.com');
+    await lc.waitForDeliveries((d) => d.action === 'incoming_event' && d.state === 'delivered' && JSON.stringify(d.body).includes('mine 2'), 1, 10_000);
+    expect((await sim.waitForDelivered(bot, 'u-lc-echo', 3)).slice(2)).toEqual(['agent reply']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sim.delivered(bot, 'u-lc-echo')).toEqual(['An agent will be with you shortly.', 'Alice Agent has joined the chat.', 'agent reply']);
+    const toUser = (await bridge.app.get(TranscriptRepository).list(conversation.id)).filter((m) => m.direction === 'to_user').map((m) => m.text);
+    expect(toUser).not.toContain('mine 1');
   });
 });

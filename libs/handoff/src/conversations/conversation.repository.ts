@@ -5,6 +5,20 @@ import { hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 
+/** A transcript row as the relay uses it (the shape of TranscriptRepository's messages). */
+export interface TranscriptRow {
+  id: string;
+  conversationId: string;
+  direction: 'to_user';
+  author: 'agent';
+  authorName: string | null;
+  text: string;
+  externalId: string;
+  createdAt: Date;
+  deliveryState: 'pending';
+  attempts: number;
+}
+
 const COLUMNS = `id, bot_id, visitor_key, state, trigger, provider, provider_ref, agent_id, agent_name, user_name,
   latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at`;
 
@@ -183,6 +197,62 @@ export class ConversationRepository {
       'ab_conversation_by_ref_with_state',
     );
     return rows[0] ? { conversation: toConversation(rows[0]), chatState: rows[0].chat_state ?? {} } : null;
+  }
+
+  /**
+   * A desk message for the user, on the hot path, in one statement: finds the chat's session (the
+   * open one, else the latest), with the adapter's chat state, and, unless the session is closed or
+   * the author is ourselves (`chat_state[ownKey] = authorId`), stores the message pending and
+   * touches the session. Returns what it found; `message` is null for those two cases and for a
+   * message stored before (a redelivery).
+   */
+  async takeDeskMessage<T extends object>(
+    provider: string,
+    ref: string,
+    message: { externalId: string; text: string; authorName: string | null; sentAt: string | null },
+    own: { stateKey: string; authorId: string | null },
+  ): Promise<{ conversation: Conversation; chatState: Partial<T>; message: TranscriptRow | null; olderPending: number } | null> {
+    const rows: Array<Row & { chat_state: T | null; message_id: string | null; message_at: Date | null; message_author: string | null; older_pending: number }> =
+      await hotQuery(this.db,
+        `WITH c AS (
+           SELECT ${PREFIXED}, s.state AS chat_state FROM conversations c
+           LEFT JOIN provider_chat_state s ON s.conversation_id = c.id
+           WHERE c.provider = $1 AND c.provider_ref = $2
+           ORDER BY (c.state <> 'closed') DESC, c.opened_at DESC LIMIT 1
+         ), m AS (
+           INSERT INTO transcript_messages (conversation_id, direction, author, author_name, text, external_id, sent_at)
+           SELECT c.id, 'to_user', 'agent', COALESCE($3, c.agent_name), $4, $5, COALESCE($6::timestamptz, now()) FROM c
+           WHERE c.state <> 'closed' AND (c.chat_state ->> $7::text) IS DISTINCT FROM $8::text
+           ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+           RETURNING id, conversation_id, author_name, created_at
+         ), touched AS (
+           UPDATE conversations SET last_activity_at = now() FROM m WHERE conversations.id = m.conversation_id RETURNING conversations.id
+         )
+         SELECT c.*, m.id AS message_id, m.created_at AS message_at, m.author_name AS message_author,
+           (SELECT count(*)::int FROM transcript_messages p
+             WHERE p.conversation_id = c.id AND p.direction = 'to_user' AND p.delivery_state = 'pending') AS older_pending
+         FROM c LEFT JOIN m ON true`,
+        [provider, ref, message.authorName, message.text, message.externalId, message.sentAt, own.stateKey, own.authorId],
+        'ab_take_desk_message',
+      );
+    const row = rows[0];
+    if (!row) return null;
+    const conversation = toConversation(row);
+    const stored: TranscriptRow | null = row.message_id
+      ? {
+          id: String(row.message_id),
+          conversationId: conversation.id,
+          direction: 'to_user',
+          author: 'agent',
+          authorName: row.message_author,
+          text: message.text,
+          externalId: message.externalId,
+          createdAt: row.message_at!,
+          deliveryState: 'pending',
+          attempts: 0,
+        }
+      : null;
+    return { conversation, chatState: row.chat_state ?? {}, message: stored, olderPending: row.older_pending };
   }
 
   /** Opens a queued session; null when the visitor already has an active one (another instance won). */

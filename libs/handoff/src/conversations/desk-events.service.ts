@@ -79,6 +79,34 @@ export class DeskEventsService {
     return step.message;
   }
 
+  /**
+   * agentMessageNow for an adapter that has only the chat id: the session lookup, the own-echo
+   * check (`own`: the adapter's chat-state key holding our own author id on the desk) and the
+   * store are one statement. Returns what happened, for the adapter's log of the event.
+   */
+  async agentMessageForChat(
+    provider: string,
+    ref: string,
+    message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
+    own: { stateKey: string; authorId: string | null },
+  ): Promise<'not our chat' | 'own event' | 'duplicate' | 'relayed'> {
+    const step = await this.conversations.takeDeskMessage(provider, ref, {
+      externalId: `${provider}:${message.id}`,
+      text: message.text,
+      authorName: message.agentName ?? null,
+      sentAt: message.sentAt ?? null,
+    }, own);
+    if (!step) return 'not our chat';
+    if (own.authorId !== null && (step.chatState as Record<string, unknown>)[own.stateKey] === own.authorId) return 'own event';
+    if (step.conversation.state === 'closed' || !step.conversation.providerRef) {
+      // Late messages of a closed session take the general path (stored, delivered before the closing notice).
+      return (await this.agentMessage(provider, ref, message)) ? 'relayed' : 'duplicate';
+    }
+    if (!step.message) return 'duplicate';
+    await this.delivery.deliverNowToUser(step.conversation, step.message, step.olderPending);
+    return 'relayed';
+  }
+
   /** The desk closed the chat: the agent, or its router (inactivity, nobody available). */
   async chatClosed(provider: string, ref: string, by: string, reason: CloseReason = 'agent_closed'): Promise<boolean> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);

@@ -43,6 +43,15 @@ export class LiveChatInboundService {
   async handle(action: string, payload: Record<string, unknown>): Promise<string> {
     const chatId = typeof payload.chat_id === 'string' ? payload.chat_id : null;
     if (chatId && action === 'incoming_event') {
+      const event = (payload.event ?? {}) as LiveChatEvent;
+      const text = textOf(event);
+      if (event.id && text) {
+        // An agent's message or file: lookup, echo check and store in one statement.
+        return this.desk.agentMessageForChat(LIVECHAT, chatId, { id: event.id, text, sentAt: validTime(event.created_at) }, {
+          stateKey: 'entityId',
+          authorId: typeof event.author_id === 'string' ? event.author_id : null,
+        });
+      }
       const found = await this.conversations.findByProviderRefWithState<LiveChatChatState>(LIVECHAT, chatId);
       return found ? this.incomingEvent(found.conversation, found.chatState, (payload.event ?? {}) as LiveChatEvent) : 'not our chat';
     }
