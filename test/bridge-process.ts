@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_BOT, type TestEnvironment } from '@agent-bridge/testing';
 
 const MAIN = join(__dirname, '..', 'dist', 'apps', 'bridge', 'src', 'main.js');
 
@@ -11,6 +12,21 @@ export class BridgeProcess {
 
   constructor(private readonly env: Record<string, string>) {
     if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first (npm test does)`);
+  }
+
+  /** A bridge on the test file's own database and Redis prefix, as the sandbox bot's service; `extra` adds the provider's settings. */
+  static forTest(env: TestEnvironment, port: string, extra: Record<string, string>): BridgeProcess {
+    return new BridgeProcess({
+      PORT: port,
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: env.databaseUrl,
+      REDIS_URL: env.redisUrl,
+      REDIS_KEY_PREFIX: env.keyPrefix,
+      KORE_CLIENT_ID: TEST_BOT.clientId,
+      KORE_CLIENT_SECRET: TEST_BOT.clientSecret,
+      LOG_LEVEL: 'warn',
+      ...extra,
+    });
   }
 
   get url(): string {

@@ -19,19 +19,7 @@ describe('restart in the middle of a live session (real process, SIGTERM)', () =
   beforeAll(async () => {
     env = await createTestEnvironment('restart');
     const PORT = String(await freePort());
-    bridge = new BridgeProcess({
-      PORT,
-      PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.redisUrl,
-      REDIS_KEY_PREFIX: env.keyPrefix,
-      KORE_CLIENT_ID: TEST_BOT.clientId,
-      KORE_CLIENT_SECRET: TEST_BOT.clientSecret,
-      LOOPBACK_SECRET,
-      HANDOFF_PROVIDER: 'loopback',
-      LOG_LEVEL: 'warn',
-      KEEPALIVE_INTERVAL_SECONDS: '2',
-    });
+    bridge = BridgeProcess.forTest(env, PORT, { LOOPBACK_SECRET, HANDOFF_PROVIDER: 'loopback', KEEPALIVE_INTERVAL_SECONDS: '2' });
     await bridge.start();
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
     desk = new LoopbackDesk(bridge.url);

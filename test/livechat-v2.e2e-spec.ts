@@ -296,19 +296,11 @@ describe('LiveChat v2: restart in the middle of a chat (real process, SIGTERM)',
     lc = new LiveChatSim({ port: 0, licenseId: LICENCE, v2KeepAliveSeconds: 20, inactivitySeconds: 0 });
     await lc.start();
     proxy = await recordingProxy(lc.url);
-    bridge = new BridgeProcess({
-      PORT,
-      PUBLIC_URL: `http://127.0.0.1:${PORT}`,
-      DATABASE_URL: env.databaseUrl,
-      REDIS_URL: env.redisUrl,
-      REDIS_KEY_PREFIX: env.keyPrefix,
-      KORE_CLIENT_ID: TEST_BOT.clientId,
-      KORE_CLIENT_SECRET: TEST_BOT.clientSecret,
+    bridge = BridgeProcess.forTest(env, PORT, {
       HANDOFF_PROVIDER: 'livechat-v2',
       LIVECHAT_API_URL: proxy.url,
       LIVECHAT_LICENSE_ID: LICENCE,
       LIVECHAT_V2_POLL_SECONDS: '1',
-      LOG_LEVEL: 'warn',
     });
     await bridge.start();
     platform = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
