@@ -203,7 +203,10 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       void this.handOver(lane, token, 0);
       return;
     }
-    const run = this.drain(lane, handler, token, head, null, decoded)
+    // After the current turn of the event loop: the acknowledgement this item is waiting for goes
+    // out first, before the drain's first synchronous stretch (serializing its query, its request).
+    const run = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain(lane, handler, token, head, null, decoded))
       .then(() => undefined)
       .catch((error: unknown) => {
         // Redis unreachable mid-drain: the lease expires and the sweeper hands the lane over.
