@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BotkitModule } from '@agent-bridge/botkit';
 import { EventsModule } from '@agent-bridge/events';
 import { ConversationRepository } from './conversations/conversation.repository';
+import { MessageIntakeRepository } from './conversations/message-intake.repository';
 import { ConversationRouter } from './conversations/conversation-router.service';
 import { DeskEventsService } from './conversations/desk-events.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
@@ -39,6 +40,7 @@ import { BotVariablesService } from './variables/bot-variables.service';
   imports: [BotkitModule, EventsModule],
   providers: [
     ConversationRepository,
+    MessageIntakeRepository,
     TranscriptRepository,
     HandoffService,
     HandoffEventsService,

@@ -7,6 +7,7 @@ import { ProviderRegistry } from '../providers/provider-registry.service';
 import { DeliveryService } from '../relay/delivery.service';
 import { BotVariablesService } from '../variables/bot-variables.service';
 import { ConversationRepository } from './conversation.repository';
+import { MessageIntakeRepository } from './message-intake.repository';
 import type { Conversation } from './conversation.types';
 import { HandoffService } from './handoff.service';
 import { providerChatOf } from './provider-chat';
@@ -29,6 +30,7 @@ export class ConversationRouter extends EventRouter {
 
   constructor(
     private readonly conversations: ConversationRepository,
+    private readonly intake: MessageIntakeRepository,
     private readonly handoff: HandoffService,
     private readonly delivery: DeliveryService,
     private readonly rules: EscalationRulesService,
@@ -114,7 +116,7 @@ export class ConversationRouter extends EventRouter {
     const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
     // The platform drops agent mode on its own (its 15-minute reset): a message that follows one
     // flagged `agent_transfer: true` comes without the flag. The message is the bot's again.
-    const take = await this.conversations.takeUserMessage(botId, visitor, payload, ending ? null : { externalId: event.requestId, text }, payload.agent_transfer === false);
+    const take = await this.intake.takeUserMessage(botId, visitor, payload, ending ? null : { externalId: event.requestId, text }, payload.agent_transfer === false);
     if (!take) return this.withBot(event);
     switch (take.kind) {
       case 'reset':

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RelayService } from '../relay/relay.service';
 import { DeliveryService } from '../relay/delivery.service';
-import { TranscriptRepository, type TranscriptMessage } from '../relay/transcript.repository';
+import type { TranscriptMessage } from '../relay/transcript.repository';
 import { ConversationRepository } from './conversation.repository';
-import type { CloseReason, Conversation } from './conversation.types';
+import { MessageIntakeRepository } from './message-intake.repository';
+import type { CloseReason } from './conversation.types';
 import { HandoffService } from './handoff.service';
 
 /**
@@ -19,7 +20,7 @@ export class DeskEventsService {
     private readonly conversations: ConversationRepository,
     private readonly handoff: HandoffService,
     private readonly relay: RelayService,
-    private readonly transcript: TranscriptRepository,
+    private readonly intake: MessageIntakeRepository,
     private readonly delivery: DeliveryService,
   ) {}
 
@@ -55,34 +56,11 @@ export class DeskEventsService {
   }
 
   /**
-   * agentMessage on the hot path, for an adapter that handles each chat's events in order and has
-   * the session at hand: one statement stores the message, then it goes to the user at once when
-   * nothing older waits (else the ordered drain job takes it). A closed session takes the usual path.
-   */
-  async agentMessageNow(
-    conversation: Conversation,
-    message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
-  ): Promise<TranscriptMessage | null> {
-    if (conversation.state === 'closed' || !conversation.providerRef) {
-      return this.agentMessage(conversation.provider, conversation.providerRef ?? '', message);
-    }
-    const step = await this.transcript.appendToUser({
-      conversationId: conversation.id,
-      author: 'agent',
-      authorName: message.agentName ?? conversation.agentName,
-      text: message.text,
-      externalId: `${conversation.provider}:${message.id}`,
-      sentAt: message.sentAt ?? null,
-    });
-    if (!step) return null;
-    await this.delivery.deliverNowToUser(conversation, step.message, step.olderPending);
-    return step.message;
-  }
-
-  /**
-   * agentMessageNow for an adapter that has only the chat id: the session lookup, the own-echo
-   * check (`own`: the adapter's chat-state key holding our own author id on the desk) and the
-   * store are one statement. Returns what happened, for the adapter's log of the event.
+   * agentMessage on the hot path, for an adapter that handles each chat's events in order: the
+   * session lookup, the own-echo check (`own`: the adapter's chat-state key holding our own author
+   * id on the desk) and the store are one statement; then the message goes to the user at once when
+   * nothing older waits (else the ordered drain job takes it). Returns what happened, for the
+   * adapter's log of the event.
    */
   async agentMessageForChat(
     provider: string,
@@ -90,14 +68,14 @@ export class DeskEventsService {
     message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
     own: { stateKey: string; authorId: string | null },
   ): Promise<'not our chat' | 'own event' | 'duplicate' | 'relayed'> {
-    const step = await this.conversations.takeDeskMessage(provider, ref, {
+    const step = await this.intake.takeDeskMessage(provider, ref, {
       externalId: `${provider}:${message.id}`,
       text: message.text,
       authorName: message.agentName ?? null,
       sentAt: message.sentAt ?? null,
     }, own);
     if (!step) return 'not our chat';
-    if (own.authorId !== null && (step.chatState as Record<string, unknown>)[own.stateKey] === own.authorId) return 'own event';
+    if (step.own) return 'own event';
     if (step.conversation.state === 'closed' || !step.conversation.providerRef) {
       // Late messages of a closed session take the general path (stored, delivered before the closing notice).
       return (await this.agentMessage(provider, ref, message)) ? 'relayed' : 'duplicate';

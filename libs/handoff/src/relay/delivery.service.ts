@@ -67,7 +67,7 @@ export class DeliveryService {
 
   /**
    * A user message for the desk, from the conversation's lane (one message at a time), already in
-   * the transcript (ConversationRepository.takeUserMessage): stored `delivered` when it goes to the
+   * the transcript (MessageIntakeRepository.takeUserMessage): stored `delivered` when it goes to the
    * desk now, which a failed send corrects (pending for the drain job, which keeps order and retries
    * with backoff; or failed, both sides told). Stored `pending`: the drain job takes it. One write
    * per message, no job hop.

@@ -80,37 +80,6 @@ export class TranscriptRepository {
     return rows[0] ? toMessage(rows[0]) : null;
   }
 
-  /**
-   * Stores a desk message for the user and marks the session active, in one round trip; also counts
-   * the messages to the user still pending before it (the fast path delivers only when none is).
-   * Null when the same external id was stored before (a redelivery).
-   */
-  async appendToUser(input: {
-    conversationId: string;
-    author: Author;
-    authorName: string | null;
-    text: string;
-    externalId: string;
-    sentAt: string | null;
-  }): Promise<{ message: TranscriptMessage; olderPending: number } | null> {
-    const rows: Array<Row & { older_pending: number }> = await hotQuery(this.db,
-      `WITH m AS (
-         INSERT INTO transcript_messages (conversation_id, direction, author, author_name, text, external_id, sent_at)
-         VALUES ($1, 'to_user', $2, $3, $4, $5, COALESCE($6::timestamptz, now()))
-         ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
-         RETURNING ${COLUMNS}
-       ), touched AS (
-         UPDATE conversations SET last_activity_at = now() WHERE id = $1 AND EXISTS (SELECT 1 FROM m) RETURNING id
-       )
-       SELECT m.*, (SELECT count(*)::int FROM transcript_messages p
-         WHERE p.conversation_id = $1 AND p.direction = 'to_user' AND p.delivery_state = 'pending') AS older_pending
-       FROM m`,
-      [input.conversationId, input.author, input.authorName, input.text, input.externalId, input.sentAt],
-      'ab_append_to_user',
-    );
-    return rows[0] ? { message: toMessage(rows[0]), olderPending: rows[0].older_pending } : null;
-  }
-
   async findByExternalId(conversationId: string, direction: Direction, externalId: string): Promise<TranscriptMessage | null> {
     const rows: Row[] = await this.db.query(
       `SELECT * FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND external_id = $3`,

@@ -42,19 +42,7 @@ export class LiveChatInboundService {
 
   async handle(action: string, payload: Record<string, unknown>): Promise<string> {
     const chatId = typeof payload.chat_id === 'string' ? payload.chat_id : null;
-    if (chatId && action === 'incoming_event') {
-      const event = (payload.event ?? {}) as LiveChatEvent;
-      const text = textOf(event);
-      if (event.id && text) {
-        // An agent's message or file: lookup, echo check and store in one statement.
-        return this.desk.agentMessageForChat(LIVECHAT, chatId, { id: event.id, text, sentAt: validTime(event.created_at) }, {
-          stateKey: 'entityId',
-          authorId: typeof event.author_id === 'string' ? event.author_id : null,
-        });
-      }
-      const found = await this.conversations.findByProviderRefWithState<LiveChatChatState>(LIVECHAT, chatId);
-      return found ? this.incomingEvent(found.conversation, found.chatState, (payload.event ?? {}) as LiveChatEvent) : 'not our chat';
-    }
+    if (chatId && action === 'incoming_event') return this.incomingEvent(chatId, (payload.event ?? {}) as LiveChatEvent);
     const conversation = chatId ? await this.conversations.findByProviderRef(LIVECHAT, chatId) : null;
     if (!chatId || !conversation) return 'not our chat';
     switch (action) {
@@ -72,16 +60,21 @@ export class LiveChatInboundService {
     }
   }
 
-  private async incomingEvent(conversation: Conversation, own: Partial<LiveChatChatState>, event: LiveChatEvent): Promise<string> {
-    if (event.type === 'system_message') {
-      if (event.system_message_type) await this.state.patchChatState(conversation.id, LIVECHAT, { lastSystemType: event.system_message_type });
-      return `system ${event.system_message_type ?? '?'}`;
-    }
-    if (!event.id || event.author_id === own.entityId) return 'own event';
+  private async incomingEvent(chatId: string, event: LiveChatEvent): Promise<string> {
     const text = textOf(event);
-    if (!text) return `ignored ${event.type ?? '?'} event`;
-    await this.desk.agentMessageNow(conversation, { id: event.id, text, sentAt: validTime(event.created_at) });
-    return 'relayed';
+    if (event.id && text) {
+      // An agent's message or file: lookup, echo check and store in one statement.
+      return this.desk.agentMessageForChat(LIVECHAT, chatId, { id: event.id, text, sentAt: validTime(event.created_at) }, {
+        stateKey: 'entityId',
+        authorId: typeof event.author_id === 'string' ? event.author_id : null,
+      });
+    }
+    if (event.type !== 'system_message' || !event.system_message_type) return `ignored ${event.type ?? '?'} event`;
+    // Remembered for the close that may follow (its reason: archived for inactivity, nobody online).
+    const conversation = await this.conversations.findByProviderRef(LIVECHAT, chatId);
+    if (!conversation) return 'not our chat';
+    await this.state.patchChatState(conversation.id, LIVECHAT, { lastSystemType: event.system_message_type });
+    return `system ${event.system_message_type}`;
   }
 
   private async deactivated(conversation: Conversation, payload: Record<string, unknown>): Promise<string> {
