@@ -40,7 +40,7 @@ export class ConversationRepository {
   }
 
   async findById(id: string): Promise<Conversation | null> {
-    const rows: Row[] = await hotQuery(this.db,`SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id], 'ab_conversation_by_id');
+    const rows: Row[] = await hotQuery(this.db, `SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id], 'ab_conversation_by_id');
     return rows[0] ? toConversation(rows[0]) : null;
   }
 
