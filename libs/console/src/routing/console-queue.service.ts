@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import {
   AGENTS_ROOM,
@@ -24,8 +24,6 @@ export type AcceptResult = { ok: true; conversation: Conversation } | { ok: fals
  */
 @Injectable()
 export class ConsoleQueueService {
-  private readonly logger = new Logger(ConsoleQueueService.name);
-
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly agents: AgentRepository,
