@@ -54,6 +54,7 @@ describe('BotKit inbound contract (platform sandbox -> bridge over HTTP)', () =>
         const res = await sim.sendEvent({ botId: bot, event, userId: 'u-echo', message: 'hi there', route, componentId: 'dg-1' });
         expect(res.status).toBe(200);
         expect(res.headers.supportsmessageack).toBe('true');
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
         expect(res.body).toMatchObject({ requestId: res.requestId, botId: bot, componentId: route === 'short' ? 'default' : 'dg-1' });
         expect(res.body.__payloadClass).toBe(
           { on_event: 'OnEventPayload', on_alert: 'OnAlertPayload', on_client_event: 'OnClientEventPayload' }[event] ?? 'OnMessagePayload',

@@ -19,6 +19,13 @@ export class EventInboxService {
   constructor(private readonly lanes: LaneInboxService) {}
 
   accept(event: InboundEvent): Promise<AcceptResult> {
-    return this.lanes.accept(BOTKIT_LANE, conversationOf(event), `${event.botId}:${event.eventName}:${event.requestId}`, JSON.stringify(event), event);
+    return this.lanes.accept(BOTKIT_LANE, conversationOf(event), `${event.botId}:${event.eventName}:${event.requestId}`, laneItem(event), event);
   }
+}
+
+/** The event as its lane stores it: the payload's JSON is spliced in when it was serialized already. */
+export function laneItem(event: InboundEvent): string {
+  if (event.payloadJson === undefined) return JSON.stringify(event);
+  const { payload: _payload, payloadJson, ...envelope } = event;
+  return `${JSON.stringify(envelope).slice(0, -1)},"payload":${payloadJson}}`;
 }

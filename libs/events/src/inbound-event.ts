@@ -10,6 +10,11 @@ export interface InboundEvent {
   visitor: string;
   receivedAt: number;
   payload: BotkitPayload;
+  /**
+   * The payload's JSON, when the process that accepted the event serialized it (once, for the lane,
+   * the acknowledgement and the session's request context). Never stored in the lane itself.
+   */
+  payloadJson?: string;
 }
 
 /** The conversation an event belongs to: one ordered lane per bot and visitor. */

@@ -75,9 +75,14 @@ export class SdkController {
     }
 
     const visitor = visitorKeyOf(body) ?? BOT_LANE;
-    await this.inbox.accept({ botId, componentId, eventName, requestId, visitor, receivedAt: Date.now(), payload });
+    // Serialized once: the lane item, the acknowledgement and the session's request context share it.
+    const payloadJson = JSON.stringify(payload);
+    await this.inbox.accept({ botId, componentId, eventName, requestId, visitor, receivedAt: Date.now(), payload, payloadJson });
     reply.header('supportsMessageAck', 'true');
-    return WRAPPER_ACK_EVENTS.has(eventName) ? WRAPPER_ACK : payload;
+    if (WRAPPER_ACK_EVENTS.has(eventName)) return WRAPPER_ACK;
+    // A string with a JSON content type goes out as it is (Fastify serializes only objects).
+    reply.type('application/json; charset=utf-8');
+    return payloadJson;
   }
 }
 

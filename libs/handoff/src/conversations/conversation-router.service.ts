@@ -116,7 +116,7 @@ export class ConversationRouter extends EventRouter {
     const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
     // The platform drops agent mode on its own (its 15-minute reset): a message that follows one
     // flagged `agent_transfer: true` comes without the flag. The message is the bot's again.
-    const take = await this.intake.takeUserMessage(botId, visitor, payload, ending ? null : { externalId: event.requestId, text }, payload.agent_transfer === false);
+    const take = await this.intake.takeUserMessage(botId, visitor, payload, ending ? null : { externalId: event.requestId, text }, payload.agent_transfer === false, event.payloadJson);
     if (!take) return this.withBot(event);
     switch (take.kind) {
       case 'reset':

@@ -45,7 +45,8 @@ export class MessageIntakeRepository {
    * `agent_transfer: true` before) stores the newest request context on it (replies use its URLs)
    * and, when `text` is given, the transcript row: `delivered` if it goes to the desk at once
    * (nothing older pending, desk chat open), else `pending`. The lane runs one message per
-   * visitor at a time, so the count of older pending rows cannot change underneath.
+   * visitor at a time, so the count of older pending rows cannot change underneath. `payloadJson`:
+   * the payload already serialized, when the caller has it (stored as is).
    */
   async takeUserMessage(
     botId: string,
@@ -53,6 +54,7 @@ export class MessageIntakeRepository {
     payload: BotkitPayload,
     message: { externalId: string; text: string } | null,
     resetIfSeen: boolean,
+    payloadJson?: string,
   ): Promise<UserMessageTake | null> {
     const rows: Array<Row & { session_id: string; message_id: string | null; message_state: string | null; message_at: Date | null }> = await hotQuery(this.db,
       `WITH c AS (
@@ -78,7 +80,7 @@ export class MessageIntakeRepository {
        )
        SELECT u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
        FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON true`,
-      [botId, visitorKey, resetIfSeen, payload.requestId, payload, payload.agent_transfer === true, message?.text ?? null, message?.externalId ?? null],
+      [botId, visitorKey, resetIfSeen, payload.requestId, payloadJson ?? payload, payload.agent_transfer === true, message?.text ?? null, message?.externalId ?? null],
       'ab_take_user_message',
     );
     const row = rows[0];
