@@ -144,12 +144,15 @@ function collectWindows(value, out = []) {
 }
 
 function background(windows) {
-  if (!windows.length) return { meanOtherPct: null, maxOtherPct: null, top: [] };
+  if (!windows.length) return { meanOtherPct: null, maxOtherPct: null, meanStealPct: null, maxStealPct: null, top: [] };
+  const steal = windows.map((w) => w.stealPct ?? 0);
   const counts = new Map();
   for (const w of windows) for (const o of w.topOthers || []) if (o.cpuPct >= 5) counts.set(o.cmd || o.comm, Math.max(counts.get(o.cmd || o.comm) || 0, o.cpuPct));
   return {
     meanOtherPct: windows.reduce((s, w) => s + w.otherPct, 0) / windows.length,
     maxOtherPct: Math.max(...windows.map((w) => w.otherPct)),
+    meanStealPct: steal.reduce((s, v) => s + v, 0) / steal.length,
+    maxStealPct: Math.max(...steal),
     top: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([cmd, pct]) => `${cmd} (up to ${pct.toFixed(0)} %)`),
   };
 }

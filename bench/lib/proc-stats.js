@@ -38,7 +38,8 @@ function machineTicks() {
   const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = line;
   const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
+  // steal: time the hypervisor gave this VM's vCPUs to someone else (counted in "other load" too).
+  return { busy, steal, total: busy + idle + iowait };
 }
 
 /** Ticks of every process now, for attributing the machine's load ("who else was busy"). */
@@ -115,6 +116,7 @@ class CpuWindow {
     processes.postgres = round1(pct(postgresTicks(s1) - postgresTicks(this.s0)));
     const cores = os.cpus().length;
     const machineBusy = ((m1.busy - this.m0.busy) / Math.max(1, m1.total - this.m0.total)) * 100 * cores;
+    const steal = ((m1.steal - this.m0.steal) / Math.max(1, m1.total - this.m0.total)) * 100 * cores;
     // Everything that is neither ours nor Redis nor Postgres: other engineers' builds and tests.
     const others = [];
     for (const [pid, b] of s1) {
@@ -134,6 +136,7 @@ class CpuWindow {
       machinePct: round1(machineBusy),
       cores,
       otherPct: round1(otherTotal),
+      stealPct: round1(steal),
       topOthers: others.slice(0, 4).map((o) => ({ comm: o.comm, cmd: cmdline(o.pid), cpuPct: round1(o.cpuPct) })),
     };
   }

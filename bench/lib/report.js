@@ -28,6 +28,11 @@ function figuresTable(figures) {
   );
 }
 
+/** "Other load", with the hypervisor's steal over the same window in parentheses. */
+function otherLoad(cpu) {
+  return cpu.stealPct === undefined ? fmt(cpu.otherPct) : `${fmt(cpu.otherPct)} (${fmt(cpu.stealPct)})`;
+}
+
 function cpuCells(cpu, labels) {
   return labels.map((l) => fmt(cpu?.processes?.[l]));
 }
@@ -43,8 +48,8 @@ function latencyRows(name, p) {
 function phaseCpuTable(entries) {
   const labels = [...new Set(entries.flatMap(([, p]) => Object.keys(p.cpu.processes)))];
   return table(
-    ['Run', ...labels.map((l) => `${l} %`), 'machine % (of 200)', 'other load %', 'system CPU µs/msg'],
-    entries.map(([name, p, sut]) => [name, ...cpuCells(p.cpu, labels), fmt(p.cpu.machinePct), fmt(p.cpu.otherPct), fmt(perMsgUs(p, sut), 0)]),
+    ['Run', ...labels.map((l) => `${l} %`), 'machine % (of 200)', 'other load % (steal)', 'system CPU µs/msg'],
+    entries.map(([name, p, sut]) => [name, ...cpuCells(p.cpu, labels), fmt(p.cpu.machinePct), otherLoad(p.cpu), fmt(perMsgUs(p, sut), 0)]),
   );
 }
 
@@ -79,7 +84,7 @@ function relaySection(relay, echo) {
     parts.push(`### Throughput search: ${name}`, '');
     parts.push(
       table(
-        ['Rate /s', 'Held', 'Ack p50 / p99 ms', 'Relay p50 / p99 ms', `${sut} CPU %`, 'machine %', 'other load %', 'Why not'],
+        ['Rate /s', 'Held', 'Ack p50 / p99 ms', 'Relay p50 / p99 ms', `${sut} CPU %`, 'machine %', 'other load % (steal)', 'Why not'],
         r.search.steps.map((s) => [
           s.rate,
           s.held ? 'yes' : 'no',
@@ -87,7 +92,7 @@ function relaySection(relay, echo) {
           s.relayP99 === null ? '–' : `${fmt(s.relayP50)} / ${fmt(s.relayP99)}`,
           fmt(s.cpu.processes[sut]),
           fmt(s.cpu.machinePct),
-          fmt(s.cpu.otherPct),
+          otherLoad(s.cpu),
           s.why ?? '',
         ]),
       ),
@@ -176,7 +181,7 @@ function machineSection(report) {
         ['Postgres', `${m.postgres.version}, synchronous_commit=${m.postgres.synchronous_commit}, fsync=${m.postgres.fsync}, shared_buffers=${m.postgres.shared_buffers}`],
         ['Listening services', m.services.join(', ') || '–'],
         ['Load average at start', m.loadAverage.join(' / ')],
-        ['Other load during the run', `${fmt(report.background.meanOtherPct)} % of one core on average over the measured windows (max ${fmt(report.background.maxOtherPct)} %): ${report.background.top.join('; ') || '–'}`],
+        ['Other load during the run', `${fmt(report.background.meanOtherPct)} % of one core on average over the measured windows (max ${fmt(report.background.maxOtherPct)} %); hypervisor steal in the same windows ${fmt(report.background.meanStealPct)} % (max ${fmt(report.background.maxStealPct)} %): ${report.background.top.join('; ') || '–'}`],
         ['Run time', `${fmt(report.seconds, 0)} s`],
       ],
     ),
