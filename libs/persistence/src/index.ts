@@ -6,3 +6,4 @@ export { runMigrations, revertLastMigration } from './migration-runner';
 export { ensureDatabase } from './ensure-database';
 export type { MigrationReport } from './migration-runner';
 export { hotQuery } from './hot-query';
+export { RedisBatch } from './redis-batch';
