@@ -4,7 +4,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { REDIS, RedisBatch, RedisKeys } from '@agent-bridge/persistence';
 import { JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
 
 const DEDUPE_TTL_SECONDS = 24 * 3600;
@@ -91,6 +91,8 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   /** Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item. */
   private readonly tokenPrefix = randomBytes(9).toString('base64url');
   private tokens = 0;
+  /** ACCEPT and STEP of the lanes touched in one turn of the event loop go to Redis in one write. */
+  private readonly batch: RedisBatch;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -101,6 +103,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     this.redis.defineCommand('abLaneAccept', { numberOfKeys: 4, lua: ACCEPT });
     this.redis.defineCommand('abLaneStep', { numberOfKeys: 3, lua: STEP });
     this.redis.defineCommand('abLaneRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.batch = new RedisBatch(this.redis);
   }
 
   /** Lanes of a kind are drained by its handler (registered where the processing lives: the workers). */
@@ -133,7 +136,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   async accept(kind: string, id: string, dedupeKey: string, item: string, decoded?: unknown): Promise<LaneAcceptResult> {
     const lane = this.laneOf(kind, id);
     const token = this.nextToken();
-    const [accepted, owned, head] = (await this.commands.abLaneAccept(
+    const [accepted, owned, head] = (await this.batch.call('abLaneAccept', [
       this.keys.key('dedupe', dedupeKey),
       this.inboxKey(lane),
       this.leaseKey(lane),
@@ -144,7 +147,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       LEASE_MS,
       Date.now(),
       lane,
-    )) as [number, number, string?];
+    ])) as [number, number, string?];
     // No head returned: the new item is the lane's only one.
     if (owned === 1) this.startInline(kind, lane, token, head ?? item, head === undefined ? decoded : undefined);
     return { duplicate: accepted === 0 };
@@ -277,7 +280,8 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   }
 
   private async step(lane: string, token: string, mode: 'claim' | 'next'): Promise<[number, string?]> {
-    return (await this.commands.abLaneStep(this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane, mode)) as [number, string?];
+    const args = [this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), token, LEASE_MS, Date.now(), lane, mode];
+    return (await this.batch.call('abLaneStep', args)) as [number, string?];
   }
 
   private nextToken(): string {
@@ -295,7 +299,5 @@ function kindOf(lane: string): string {
 }
 
 interface LaneCommands {
-  abLaneAccept(...args: Array<string | number>): Promise<unknown>;
-  abLaneStep(...args: Array<string | number>): Promise<unknown>;
   abLaneRelease(...args: Array<string | number>): Promise<unknown>;
 }
