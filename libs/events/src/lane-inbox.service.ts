@@ -91,7 +91,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   /** Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item. */
   private readonly tokenPrefix = randomBytes(9).toString('base64url');
   private tokens = 0;
-  /** ACCEPT and STEP of the lanes touched in one turn of the event loop go to Redis in one write. */
+  /** The lane scripts of one turn of the event loop go to Redis in one write. */
   private readonly batch: RedisBatch;
 
   constructor(
@@ -248,7 +248,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         const lastAttempt = job ? job.attemptsMade + 1 >= (job.opts.attempts ?? 1) : false;
         if (retryable && !lastAttempt) {
           if (job) {
-            await this.commands.abLaneRelease(this.leaseKey(lane), token);
+            await this.batch.call('abLaneRelease', [this.leaseKey(lane), token]);
             throw error; // BullMQ retries the job with backoff
           }
           this.logger.warn(`lane ${kindOf(lane)}: an item failed (${(error as Error).message}); retried by a drain job`);
@@ -271,7 +271,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
 
   private async handOver(lane: string, token: string, delayMs: number): Promise<void> {
     try {
-      await this.commands.abLaneRelease(this.leaseKey(lane), token);
+      await this.batch.call('abLaneRelease', [this.leaseKey(lane), token]);
       await this.scheduleDrain(lane, delayMs);
     } catch (error) {
       // The sweeper finds the lane once the lease is gone.
@@ -287,17 +287,9 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   private nextToken(): string {
     return `${this.tokenPrefix}.${(this.tokens++).toString(36)}`;
   }
-
-  private get commands(): LaneCommands {
-    return this.redis as unknown as LaneCommands;
-  }
 }
 
 function kindOf(lane: string): string {
   const slash = lane.indexOf('/');
   return slash === -1 ? lane : lane.slice(0, slash);
-}
-
-interface LaneCommands {
-  abLaneRelease(...args: Array<string | number>): Promise<unknown>;
 }
