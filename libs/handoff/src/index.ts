@@ -1,6 +1,8 @@
 export { HandoffModule, HandoffHttpModule, HandoffWorkerModule } from './handoff.module';
 export { ConversationRouter } from './conversations/conversation-router.service';
 export { ConversationRepository } from './conversations/conversation.repository';
+export { MessageIntakeRepository } from './conversations/message-intake.repository';
+export type { UserMessageTake } from './conversations/message-intake.repository';
 export { DeskEventsService } from './conversations/desk-events.service';
 export { HandoffEventsService } from './conversations/handoff-events.service';
 export type { CloseReason, Conversation, ConversationState, HandoffTransition, HandoffTrigger } from './conversations/conversation.types';

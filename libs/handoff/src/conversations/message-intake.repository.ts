@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { hotQuery } from '@agent-bridge/persistence';
+import { TurnBatch, hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
 import type { TranscriptMessage } from '../relay/transcript.repository';
 import { PREFIXED, QUALIFIED_LEAN, toConversation, type Row } from './conversation.row';
@@ -31,12 +31,94 @@ export interface DeskMessageTake {
   olderPending: number;
 }
 
+/** A user message as the intake statements take it (MessageIntakeRepository.takeUserMessage). */
+interface UserMessageInput {
+  botId: string;
+  visitorKey: string;
+  resetIfSeen: boolean;
+  requestId: string;
+  payloadJson: string;
+  transfer: boolean;
+  text: string | null;
+  externalId: string | null;
+}
+
+type IntakeRow = Row & { session_id: string; message_id: string | null; message_state: string | null; message_at: Date | null };
+
+/** The count of the session's older messages still waiting for the desk (none: this one goes now). */
+const OLDER_PENDING = `(SELECT count(*)::int FROM transcript_messages t
+  WHERE t.conversation_id = c.id AND t.direction = 'to_agent' AND t.delivery_state = 'pending')`;
+
+/** Stored `delivered` when it goes to the desk now (a failed send corrects it), else `pending`. */
+const DELIVERY_COLUMNS = `CASE WHEN go.send_now THEN 'delivered' ELSE 'pending' END, CASE WHEN go.send_now THEN now() END,
+  CASE WHEN go.send_now THEN 1 ELSE 0 END`;
+
+/** One user message: $1 bot, $2 visitor, $3 reset if seen, $4 request id, $5 payload, $6 transfer flag, $7 text, $8 external id. */
+const TAKE_ONE = `WITH c AS (
+    SELECT c.id, c.agent_mode_seen, c.provider_ref, ${OLDER_PENDING} AS older_pending
+    FROM conversations c WHERE c.bot_id = $1 AND c.visitor_key = $2 AND c.state <> 'closed'
+  ), go AS (
+    SELECT c.id, (c.provider_ref IS NOT NULL AND c.older_pending = 0) AS send_now FROM c WHERE NOT (c.agent_mode_seen AND $3::boolean)
+  ), u AS (
+    UPDATE conversations SET latest_request_id = $4, latest_payload = $5, last_activity_at = now(),
+      agent_mode_seen = conversations.agent_mode_seen OR $6::boolean
+    FROM go WHERE conversations.id = go.id
+    RETURNING ${QUALIFIED_LEAN}
+  ), m AS (
+    INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, created_at, sent_at,
+      delivery_state, delivered_at, attempts)
+    SELECT go.id, 'to_agent', 'user', $7, $8, now(), now(), ${DELIVERY_COLUMNS}
+    FROM go WHERE $7::text IS NOT NULL
+    ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+    RETURNING id, delivery_state, created_at
+  )
+  SELECT u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
+  FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON true`;
+
+/**
+ * TAKE_ONE for several messages of distinct sessions: the same parameters as arrays, one element
+ * per message; each answer row carries its message's 1-based position (`ord`). A message that
+ * finds no session has no row.
+ */
+const TAKE_MANY = `WITH i AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
+      WITH ORDINALITY AS i (bot_id, visitor_key, reset_if_seen, request_id, payload, transfer, text, external_id, ord)
+  ), c AS (
+    SELECT i.ord, c.id, c.agent_mode_seen, c.provider_ref, ${OLDER_PENDING} AS older_pending
+    FROM i JOIN conversations c ON c.bot_id = i.bot_id AND c.visitor_key = i.visitor_key AND c.state <> 'closed'
+  ), go AS (
+    SELECT c.id, (c.provider_ref IS NOT NULL AND c.older_pending = 0) AS send_now, i.*
+    FROM c JOIN i ON i.ord = c.ord WHERE NOT (c.agent_mode_seen AND i.reset_if_seen)
+  ), u AS (
+    UPDATE conversations SET latest_request_id = go.request_id, latest_payload = go.payload::json, last_activity_at = now(),
+      agent_mode_seen = conversations.agent_mode_seen OR go.transfer
+    FROM go WHERE conversations.id = go.id
+    RETURNING ${QUALIFIED_LEAN}
+  ), m AS (
+    INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, created_at, sent_at,
+      delivery_state, delivered_at, attempts)
+    SELECT go.id, 'to_agent', 'user', go.text, go.external_id, now(), now(), ${DELIVERY_COLUMNS}
+    FROM go WHERE go.text IS NOT NULL
+    ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
+    RETURNING id, conversation_id, delivery_state, created_at
+  )
+  SELECT c.ord, u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
+  FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON m.conversation_id = c.id`;
+
 /**
  * The two statements of the hot path, one per direction: each finds the session and stores the
- * message (with the session's update) in one round trip.
+ * message (with the session's update) in one round trip. User messages taken in the same turn of
+ * the event loop share one statement.
  */
 @Injectable()
 export class MessageIntakeRepository {
+  private readonly logger = new Logger(MessageIntakeRepository.name);
+  /** The user messages taken in one turn of the event loop share a statement (see takeMany). */
+  private readonly userMessages = new TurnBatch<UserMessageInput, IntakeRow | undefined>(
+    (input) => this.takeOne(input),
+    (inputs) => this.takeMany(inputs),
+  );
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
@@ -56,34 +138,16 @@ export class MessageIntakeRepository {
     resetIfSeen: boolean,
     payloadJson?: string,
   ): Promise<UserMessageTake | null> {
-    const rows: Array<Row & { session_id: string; message_id: string | null; message_state: string | null; message_at: Date | null }> = await hotQuery(this.db,
-      `WITH c AS (
-         SELECT c.id, c.agent_mode_seen, c.provider_ref,
-           (SELECT count(*)::int FROM transcript_messages t
-             WHERE t.conversation_id = c.id AND t.direction = 'to_agent' AND t.delivery_state = 'pending') AS older_pending
-         FROM conversations c WHERE c.bot_id = $1 AND c.visitor_key = $2 AND c.state <> 'closed'
-       ), go AS (
-         SELECT c.id, (c.provider_ref IS NOT NULL AND c.older_pending = 0) AS send_now FROM c WHERE NOT (c.agent_mode_seen AND $3::boolean)
-       ), u AS (
-         UPDATE conversations SET latest_request_id = $4, latest_payload = $5, last_activity_at = now(),
-           agent_mode_seen = conversations.agent_mode_seen OR $6::boolean
-         FROM go WHERE conversations.id = go.id
-         RETURNING ${QUALIFIED_LEAN}
-       ), m AS (
-         INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, created_at, sent_at,
-           delivery_state, delivered_at, attempts)
-         SELECT go.id, 'to_agent', 'user', $7, $8, now(), now(), CASE WHEN go.send_now THEN 'delivered' ELSE 'pending' END,
-           CASE WHEN go.send_now THEN now() END, CASE WHEN go.send_now THEN 1 ELSE 0 END
-         FROM go WHERE $7::text IS NOT NULL
-         ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
-         RETURNING id, delivery_state, created_at
-       )
-       SELECT u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
-       FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON true`,
-      [botId, visitorKey, resetIfSeen, payload.requestId, payloadJson ?? payload, payload.agent_transfer === true, message?.text ?? null, message?.externalId ?? null],
-      'ab_take_user_message',
-    );
-    const row = rows[0];
+    const row = await this.userMessages.run({
+      botId,
+      visitorKey,
+      resetIfSeen,
+      requestId: payload.requestId,
+      payloadJson: payloadJson ?? JSON.stringify(payload),
+      transfer: payload.agent_transfer === true,
+      text: message?.text ?? null,
+      externalId: message?.externalId ?? null,
+    });
     if (!row) return null;
     if (!row.id) return { kind: 'reset', conversationId: row.session_id };
     const conversation = toConversation({ ...row, latest_payload: payload });
@@ -95,6 +159,54 @@ export class MessageIntakeRepository {
       message: { id: String(row.message_id), externalId: message.externalId, text: message.text, createdAt: row.message_at! },
       sendNow: row.message_state === 'delivered',
     };
+  }
+
+  private async takeOne(input: UserMessageInput): Promise<IntakeRow | undefined> {
+    const rows = await hotQuery<IntakeRow>(this.db, TAKE_ONE, [
+      input.botId,
+      input.visitorKey,
+      input.resetIfSeen,
+      input.requestId,
+      input.payloadJson,
+      input.transfer,
+      input.text,
+      input.externalId,
+    ], 'ab_take_user_message');
+    return rows[0];
+  }
+
+  /**
+   * The messages of one turn in one statement and one commit (TAKE_MANY). The lanes hold one
+   * message per visitor at a time, so the batch names each session once; should it not, or should
+   * the statement fail, each message is taken alone, in order, and only a failing one fails.
+   */
+  private async takeMany(inputs: UserMessageInput[]): Promise<Array<PromiseSettledResult<IntakeRow | undefined>>> {
+    const visitors = new Set(inputs.map((input) => `${input.botId}\u0000${input.visitorKey}`));
+    if (visitors.size === inputs.length) {
+      try {
+        const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+        for (const input of inputs) {
+          columns[0]!.push(input.botId);
+          columns[1]!.push(input.visitorKey);
+          columns[2]!.push(input.resetIfSeen);
+          columns[3]!.push(input.requestId);
+          columns[4]!.push(input.payloadJson);
+          columns[5]!.push(input.transfer);
+          columns[6]!.push(input.text);
+          columns[7]!.push(input.externalId);
+        }
+        const rows = await hotQuery<IntakeRow & { ord: string }>(this.db, TAKE_MANY, columns, 'ab_take_user_messages');
+        const byOrdinal = new Map(rows.map((row) => [Number(row.ord), row]));
+        return inputs.map((_, i) => ({ status: 'fulfilled', value: byOrdinal.get(i + 1) }));
+      } catch (error) {
+        this.logger.warn(`a batch of ${inputs.length} user messages failed (${(error as Error).message}); taking each alone`);
+      }
+    }
+    const results: Array<PromiseSettledResult<IntakeRow | undefined>> = [];
+    for (const input of inputs) {
+      results.push(await this.takeOne(input).then((value) => ({ status: 'fulfilled', value }), (reason: unknown) => ({ status: 'rejected', reason })));
+    }
+    return results;
   }
 
   /**
