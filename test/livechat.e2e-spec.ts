@@ -199,6 +199,32 @@ describe('LiveChat v3.6 adapter', () => {
     expect(sim.calls({ fn: 'startAgentSession', userId: 'u-lc-retry-open' }).length).toBeGreaterThanOrEqual(1);
   });
 
+  it('an agent message the platform refuses at first is retried and arrives in order; one it rejects is given up, the next still arrives', async () => {
+    const user = 'u-lc-platform-fault';
+    const { chatId, conversation } = await handOff(user);
+    const agentRows = async () =>
+      (await bridge.app.get(TranscriptRepository).list(conversation.id)).filter((m) => m.direction === 'to_user' && m.author === 'agent');
+
+    // Stored delivered for its immediate send. The client's own three tries are refused, so it goes
+    // pending, p2 queues behind it, and the drain job delivers both in order.
+    sim.failNext('sendUserMessage', 503, 3);
+    for (const text of ['p1', 'p2']) lc.agentSays(chatId, text, 'alice@example.com');
+    expect((await sim.waitForDelivered(bot, user, 4, 15_000)).slice(2)).toEqual(['p1', 'p2']);
+    // The drain marks each delivered once the platform answered.
+    const states = await waitFor('p1 and p2 marked delivered', async () => {
+      const rows = await agentRows();
+      return rows.every((m) => m.deliveryState === 'delivered') ? rows.map((m) => [m.text, m.deliveryState, m.attempts]) : null;
+    }, 10_000);
+    expect(states).toEqual([['p1', 'delivered', 2], ['p2', 'delivered', 1]]);
+
+    sim.failNext('sendUserMessage', 400, 1);
+    lc.agentSays(chatId, 'q1', 'alice@example.com');
+    await waitFor('q1 given up', async () => ((await agentRows()).find((m) => m.text === 'q1')?.deliveryState === 'failed' ? true : null), 10_000);
+    lc.agentSays(chatId, 'q2', 'alice@example.com');
+    await waitFor('q2 delivered', () => (sim.delivered(bot, user).includes('q2') ? true : null), 10_000);
+    expect(sim.delivered(bot, user)).not.toContain('q1');
+  });
+
   it('rides out rate limiting and an outage, then delivers everything in order', async () => {
     const { chatId } = await handOff('u-lc-down');
     lc.setRateLimit(2, 1500);

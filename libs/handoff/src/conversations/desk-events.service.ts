@@ -80,8 +80,12 @@ export class DeskEventsService {
       // Late messages of a closed session take the general path (stored, delivered before the closing notice).
       return (await this.agentMessage(provider, ref, message)) ? 'relayed' : 'duplicate';
     }
-    if (!step.message) return 'duplicate';
-    await this.delivery.deliverNowToUser(step.conversation, step.message, step.olderPending);
+    // No new row: the lane item runs again (its process stopped between the store and the end of
+    // the send). A message stored delivered is sent again (at least once, as for user messages), a
+    // pending one goes to the drain job, a failed one stays given up.
+    const stored = step.message ?? (step.repeat?.deliveryState === 'failed' ? null : step.repeat);
+    if (!stored) return 'duplicate';
+    await this.delivery.deliverNowToUser(step.conversation, stored, step.olderPending);
     return 'relayed';
   }
 

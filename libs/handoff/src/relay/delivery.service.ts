@@ -111,11 +111,12 @@ export class DeliveryService {
 
   /**
    * Delivers a desk message to the user at once, from the chat's ordered lane: only when nothing
-   * older waits. A failure that may pass goes to the drain job (retries, order kept); one that
-   * cannot is given up and reported, as the drain would.
+   * older waits. The message was stored `delivered` (MessageIntakeRepository.takeDeskMessage): one
+   * write per message. A failure that may pass makes it pending again for the drain job (retries,
+   * order kept); one that cannot is given up and reported, as the drain would.
    */
   async deliverNowToUser(conversation: Conversation, message: TranscriptMessage, olderPending: number): Promise<void> {
-    if (olderPending > 0) {
+    if (olderPending > 0 || message.deliveryState !== 'delivered') {
       await this.relay.drain(conversation.id, 'to_user');
       return;
     }
@@ -126,12 +127,11 @@ export class DeliveryService {
         await this.giveUp(conversation, message, error, 'user');
       } else {
         metrics.deliveryRetries.inc({ direction: 'to_user', provider: conversation.provider });
-        await this.transcript.recordAttempt(message.id, (error as Error).message);
+        await this.transcript.undeliver(message.id, (error as Error).message);
         await this.relay.drain(conversation.id, 'to_user');
       }
       return;
     }
-    await this.transcript.markDelivered(message.id);
     this.count(conversation, message, 'to_user');
     await this.settled(conversation, message.id);
   }

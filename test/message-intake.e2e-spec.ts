@@ -1,15 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { BotkitPayload } from '@agent-bridge/botkit';
-import { MessageIntakeRepository, type UserMessageTake } from '@agent-bridge/handoff';
+import { MessageIntakeRepository, TranscriptRepository, type UserMessageTake } from '@agent-bridge/handoff';
 import { createDataSource } from '@agent-bridge/persistence';
 import { createTestEnvironment, type TestEnvironment } from '@agent-bridge/testing';
 
 /**
- * The user-message intake on the real Postgres: the messages taken in one turn of the event loop
- * share one statement, and each gets the answer it would get alone. Rows written by one statement
- * share a transaction id (xmin), which is what shows the batching.
+ * The hot-path intake on the real Postgres. User messages taken in one turn of the event loop
+ * share one statement, and each gets the answer it would get alone (rows written by one statement
+ * share a transaction id, xmin, which is what shows the batching). Desk messages are stored in the
+ * state their immediate send will leave them in, and a re-run finds the row stored before.
  */
-describe('MessageIntakeRepository (user messages of one turn in one statement)', () => {
+describe('MessageIntakeRepository (the hot-path statements)', () => {
   const BOT = 'st-intake';
   let env: TestEnvironment;
   let db: DataSource;
@@ -133,5 +134,49 @@ describe('MessageIntakeRepository (user messages of one turn in one statement)',
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/json/i);
     for (const id of good) expect((await transcript(id)).map((row) => row.text)).toEqual(['fine']);
     expect(await transcript(bad)).toEqual([]);
+  });
+
+  describe('desk messages for the user', () => {
+    const OWN = { stateKey: 'customerId', authorId: 'our-customer' };
+    const desk = (chat: string, id: string, text = `agent says ${id}`, own = OWN) =>
+      intake.takeDeskMessage('livechat', chat, { externalId: `livechat:${id}`, text, authorName: 'Ann', sentAt: null }, own);
+
+    it('stores a message that goes now already delivered, and one behind a pending message as pending', async () => {
+      const id = await session('desk-1', { providerRef: 'chat-desk-1' });
+
+      const first = await desk('chat-desk-1', 'e1');
+      expect(first).toMatchObject({ own: false, olderPending: 0, repeat: null, message: { deliveryState: 'delivered', attempts: 1, text: 'agent says e1', authorName: 'Ann' } });
+      expect(first?.conversation.id).toBe(id);
+
+      // The send failed: pending again (TranscriptRepository.undeliver); the next message queues behind it.
+      await new TranscriptRepository(db).undeliver(first!.message!.id, 'platform down');
+      const second = await desk('chat-desk-1', 'e2');
+      expect(second).toMatchObject({ olderPending: 1, message: { deliveryState: 'pending', attempts: 0 } });
+      const rows = await transcript(id);
+      expect(rows.map((row) => [row.text, row.delivery_state])).toEqual([['agent says e1', 'pending'], ['agent says e2', 'pending']]);
+    });
+
+    it('answers a re-run with the row stored before, in its state now, and stores nothing new', async () => {
+      const id = await session('desk-2', { providerRef: 'chat-desk-2' });
+      const stored = await desk('chat-desk-2', 'e1');
+
+      const again = await desk('chat-desk-2', 'e1');
+
+      expect(again).toMatchObject({ message: null, repeat: { id: stored!.message!.id, deliveryState: 'delivered', text: 'agent says e1' } });
+      expect(await transcript(id)).toHaveLength(1);
+    });
+
+    it('stores nothing for our own echo or for a closed session', async () => {
+      const echoed = await session('desk-3', { providerRef: 'chat-desk-3' });
+      await db.query(`INSERT INTO provider_chat_state (conversation_id, provider, state) VALUES ($1, 'livechat', '{"customerId": "our-customer"}')`, [echoed]);
+      const closed = await session('desk-4', { providerRef: 'chat-desk-4' });
+      await db.query(`UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = 'agent_closed' WHERE id = $1`, [closed]);
+
+      expect(await desk('chat-desk-3', 'e1')).toMatchObject({ own: true, message: null, repeat: null });
+      expect(await desk('chat-desk-4', 'e1')).toMatchObject({ own: false, message: null, conversation: { state: 'closed' } });
+      expect(await desk('chat-nobody', 'e1')).toBeNull();
+      expect(await transcript(echoed)).toEqual([]);
+      expect(await transcript(closed)).toEqual([]);
+    });
   });
 });
