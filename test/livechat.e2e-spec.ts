@@ -1,4 +1,4 @@
-import { registerLiveChatWebhooks, ConversationRepository, TranscriptRepository, type Conversation } from '@agent-bridge/handoff';
+import { registerLiveChatWebhooks, ConversationRepository, DeskEventsService, TranscriptRepository, type Conversation } from '@agent-bridge/handoff';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -88,6 +88,14 @@ describe('LiveChat v3.6 adapter', () => {
       const texts = customerTexts(chatId);
       return texts.length >= count ? texts : null;
     }, timeoutMs);
+  }
+
+  /** Until the notices of the hand-off are marked delivered: a message for the user then goes at once. */
+  async function nothingPendingForUser(conversationId: string): Promise<void> {
+    await waitFor('the notices marked delivered', async () => {
+      const messages = await bridge.app.get(TranscriptRepository).list(conversationId);
+      return messages.some((m) => m.direction === 'to_user' && m.deliveryState === 'pending') ? null : true;
+    }, 10_000);
   }
 
   async function closedWith(conversationId: string): Promise<string | null> {
@@ -202,6 +210,7 @@ describe('LiveChat v3.6 adapter', () => {
   it('an agent message the platform refuses at first is retried and arrives in order; one it rejects is given up, the next still arrives', async () => {
     const user = 'u-lc-platform-fault';
     const { chatId, conversation } = await handOff(user);
+    await nothingPendingForUser(conversation.id);
     const agentRows = async () =>
       (await bridge.app.get(TranscriptRepository).list(conversation.id)).filter((m) => m.direction === 'to_user' && m.author === 'agent');
 
@@ -223,6 +232,24 @@ describe('LiveChat v3.6 adapter', () => {
     lc.agentSays(chatId, 'q2', 'alice@example.com');
     await waitFor('q2 delivered', () => (sim.delivered(bot, user).includes('q2') ? true : null), 10_000);
     expect(sim.delivered(bot, user)).not.toContain('q1');
+  });
+
+  it('an agent message whose lane item runs again is sent again if it was delivered, not if it was given up', async () => {
+    const user = 'u-lc-rerun';
+    const { chatId, conversation } = await handOff(user);
+    await nothingPendingForUser(conversation.id);
+    const desk = bridge.app.get(DeskEventsService);
+    const own = { stateKey: 'entityId', authorId: null };
+
+    // A process that stored and sent the message stopped before its lane step: the item runs again.
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent twice' }, own)).toBe('relayed');
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent twice' }, own)).toBe('relayed');
+    await waitFor('the message twice', () => (sim.delivered(bot, user).filter((t) => t === 'sent twice').length === 2 ? true : null), 10_000);
+
+    sim.failNext('sendUserMessage', 400, 1);
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('relayed');
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('duplicate');
+    expect(sim.delivered(bot, user)).not.toContain('given up');
   });
 
   it('rides out rate limiting and an outage, then delivers everything in order', async () => {

@@ -68,8 +68,9 @@ export class DeskEventsService {
     message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
     own: { stateKey: string; authorId: string | null },
   ): Promise<'not our chat' | 'own event' | 'duplicate' | 'relayed'> {
+    const externalId = `${provider}:${message.id}`;
     const step = await this.intake.takeDeskMessage(provider, ref, {
-      externalId: `${provider}:${message.id}`,
+      externalId,
       text: message.text,
       authorName: message.agentName ?? null,
       sentAt: message.sentAt ?? null,
@@ -80,13 +81,11 @@ export class DeskEventsService {
       // Late messages of a closed session take the general path (stored, delivered before the closing notice).
       return (await this.agentMessage(provider, ref, message)) ? 'relayed' : 'duplicate';
     }
-    // No new row: the lane item runs again (its process stopped between the store and the end of
-    // the send). A message stored delivered is sent again (at least once, as for user messages), a
-    // pending one goes to the drain job, a failed one stays given up.
-    const stored = step.message ?? (step.repeat?.deliveryState === 'failed' ? null : step.repeat);
-    if (!stored) return 'duplicate';
-    await this.delivery.deliverNowToUser(step.conversation, stored, step.olderPending);
-    return 'relayed';
+    if (step.message) {
+      await this.delivery.deliverNowToUser(step.conversation, step.message, step.olderPending);
+      return 'relayed';
+    }
+    return (await this.delivery.deliverAgainToUser(step.conversation, externalId, step.olderPending)) ? 'relayed' : 'duplicate';
   }
 
   /** The desk closed the chat: the agent, or its router (inactivity, nobody available). */

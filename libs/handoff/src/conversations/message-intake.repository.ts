@@ -31,8 +31,6 @@ export interface DeskMessageTake {
    * before. Stored `delivered` when it goes to the user now (olderPending 0), else `pending`.
    */
   message: TranscriptMessage | null;
-  /** The row stored before under the same id (a re-run of the lane item), as it is now. */
-  repeat: TranscriptMessage | null;
   /** The session's messages for the user still pending before this one. */
   olderPending: number;
 }
@@ -228,8 +226,7 @@ export class MessageIntakeRepository {
    * the latest) and, unless the session is closed or the author is ourselves (the adapter's chat
    * state holds our own author id under `own.stateKey`), stores the message and touches the
    * session: `delivered` when it goes to the user now (nothing older waits; a failed send corrects
-   * it), else `pending` for the drain. A message stored before (a re-run of the lane item) comes
-   * back as `repeat`. Null when no session has that chat.
+   * it), else `pending` for the drain. Null when no session has that chat.
    */
   async takeDeskMessage(
     provider: string,
@@ -237,7 +234,7 @@ export class MessageIntakeRepository {
     message: { externalId: string; text: string; authorName: string | null; sentAt: string | null },
     own: { stateKey: string; authorId: string | null },
   ): Promise<DeskMessageTake | null> {
-    const rows: Array<Row & DeskMessageColumns & { own: boolean; older_pending: number; prior_id: string | null; prior_state: string | null; prior_author: string | null; prior_at: Date | null; prior_attempts: number | null }> =
+    const rows: Array<Row & DeskMessageColumns & { own: boolean; older_pending: number }> =
       await hotQuery(this.db,
         `WITH c AS (
            SELECT ${PREFIXED}, (s.state ->> $7::text) IS NOT DISTINCT FROM $8::text AS own,
@@ -247,9 +244,6 @@ export class MessageIntakeRepository {
            LEFT JOIN provider_chat_state s ON s.conversation_id = c.id
            WHERE c.provider = $1 AND c.provider_ref = $2
            ORDER BY (c.state <> 'closed') DESC, c.opened_at DESC LIMIT 1
-         ), prior AS (
-           SELECT t.id, t.delivery_state, t.author_name, t.created_at, t.attempts FROM c
-           JOIN transcript_messages t ON t.conversation_id = c.id AND t.direction = 'to_user' AND t.external_id = $5
          ), m AS (
            INSERT INTO transcript_messages (conversation_id, direction, author, author_name, text, external_id, sent_at,
              delivery_state, delivered_at, attempts)
@@ -263,36 +257,32 @@ export class MessageIntakeRepository {
            UPDATE conversations SET last_activity_at = now() FROM m WHERE conversations.id = m.conversation_id RETURNING conversations.id
          )
          SELECT c.*, m.id AS message_id, m.created_at AS message_at, m.author_name AS message_author,
-           m.delivery_state AS message_state, m.attempts AS message_attempts,
-           prior.id AS prior_id, prior.delivery_state AS prior_state, prior.author_name AS prior_author,
-           prior.created_at AS prior_at, prior.attempts AS prior_attempts
-         FROM c LEFT JOIN m ON true LEFT JOIN prior ON true`,
+           m.delivery_state AS message_state, m.attempts AS message_attempts
+         FROM c LEFT JOIN m ON true`,
         [provider, ref, message.authorName, message.text, message.externalId, message.sentAt, own.stateKey, own.authorId],
         'ab_take_desk_message',
       );
     const row = rows[0];
     if (!row) return null;
     const conversation = toConversation(row);
-    const view = (id: string | null, state: string | null, author: string | null, at: Date | null, attempts: number | null): TranscriptMessage | null =>
-      id === null
-        ? null
-        : {
-            id: String(id),
-            conversationId: conversation.id,
-            direction: 'to_user',
-            author: 'agent',
-            authorName: author,
-            text: message.text,
-            externalId: message.externalId,
-            createdAt: at!,
-            deliveryState: state as TranscriptMessage['deliveryState'],
-            attempts: attempts ?? 0,
-          };
+    const stored: TranscriptMessage | null = row.message_id
+      ? {
+          id: String(row.message_id),
+          conversationId: conversation.id,
+          direction: 'to_user',
+          author: 'agent',
+          authorName: row.message_author,
+          text: message.text,
+          externalId: message.externalId,
+          createdAt: row.message_at!,
+          deliveryState: row.message_state as TranscriptMessage['deliveryState'],
+          attempts: row.message_attempts ?? 0,
+        }
+      : null;
     return {
       conversation,
       own: row.own,
-      message: view(row.message_id, row.message_state, row.message_author, row.message_at, row.message_attempts),
-      repeat: row.message_id === null ? view(row.prior_id, row.prior_state, row.prior_author, row.prior_at, row.prior_attempts) : null,
+      message: stored,
       olderPending: row.older_pending,
     };
   }

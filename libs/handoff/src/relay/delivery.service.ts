@@ -110,6 +110,19 @@ export class DeliveryService {
   }
 
   /**
+   * The desk lane item of a message already stored runs again (its process stopped between the
+   * write and the end of the send), as relayAgain for user messages: a message stored delivered is
+   * sent again (at least once), a pending one is left to the drain job, a failed one stays given
+   * up. False when there was nothing to do.
+   */
+  async deliverAgainToUser(conversation: Conversation, externalId: string, olderPending: number): Promise<boolean> {
+    const message = await this.transcript.findByExternalId(conversation.id, 'to_user', externalId);
+    if (!message || message.deliveryState === 'failed') return false;
+    await this.deliverNowToUser(conversation, message, olderPending);
+    return true;
+  }
+
+  /**
    * Delivers a desk message to the user at once, from the chat's ordered lane: only when nothing
    * older waits. The message was stored `delivered` (MessageIntakeRepository.takeDeskMessage): one
    * write per message. A failure that may pass makes it pending again for the drain job (retries,
