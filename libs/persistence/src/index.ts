@@ -7,4 +7,4 @@ export { ensureDatabase } from './ensure-database';
 export type { MigrationReport } from './migration-runner';
 export { hotQuery } from './hot-query';
 export { RedisBatch } from './redis-batch';
-export { TurnBatch, type RunMany } from './turn-batch';
+export { TurnBatch } from './turn-batch';

@@ -5,7 +5,7 @@ interface Waiting<I, O> {
 }
 
 /** How `many` runs a batch: one call for all the items, answered item by item in their order. */
-export type RunMany<I, O> = (items: I[]) => Promise<Array<PromiseSettledResult<O>>>;
+type RunMany<I, O> = (items: I[]) => Promise<Array<PromiseSettledResult<O>>>;
 
 /**
  * Runs the calls made during one turn of the event loop together: they gather until the turn's
