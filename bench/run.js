@@ -35,13 +35,17 @@ async function main() {
     bot: { botId: 'st-bench-0000-4000-8000-000000000001', clientId: 'cs-bench-app', clientSecret: randomBytes(24).toString('base64url') },
     machine: await machineInfo(),
     profileDir: path.join(opts.out, 'profiles'),
+    logDir: path.join(opts.out, 'logs'),
     log,
     newChildren: () => {
-      const c = new Children();
+      const c = new Children(ctx.logDir);
       allChildren.push(c);
       return c;
     },
   };
+  // Every child's output (the bridge's JSON logs among them), for a look at what happened in a run.
+  fs.rmSync(ctx.logDir, { recursive: true, force: true });
+  fs.mkdirSync(ctx.logDir, { recursive: true });
   if (opts.profile) {
     fs.mkdirSync(ctx.profileDir, { recursive: true });
     for (const f of fs.readdirSync(ctx.profileDir)) if (f.endsWith('.cpuprofile')) fs.rmSync(path.join(ctx.profileDir, f));

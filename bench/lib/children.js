@@ -2,14 +2,17 @@
 // Every process the benchmark starts goes through here, so that all of them are stopped at the end,
 // on failure, on Ctrl-C, and (through their IPC channel) even when the runner itself is killed.
 const { fork, spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 const { RpcClient } = require('./rpc');
 
 const KEEP_LINES = 300;
 
 class Children {
-  constructor() {
+  /** logDir: where each child's whole output goes (`<name>.log`), besides the last lines kept for errors. */
+  constructor(logDir = null) {
     this.live = new Set();
+    this.logDir = logDir;
   }
 
   /** A bench child (bench/children/*.js) with an RPC channel; resolves once it reports ready. */
@@ -74,7 +77,14 @@ class Children {
       logs: () => handle.output.slice(-40).join('\n'),
       stop: (timeoutMs) => this.stop(handle, timeoutMs),
     };
+    let file = null; // opened on the first output: silent children leave no empty file
+    child.once('exit', () => file?.end());
     const keep = (chunk) => {
+      if (!file && this.logDir) {
+        file = fs.createWriteStream(path.join(this.logDir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/-+$/, '')}.log`), { flags: 'a' });
+        file.on('error', () => undefined); // a log that cannot be written must not stop the run
+      }
+      file?.write(chunk);
       for (const line of chunk.toString().split('\n')) {
         if (!line) continue;
         handle.output.push(line);

@@ -2,18 +2,38 @@
 // One measured phase: open-loop load for a while, then wait until what was sent has arrived where it
 // should (or a drain timeout), with CPU of every process over the same window.
 const { CpuWindow, readStat, TICK_MS } = require('./proc-stats');
-const { summarize } = require('./stats');
+const { summarize, tailShape } = require('./stats');
 const { sleep, nowMs } = require('./clock');
 
-/** Latency of each arrival from its scheduled send time; arrivals of seqs outside the run are ignored. */
+/**
+ * Latency of each arrival from its scheduled send time (and that time, `sentAt`, for the tail's
+ * shape); arrivals of seqs outside the run are ignored.
+ */
 function latencies(arrivals, run) {
   const out = [];
+  const sentAt = [];
   const end = run.seqStart + run.count;
   for (let k = 0; k < arrivals.seqs.length; k++) {
     const seq = arrivals.seqs[k];
     if (seq < run.seqStart || seq >= end) continue;
-    out.push(arrivals.times[k] - (run.t0 + (seq - run.seqStart) * run.interval));
+    const scheduled = run.t0 + (seq - run.seqStart) * run.interval;
+    out.push(arrivals.times[k] - scheduled);
+    sentAt.push(scheduled);
   }
+  out.sentAt = sentAt;
+  return out;
+}
+
+/** The acknowledgement latencies of a load generator run, with their scheduled send times. */
+function ackLatencies(run) {
+  const out = [];
+  const sentAt = [];
+  for (let i = 0; i < run.ack.length; i++) {
+    if (Number.isNaN(run.ack[i])) continue;
+    out.push(run.ack[i]);
+    sentAt.push(run.t0 + i * run.interval);
+  }
+  out.sentAt = sentAt;
   return out;
 }
 
@@ -80,7 +100,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
   if (sink) arrived = await waitArrivals(sink, phase, count, drainTimeoutMs);
   const drainMs = nowMs() - sendDoneAt;
   const cpuResult = cpu.stop();
-  const acks = Array.from(run.ack).filter((v) => !Number.isNaN(v));
+  const acks = ackLatencies(run);
   const result = {
     phase,
     rate,
@@ -93,6 +113,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
     statuses: run.statuses,
     errors: run.errors,
     ack: summarize(acks),
+    ackTail: tailShape(acks.sentAt, acks),
     drainMs,
     cpu: cpuResult,
     window: { startMs, endMs: nowMs() },
@@ -104,6 +125,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
     result.lost = run.count - lat.length;
     result.duplicates = taken.duplicates;
     result.relay = summarize(lat);
+    result.relayTail = tailShape(lat.sentAt, lat);
   }
   return result;
 }
@@ -131,6 +153,7 @@ async function agentPhase(stage, { phase, rate, durationMs, chatIds, drainTimeou
     lost: run.count - lat.length,
     duplicates: taken.duplicates,
     relay: summarize(lat),
+    relayTail: tailShape(lat.sentAt, lat),
     drainMs,
     cpu: cpuResult,
     window: { startMs, endMs: nowMs() },

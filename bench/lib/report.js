@@ -37,11 +37,19 @@ function cpuCells(cpu, labels) {
   return labels.map((l) => fmt(cpu?.processes?.[l]));
 }
 
+/** The slowest 1 %: in bursts (stalls that held every message in flight) or spread (see stats.tailShape). */
+function tailCell(t) {
+  if (!t || !t.slow) return '–';
+  if (!t.bursts) return `spread, no burst (${t.slow} msgs)`;
+  const l = t.largest;
+  return `${fmt(t.shareInBursts * 100, 0)} % in ${t.bursts} burst(s); largest ${l.messages} msgs at ${fmt(l.atS, 1)} s, up to ${fmt(l.maxMs, 0)} ms`;
+}
+
 function latencyRows(name, p) {
   const cells = (s) => (s ? [fmt(s.p50, 2), fmt(s.p90, 2), fmt(s.p99, 2), fmt(s.max, 2)] : ['–', '–', '–', '–']);
   const out = [];
-  if (p.ack) out.push([name, 'webhook ack', `${p.sent}`, ...cells(p.ack), `${p.ackFailures}`]);
-  if (p.relay) out.push([name, p.ack ? 'relay to sink' : 'relay to sink', `${p.sent}`, ...cells(p.relay), `${p.lost ?? 0}`]);
+  if (p.ack) out.push([name, 'webhook ack', `${p.sent}`, ...cells(p.ack), `${p.ackFailures}`, tailCell(p.ackTail)]);
+  if (p.relay) out.push([name, 'relay to sink', `${p.sent}`, ...cells(p.relay), `${p.lost ?? 0}`, tailCell(p.relayTail)]);
   return out;
 }
 
@@ -68,7 +76,7 @@ function relaySection(relay, echo) {
     rows.push(...latencyRows(`${name}, provider -> user`, r.reverse));
   }
   if (echo) rows.push(...latencyRows('echo (reference)', echo.steady));
-  parts.push(`### Latency at ${relay.bridge?.forward.rate ?? echo?.steady.rate}/s (ms)`, '', table(['System, direction', 'Measured', 'Messages', 'p50', 'p90', 'p99', 'max', 'Lost / not acked'], rows), '');
+  parts.push(`### Latency at ${relay.bridge?.forward.rate ?? echo?.steady.rate}/s (ms)`, '', table(['System, direction', 'Measured', 'Messages', 'p50', 'p90', 'p99', 'max', 'Lost / not acked', 'Slowest 1 %: stalls or spread'], rows), '');
   const cpuEntries = [];
   if (relay.bridge) cpuEntries.push(['agent-bridge, user -> provider', relay.bridge.forward, 'bridge'], ['agent-bridge, provider -> user', relay.bridge.reverse, 'bridge']);
   if (relay.baseline) cpuEntries.push(['baseline, user -> provider', relay.baseline.forward, 'baseline'], ['baseline, provider -> user', relay.baseline.reverse, 'baseline']);
@@ -147,7 +155,7 @@ function consoleSection(c) {
       `${fmt(c.assignSeconds)} s to hand over and accept all). Latency = arrival of the \`message\` event at the owner's socket - the scheduled send time of the user message. ` +
       `Sign-in over HTTP (scrypt) took ${c.signInMs.map((v) => fmt(v, 0)).join(', ')} ms for the first agents; the others use the same token, minted with CONSOLE_TOKEN_SECRET.`,
     '',
-    table(['System', 'Measured', 'Messages', 'p50', 'p90', 'p99', 'max', 'Lost / not acked'], [...latencyRows('agent-bridge', c.bridge), ...latencyRows('baseline', c.baseline)]),
+    table(['System', 'Measured', 'Messages', 'p50', 'p90', 'p99', 'max', 'Lost / not acked', 'Slowest 1 %: stalls or spread'], [...latencyRows('agent-bridge', c.bridge), ...latencyRows('baseline', c.baseline)]),
     '',
     phaseCpuTable([['agent-bridge', c.bridge, 'bridge'], ['baseline', c.baseline, 'baseline']]),
     '',
@@ -196,6 +204,7 @@ function methodSection(report) {
     '',
     '- Everything runs on 127.0.0.1, unpinned: the bridge (`dist/apps/bridge/src/main.js` as a child process, with the node flags of `npm start`), the platform sandbox, the LiveChat sandbox, the load generator, Redis and Postgres share the cores. CPU is read from `/proc/<pid>/stat` (user+sys) over each window, Postgres as the whole cluster, "other load" is the machine\'s busy time not spent in those processes.',
     '- Load is open-loop: messages at evenly spaced scheduled times regardless of responses, over keep-alive `node:http` connections; latency counts from the scheduled time, so a stalled server is not hidden (no coordinated omission). Cross-process latencies use `process.hrtime` (CLOCK_MONOTONIC, shared by all processes).',
+    '- Slowest 1 %: the messages at or above the p99, by their send time. A burst is 5 or more of them sent at most 100 ms apart: a stall that held every message in flight (a pause of a process, of Postgres, of the machine). A tail spread over the run, with no burst, is a process that is simply busy.',
     `- Throughput: steps of ${o.relay.search.stepMs / 1000} s from ${o.relay.search.startRate}/s (×${o.relay.search.factor}, then ${o.relay.search.bisections} bisections). A step holds when the load generator kept its schedule (send lag p99 <= ${o.relay.search.limits.sendLagMs} ms), every message was acknowledged 2xx with ack p99 <= ${o.relay.search.limits.ackP99Ms} ms, and every message reached the provider sandbox within ${o.relay.search.drainTimeoutMs / 1000} s with relay p99 <= ${o.relay.search.limits.relayP99Ms} ms (a backlog that keeps growing fails this). The same rule applies to the baseline and to the echo.`,
     `- Latency phases: ${o.relay.latencyMs / 1000} s at ${o.relay.latencyRate}/s after a ${o.relay.warmupMs / 1000} s warm-up at ${o.relay.warmupRate}/s, over ${o.relay.users} sessions in agent mode.`,
     '- Baseline pipeline (`bench/children/baseline-pipeline.server.js`): node:http, ioredis, pg (pool 10), keep-alive http.request; per user message: verify the JWT, Redis SET NX, INSERT (durable commit), POST send_event to the LiveChat sandbox, then 200. Per agent webhook: check the secret, SET NX, INSERT, POST sendUserMessage, 200. It keeps sessions in memory and acknowledges only after the provider call (synchronous), while the bridge acknowledges once the event is in Redis and relays through BullMQ jobs: the throughput ratio compares durable relays, the latency columns compare what each acknowledges.',

@@ -22,6 +22,48 @@ function summarize(values) {
   };
 }
 
+/**
+ * How the slowest 1 % of a phase's messages came: spread over the run (each alone: the process was
+ * busy) or in bursts (a stall that held every message in flight). `sentAt`/`latency`: per message,
+ * its scheduled send time and its latency (ms). A burst: at least `minSize` slow messages sent at
+ * most `gapMs` apart. Returns how many bursts, the share of the slow messages in them, and the
+ * largest (`atS`: seconds from the phase's first send).
+ */
+function tailShape(sentAt, latency, { gapMs = 100, minSize = 5 } = {}) {
+  if (latency.length === 0) return null;
+  // The slowest 1 % by rank (ties at the p99 would otherwise let a flat run count as all slow).
+  const k = Math.ceil(latency.length / 100);
+  const byLatency = Array.from(latency, (ms, i) => [sentAt[i], ms]).sort((a, b) => b[1] - a[1]);
+  const slow = byLatency.slice(0, k);
+  const threshold = slow[slow.length - 1][1];
+  slow.sort((a, b) => a[0] - b[0]);
+  let first = Infinity; // the phase's first send: bursts are placed in seconds from it
+  for (const t of sentAt) if (t < first) first = t;
+  const bursts = [];
+  let group = [];
+  const close = () => {
+    if (group.length >= minSize) bursts.push({ atS: (group[0][0] - first) / 1000, messages: group.length, maxMs: Math.max(...group.map((g) => g[1])) });
+    group = [];
+  };
+  for (const point of slow) {
+    if (group.length && point[0] - group[group.length - 1][0] > gapMs) close();
+    group.push(point);
+  }
+  close();
+  const inBursts = bursts.reduce((sum, b) => sum + b.messages, 0);
+  const largest = bursts.reduce((top, b) => (!top || b.messages > top.messages ? b : top), null);
+  return {
+    thresholdMs: threshold,
+    slow: slow.length,
+    bursts: bursts.length,
+    shareInBursts: slow.length ? inBursts / slow.length : 0,
+    largest,
+    // When each happened, to line up with a --profile of the same run (same monotonic clock).
+    firstSendMs: first,
+    list: bursts.slice().sort((a, b) => b.messages - a.messages).slice(0, 10),
+  };
+}
+
 const round = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? null : Number(v.toFixed(digits)));
 
-module.exports = { percentile, summarize, round };
+module.exports = { percentile, summarize, tailShape, round };
