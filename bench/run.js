@@ -62,6 +62,8 @@ async function main() {
   }
 
   log(`run ${runId}: ${opts.quick ? 'quick' : 'full'} mode, stages ${opts.stages.join(', ')}, code in ${opts.root}, Redis hz ${ctx.machine.redis.hz}`);
+  // A bystander process for the whole run: its late timers mark the machine's stalls (children/stall-probe.js).
+  ctx.probe = await ctx.newChildren().fork('stall-probe', 'stall-probe.js');
   const stages = {};
   const errors = [];
   const run = async (name, work) => {

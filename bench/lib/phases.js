@@ -2,7 +2,7 @@
 // One measured phase: open-loop load for a while, then wait until what was sent has arrived where it
 // should (or a drain timeout), with CPU of every process over the same window.
 const { CpuWindow, readStat, TICK_MS } = require('./proc-stats');
-const { summarize, tailShape } = require('./stats');
+const { summarize, tailShape, stallSummary } = require('./stats');
 const { sleep, nowMs } = require('./clock');
 
 /**
@@ -46,6 +46,11 @@ async function waitArrivals(host, phase, count, timeoutMs) {
     await sleep(100);
   }
   return seen;
+}
+
+/** The stalls the bystander process saw over a phase's window (null when the run has no probe). */
+function bystanderStalls(stage, window) {
+  return stage.probe ? stage.probe.rpc.call('stalls', window) : Promise.resolve(null);
 }
 
 /** CPU % of one core of `pid` over `ms`. */
@@ -100,6 +105,8 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
   if (sink) arrived = await waitArrivals(sink, phase, count, drainTimeoutMs);
   const drainMs = nowMs() - sendDoneAt;
   const cpuResult = cpu.stop();
+  const window = { startMs, endMs: nowMs() };
+  const stalls = await bystanderStalls(stage, window);
   const acks = ackLatencies(run);
   const result = {
     phase,
@@ -113,10 +120,11 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
     statuses: run.statuses,
     errors: run.errors,
     ack: summarize(acks),
-    ackTail: tailShape(acks.sentAt, acks),
+    ackTail: tailShape(acks.sentAt, acks, { stalls }),
     drainMs,
     cpu: cpuResult,
-    window: { startMs, endMs: nowMs() },
+    machineStalls: stallSummary(stalls),
+    window,
   };
   if (sink) {
     const taken = await sink.rpc.call('take', phase);
@@ -125,7 +133,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
     result.lost = run.count - lat.length;
     result.duplicates = taken.duplicates;
     result.relay = summarize(lat);
-    result.relayTail = tailShape(lat.sentAt, lat);
+    result.relayTail = tailShape(lat.sentAt, lat, { stalls });
   }
   return result;
 }
@@ -141,6 +149,8 @@ async function agentPhase(stage, { phase, rate, durationMs, chatIds, drainTimeou
   await waitArrivals(stage.platform, phase, count, drainTimeoutMs);
   const drainMs = nowMs() - sendDoneAt;
   const cpuResult = cpu.stop();
+  const window = { startMs, endMs: nowMs() };
+  const stalls = await bystanderStalls(stage, window);
   const taken = await stage.platform.rpc.call('take', phase);
   const lat = latencies(taken, run);
   return {
@@ -153,10 +163,11 @@ async function agentPhase(stage, { phase, rate, durationMs, chatIds, drainTimeou
     lost: run.count - lat.length,
     duplicates: taken.duplicates,
     relay: summarize(lat),
-    relayTail: tailShape(lat.sentAt, lat),
+    relayTail: tailShape(lat.sentAt, lat, { stalls }),
     drainMs,
     cpu: cpuResult,
-    window: { startMs, endMs: nowMs() },
+    machineStalls: stallSummary(stalls),
+    window,
   };
 }
 

@@ -42,7 +42,13 @@ function tailCell(t) {
   if (!t || !t.slow) return '–';
   if (!t.bursts) return `spread, no burst (${t.slow} msgs)`;
   const l = t.largest;
-  return `${fmt(t.shareInBursts * 100, 0)} % in ${t.bursts} burst(s); largest ${l.messages} msgs at ${fmt(l.atS, 1)} s, up to ${fmt(l.maxMs, 0)} ms`;
+  const machine = t.withMachineStall === null ? '' : `; ${t.withMachineStall} of ${t.bursts} during a bystander stall`;
+  return `${fmt(t.shareInBursts * 100, 0)} % in ${t.bursts} burst(s); largest ${l.messages} msgs at ${fmt(l.atS, 1)} s, up to ${fmt(l.maxMs, 0)} ms${machine}`;
+}
+
+/** How often the bystander process (children/stall-probe.js) was kept off the CPU in a window. */
+function stallsCell(s) {
+  return s ? `${s.count} (${fmt(s.maxMs, 0)} ms)` : '–';
 }
 
 function latencyRows(name, p) {
@@ -56,8 +62,8 @@ function latencyRows(name, p) {
 function phaseCpuTable(entries) {
   const labels = [...new Set(entries.flatMap(([, p]) => Object.keys(p.cpu.processes)))];
   return table(
-    ['Run', ...labels.map((l) => `${l} %`), 'machine % (of 200)', 'other load % (steal)', 'system CPU µs/msg'],
-    entries.map(([name, p, sut]) => [name, ...cpuCells(p.cpu, labels), fmt(p.cpu.machinePct), otherLoad(p.cpu), fmt(perMsgUs(p, sut), 0)]),
+    ['Run', ...labels.map((l) => `${l} %`), 'machine % (of 200)', 'other load % (steal)', 'bystander stalls > 5 ms (longest)', 'system CPU µs/msg'],
+    entries.map(([name, p, sut]) => [name, ...cpuCells(p.cpu, labels), fmt(p.cpu.machinePct), otherLoad(p.cpu), stallsCell(p.machineStalls), fmt(perMsgUs(p, sut), 0)]),
   );
 }
 
@@ -204,7 +210,7 @@ function methodSection(report) {
     '',
     '- Everything runs on 127.0.0.1, unpinned: the bridge (`dist/apps/bridge/src/main.js` as a child process, with the node flags of `npm start`), the platform sandbox, the LiveChat sandbox, the load generator, Redis and Postgres share the cores. CPU is read from `/proc/<pid>/stat` (user+sys) over each window, Postgres as the whole cluster, "other load" is the machine\'s busy time not spent in those processes.',
     '- Load is open-loop: messages at evenly spaced scheduled times regardless of responses, over keep-alive `node:http` connections; latency counts from the scheduled time, so a stalled server is not hidden (no coordinated omission). Cross-process latencies use `process.hrtime` (CLOCK_MONOTONIC, shared by all processes).',
-    '- Slowest 1 %: the messages at or above the p99, by their send time. A burst is 5 or more of them sent at most 100 ms apart: a stall that held every message in flight (a pause of a process, of Postgres, of the machine). A tail spread over the run, with no burst, is a process that is simply busy.',
+    '- Slowest 1 %: the messages at or above the p99, by their send time. A burst is 5 or more of them sent at most 100 ms apart: a stall that held every message in flight (a pause of a process, of Postgres, of the machine). A tail spread over the run, with no burst, is a process that is simply busy. A bystander process doing nothing but a 10 ms timer runs beside every stage (about 1 % of a core, counted in other load); when its timer fires more than 5 ms late, a ready process was kept off the CPU (all cores taken, or the hypervisor paused our vCPUs). A burst during such a stall is the machine\'s, not the measured system\'s own.',
     `- Throughput: steps of ${o.relay.search.stepMs / 1000} s from ${o.relay.search.startRate}/s (×${o.relay.search.factor}, then ${o.relay.search.bisections} bisections). A step holds when the load generator kept its schedule (send lag p99 <= ${o.relay.search.limits.sendLagMs} ms), every message was acknowledged 2xx with ack p99 <= ${o.relay.search.limits.ackP99Ms} ms, and every message reached the provider sandbox within ${o.relay.search.drainTimeoutMs / 1000} s with relay p99 <= ${o.relay.search.limits.relayP99Ms} ms (a backlog that keeps growing fails this). The same rule applies to the baseline and to the echo.`,
     `- Latency phases: ${o.relay.latencyMs / 1000} s at ${o.relay.latencyRate}/s after a ${o.relay.warmupMs / 1000} s warm-up at ${o.relay.warmupRate}/s, over ${o.relay.users} sessions in agent mode.`,
     '- Baseline pipeline (`bench/children/baseline-pipeline.server.js`): node:http, ioredis, pg (pool 10), keep-alive http.request; per user message: verify the JWT, Redis SET NX, INSERT (durable commit), POST send_event to the LiveChat sandbox, then 200. Per agent webhook: check the secret, SET NX, INSERT, POST sendUserMessage, 200. It keeps sessions in memory and acknowledges only after the provider call (synchronous), while the bridge acknowledges once the event is in Redis and relays through BullMQ jobs: the throughput ratio compares durable relays, the latency columns compare what each acknowledges.',

@@ -27,9 +27,11 @@ function summarize(values) {
  * busy) or in bursts (a stall that held every message in flight). `sentAt`/`latency`: per message,
  * its scheduled send time and its latency (ms). A burst: at least `minSize` slow messages sent at
  * most `gapMs` apart. Returns how many bursts, the share of the slow messages in them, and the
- * largest (`atS`: seconds from the phase's first send).
+ * largest (`atS`: seconds from the phase's first send). `stalls`: the bystander's stalls of the
+ * same window ([from, to] ms, children/stall-probe.js); a burst during which one happened (from
+ * its first send to its last message's arrival) is marked with the longest, as the machine's.
  */
-function tailShape(sentAt, latency, { gapMs = 100, minSize = 5 } = {}) {
+function tailShape(sentAt, latency, { gapMs = 100, minSize = 5, stalls = null } = {}) {
   if (latency.length === 0) return null;
   // The slowest 1 % by rank (ties at the p99 would otherwise let a flat run count as all slow).
   const k = Math.ceil(latency.length / 100);
@@ -42,7 +44,17 @@ function tailShape(sentAt, latency, { gapMs = 100, minSize = 5 } = {}) {
   const bursts = [];
   let group = [];
   const close = () => {
-    if (group.length >= minSize) bursts.push({ atS: (group[0][0] - first) / 1000, messages: group.length, maxMs: Math.max(...group.map((g) => g[1])) });
+    if (group.length >= minSize) {
+      const from = group[0][0];
+      const to = Math.max(...group.map(([sent, ms]) => sent + ms));
+      const during = (stalls || []).filter(([a, b]) => b >= from && a <= to).map(([a, b]) => b - a);
+      bursts.push({
+        atS: (from - first) / 1000,
+        messages: group.length,
+        maxMs: Math.max(...group.map((g) => g[1])),
+        machineStallMs: during.length ? Math.max(...during) : null,
+      });
+    }
     group = [];
   };
   for (const point of slow) {
@@ -58,6 +70,7 @@ function tailShape(sentAt, latency, { gapMs = 100, minSize = 5 } = {}) {
     bursts: bursts.length,
     shareInBursts: slow.length ? inBursts / slow.length : 0,
     largest,
+    withMachineStall: stalls ? bursts.filter((b) => b.machineStallMs !== null).length : null,
     // When each happened, to line up with a --profile of the same run (same monotonic clock).
     firstSendMs: first,
     list: bursts.slice().sort((a, b) => b.messages - a.messages).slice(0, 10),
@@ -66,4 +79,11 @@ function tailShape(sentAt, latency, { gapMs = 100, minSize = 5 } = {}) {
 
 const round = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? null : Number(v.toFixed(digits)));
 
-module.exports = { percentile, summarize, tailShape, round };
+/** The bystander's stalls over a window: how many, the longest and their sum (ms). */
+function stallSummary(stalls) {
+  if (!stalls) return null;
+  const lengths = stalls.map(([from, to]) => to - from);
+  return { count: lengths.length, maxMs: lengths.length ? Math.max(...lengths) : 0, totalMs: lengths.reduce((s, v) => s + v, 0) };
+}
+
+module.exports = { percentile, summarize, tailShape, stallSummary, round };

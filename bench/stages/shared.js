@@ -90,6 +90,7 @@ function makeStage(ctx, fields) {
     clientId: ctx.bot.clientId,
     clientSecret: ctx.bot.clientSecret,
     redisPid: ctx.machine.redis.pid,
+    probe: ctx.probe,
     nextSeq: (n) => {
       const s = seq;
       seq += n;
