@@ -1,4 +1,11 @@
-import { registerLiveChatWebhooks, ConversationRepository, DeskEventsService, TranscriptRepository, type Conversation } from '@agent-bridge/handoff';
+import {
+  registerLiveChatWebhooks,
+  ConversationRepository,
+  DeskEventsService,
+  LiveChatTokensService,
+  TranscriptRepository,
+  type Conversation,
+} from '@agent-bridge/handoff';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -195,6 +202,25 @@ describe('LiveChat v3.6 adapter', () => {
     }, 15_000);
     expect(new Set(refs).size).toBe(users.length);
     expect((lc.state().agentTokensIssued as number) - before).toBe(1);
+  });
+
+  it('two instances that find the agent token refused at once refresh it once between them (Redis lock)', async () => {
+    // Each instance shares one refresh among its own callers; across instances only the Redis lock
+    // keeps the second from minting its own (and LiveChat from revoking the oldest of its 25).
+    const second = await startBridge(livechatConfig(env, lc));
+    try {
+      const instances = [bridge, second].map((b) => b.app.get(LiveChatTokensService));
+      const refused = await instances[0]!.agentToken();
+      expect(await instances[1]!.agentToken()).toBe(refused); // one token, shared through Redis
+      lc.expireTokens('agent');
+      const before = lc.state().agentTokensIssued as number;
+      const tokens = await Promise.all(instances.flatMap((tokens) => Array.from({ length: 4 }, () => tokens.agentToken(refused))));
+      expect((lc.state().agentTokensIssued as number) - before).toBe(1);
+      expect(new Set(tokens).size).toBe(1);
+      expect(tokens[0]).not.toBe(refused);
+    } finally {
+      await second.close();
+    }
   });
 
   it('a hand-off whose LiveChat chat cannot open yet is retried until it opens, telling the user once', async () => {

@@ -15,6 +15,7 @@ export type { LoopbackChat, LoopbackEntry, LoopbackFaults } from './providers/lo
 export { TranscriptRepository } from './relay/transcript.repository';
 export type { TranscriptMessage } from './relay/transcript.repository';
 export { BotVariablesService } from './variables/bot-variables.service';
+export { LiveChatTokensService } from './providers/livechat/livechat-tokens.service';
 export { registerLiveChatWebhooks, LIVECHAT_WEBHOOK_ACTIONS } from './providers/livechat/livechat-webhooks.registrar';
 export type { RegistrarSettings } from './providers/livechat/livechat-webhooks.registrar';
 export { ConsoleEmitter } from './providers/console/console-emitter.service';
