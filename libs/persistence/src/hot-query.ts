@@ -10,6 +10,8 @@ import type { DataSource } from 'typeorm';
 export async function hotQuery<T>(db: DataSource, sql: string, params: unknown[], name?: string): Promise<T[]> {
   const pool = (db.driver as unknown as { master?: Pool }).master;
   if (!pool) return db.query(sql, params) as Promise<T[]>;
-  // A named statement is parsed and planned once per connection; later calls send only the values.
+  // A named statement is parsed once per connection and later calls send only the values. Postgres
+  // still plans its first five runs with their values, then keeps a generic plan if it costs no more
+  // (plan_cache_mode auto, see PREPARE).
   return (await pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows as T[];
 }
