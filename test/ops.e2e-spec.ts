@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
+import { QUEUES } from '@agent-bridge/queue';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, LOOPBACK_SECRET, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
@@ -43,6 +46,10 @@ describe('ops: health, metrics, the ops page and the queue dashboard', () => {
     expect((await get('/metrics')).status).toBe(401);
     expect((await get('/metrics', 'Bearer wrong')).status).toBe(401);
     expect((await get('/metrics', basic('al@example.com', 'al password'))).status).toBe(401); // agents are not ops
+    // The scraper's token reads /metrics and nothing else.
+    for (const path of ['/ops', '/ops/api/summary', '/ops/queues', '/ops/queues/api/queues']) {
+      expect((await get(path, 'Bearer test-metrics-token')).status).toBe(401);
+    }
     await sim.sendEvent({ botId: TEST_BOT.botId, event: 'on_agent_transfer', userId: 'u-ops' });
     await sim.waitForDelivered(TEST_BOT.botId, 'u-ops', 1);
     const text = await waitFor('a transfer counted', async () => {
@@ -82,7 +89,71 @@ describe('ops: health, metrics, the ops page and the queue dashboard', () => {
     expect(api.status).toBe(200);
     expect(JSON.stringify(await api.json())).toContain('botkit-events');
     expect((await get('/ops/queues/api/queues')).status).toBe(401);
+    // The same routes spelled differently are behind the same sign-in.
+    for (const path of ['/ops/queue%73/api/queues', '/%6Fps/queues/api/queues', '/ops/queues/api/queues/', '/ops/queues/api/queues?x=1']) {
+      expect([path, (await get(path)).status]).toEqual([path, 401]);
+    }
   });
+
+  it('retries and cleans failed jobs from the queue dashboard, and changes nothing else', async () => {
+    const ops = basic('ops', 'test-ops-password');
+    const put = (path: string, body?: unknown) =>
+      fetch(`${bridge.url}/ops/queues/api/queues/${path}`, {
+        method: 'PUT',
+        headers: { authorization: ops, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const queue = bridge.app.get<Queue>(getQueueToken(QUEUES.console), { strict: false });
+    // A job no worker knows fails for good at once: a real failed job in a real queue.
+    const failing = await queue.add('no-such-job', {}, { attempts: 1 });
+    await waitFor('a failed job', async () => ((await queue.getJobState(failing.id!)) === 'failed' ? true : null));
+    const delayed = await queue.add('no-such-job', {}, { delay: 3_600_000 });
+
+    // Not allowed: anything that would lose or forge hand-off work. Each answers 403 and changes nothing.
+    const refused: Array<[string, string, unknown?]> = [
+      ['PUT', `${QUEUES.console}/clean/delayed`],
+      ['PUT', `${QUEUES.console}/retry/completed`],
+      ['PUT', `${QUEUES.console}/empty`],
+      ['PUT', `${QUEUES.console}/obliterate`],
+      ['PUT', `${QUEUES.console}/pause`],
+      ['PUT', `${QUEUES.console}/promote`],
+      ['PUT', `${QUEUES.console}/${delayed.id}/clean`],
+      ['PUT', `${QUEUES.console}/${delayed.id}/promote`],
+      ['POST', `${QUEUES.console}/add`, { name: 'forged', data: {} }],
+      ['PATCH', `${QUEUES.console}/${delayed.id}/update-data`, { jobData: {} }],
+      ['PUT', 'pause'],
+    ];
+    for (const [method, path, body] of refused) {
+      const res = await fetch(`${bridge.url}/ops/queues/api/queues/${path}`, {
+        method,
+        headers: { authorization: ops, 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+      expect([method, path, res.status]).toEqual([method, path, 403]);
+      expect((await res.json()).errors[0].msg).toMatch(/may retry failed jobs and clean failed or completed ones/);
+    }
+    expect(await queue.getJobState(delayed.id!)).toBe('delayed');
+    expect(await queue.isPaused()).toBe(false);
+    expect(await queue.getJobCounts('failed')).toEqual({ failed: 1 });
+
+    // Retry of the queue's failed jobs: the job runs again (and, still unknown, fails again).
+    expect((await put(`${QUEUES.console}/retry/failed`)).status).toBeLessThan(300);
+    await waitFor('the job retried', async () => ((await queue.getJob(failing.id!))?.attemptsStarted === 2 && (await queue.getJobState(failing.id!)) === 'failed' ? true : null));
+    // Retry of that one job, then clean of that one job.
+    expect((await put(`${QUEUES.console}/${failing.id}/retry`)).status).toBeLessThan(300);
+    await waitFor('the job retried again', async () => ((await queue.getJob(failing.id!))?.attemptsStarted === 3 && (await queue.getJobState(failing.id!)) === 'failed' ? true : null));
+    expect((await put(`${QUEUES.console}/${failing.id}/clean`)).status).toBeLessThan(300);
+    expect(await queue.getJob(failing.id!)).toBeUndefined();
+    // Clean of the queue's failed jobs: bull-board keeps those that failed in the last 5 s.
+    const another = await queue.add('no-such-job', {}, { attempts: 1 });
+    await waitFor('another failed job', async () => ((await queue.getJobState(another.id!)) === 'failed' ? true : null));
+    await waitFor('failed jobs cleaned', async () => {
+      expect((await put(`${QUEUES.console}/clean/failed`)).status).toBeLessThan(300);
+      return (await queue.getJob(another.id!)) === undefined ? true : null;
+    }, 12_000, 1000);
+    expect(await queue.getJobState(delayed.id!)).toBe('delayed');
+    await delayed.remove();
+  }, 30_000);
 
   it('keeps the loopback desk closed to callers without its secret', async () => {
     expect((await get('/providers/loopback/chats')).status).toBe(401);

@@ -4,7 +4,7 @@ import type { AppConfig } from '@agent-bridge/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RedisIoAdapter } from '@agent-bridge/console';
 import { createPino, enterCorrelation, PinoLoggerService } from '@agent-bridge/observability';
-import { OpsAuthService, QUEUE_DASHBOARD_PATH } from '@agent-bridge/ops';
+import { OpsAuthService, QUEUE_DASHBOARD_PATH, QueueDashboardPolicy } from '@agent-bridge/ops';
 import { BridgeModule, type BridgeOptions } from './bridge.module';
 import { AllErrorsFilter } from './http/all-errors.filter';
 
@@ -31,12 +31,20 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
     void reply.header('x-request-id', enterCorrelation(typeof header === 'string' ? header : undefined));
     done();
   });
-  // The queue dashboard's routes are bull-board's own (all of them, its API included): one check here.
+  // The queue dashboard's routes are bull-board's own (all of them, its API included): one check
+  // here, on the route Fastify matched. The raw URL is not enough: /ops/queue%73/api/... reaches
+  // the same routes.
   const opsAuth = app.get(OpsAuthService);
+  const dashboard = app.get(QueueDashboardPolicy);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith(QUEUE_DASHBOARD_PATH)) return;
-    if (await opsAuth.check(request.headers.authorization)) return;
-    await reply.status(401).header('www-authenticate', 'Basic realm="agent-bridge ops", charset="UTF-8"').send({ errors: [{ msg: 'Sign in as a console admin or supervisor', code: 401 }] });
+    const route = request.routeOptions.url;
+    if (!route?.startsWith(QUEUE_DASHBOARD_PATH)) return;
+    if (!(await opsAuth.check(request.headers.authorization))) {
+      await reply.status(401).header('www-authenticate', 'Basic realm="agent-bridge ops", charset="UTF-8"').send({ errors: [{ msg: 'Sign in as a console admin or supervisor', code: 401 }] });
+      return;
+    }
+    const refusal = await dashboard.refusal(request.method, route, request.params as Record<string, string | undefined>);
+    if (refusal) await reply.status(403).send({ errors: [{ msg: refusal, code: 403 }] });
   });
   // socket.io (the agent console) across instances through Redis.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));

@@ -8,8 +8,9 @@ const CACHE_MS = 60_000;
 /**
  * Who may see the ops pages, the queue dashboard and /metrics: console admins and supervisors with
  * their own email and password (HTTP Basic, so that browsers and Prometheus both work), or the
- * `ops` user with OPS_PASSWORD. A successful check is remembered for a minute: scrypt is slow on
- * purpose and a dashboard polls.
+ * `ops` user with OPS_PASSWORD. METRICS_TOKEN (a bearer token) reads /metrics and nothing else:
+ * a scraper's secret must not open the dashboards. A successful sign-in is remembered for a
+ * minute: scrypt is slow on purpose and a dashboard polls.
  */
 @Injectable()
 export class OpsAuthService {
@@ -20,8 +21,11 @@ export class OpsAuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async check(authorization: string | undefined): Promise<boolean> {
+  /** `metricsToken`: whether METRICS_TOKEN is enough here (the /metrics route only). */
+  async check(authorization: string | undefined, { metricsToken = false } = {}): Promise<boolean> {
     if (!authorization) return false;
+    const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
+    if (bearer) return metricsToken && this.config.ops.metricsToken !== null && same(bearer, this.config.ops.metricsToken);
     const key = createHash('sha256').update(authorization).digest('base64');
     const until = this.recent.get(key);
     if (until && until > Date.now()) return true;
@@ -34,8 +38,6 @@ export class OpsAuthService {
   }
 
   private async verify(authorization: string): Promise<boolean> {
-    const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
-    if (bearer) return this.config.ops.metricsToken !== null && same(bearer, this.config.ops.metricsToken);
     const basic = /^Basic\s+(.+)$/i.exec(authorization)?.[1];
     if (!basic) return false;
     const decoded = Buffer.from(basic, 'base64').toString('utf8');

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { registry } from '@agent-bridge/observability';
-import { OpsAuthGuard } from './ops-auth.guard';
+import { MetricsTokenAllowed, OpsAuthGuard } from './ops-auth.guard';
 import { renderOpsPage } from './ops-page';
 import { OpsStatsService, type OpsSummary } from './ops-stats.service';
 
@@ -12,6 +12,7 @@ export class OpsController {
 
   /** Prometheus text format: counts, sessions by state, queue depths, latency histograms. */
   @Get('metrics')
+  @MetricsTokenAllowed()
   async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     await this.stats.refreshGauges();
     void reply.header('content-type', registry.contentType);

@@ -9,6 +9,7 @@ import { HealthController } from './health.controller';
 import { OpsAuthService } from './ops-auth.service';
 import { OpsController } from './ops.controller';
 import { OpsStatsService } from './ops-stats.service';
+import { QUEUE_DASHBOARD_PATH, QueueDashboardPolicy } from './queue-dashboard.policy';
 
 @Module({
   imports: [ConsoleCoreModule],
@@ -17,11 +18,10 @@ import { OpsStatsService } from './ops-stats.service';
 })
 export class OpsAuthModule {}
 
-export const QUEUE_DASHBOARD_PATH = '/ops/queues';
-
 /**
  * bull-board's pages (with retry and clean of failed jobs). Its routes are Fastify's own, under
- * the path below; protectQueueDashboard puts every one of them behind the ops sign-in.
+ * the path below: the bridge's onRequest hook (createBridgeApp) puts every one of them behind the
+ * ops sign-in, and QueueDashboardPolicy limits what they may change.
  */
 const QueueDashboard = BullBoardModule.forRoot({
   route: QUEUE_DASHBOARD_PATH,
@@ -39,6 +39,6 @@ const QueueDashboard = BullBoardModule.forRoot({
     BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),
   ],
   controllers: [HealthController, OpsController],
-  providers: [OpsStatsService],
+  providers: [OpsStatsService, QueueDashboardPolicy],
 })
 export class OpsModule {}
