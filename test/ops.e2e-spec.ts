@@ -5,6 +5,7 @@ import { QUEUES } from '@agent-bridge/queue';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, LOOPBACK_SECRET, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+import { LoopbackDesk } from './loopback-desk.client';
 
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -78,6 +79,33 @@ describe('ops: health, metrics, the ops page and the queue dashboard', () => {
     expect(summary.waiting.count).toBeGreaterThanOrEqual(1);
     expect(summary.sessions).toEqual(expect.arrayContaining([{ provider: 'loopback', state: 'queued', count: 1 }]));
     expect(summary.queues.map((q: { queue: string }) => q.queue)).toContain('handoff-delivery');
+  });
+
+  it('shows a delivery the desk refused, and the desk\'s error rate, without the message text', async () => {
+    const ops = basic('ops', 'test-ops-password');
+    const desk = new LoopbackDesk(bridge.url);
+    await sim.sendEvent({ botId: TEST_BOT.botId, event: 'on_agent_transfer', userId: 'u-ops-refused' });
+    await desk.chatFor('u-ops-refused');
+    await desk.setFaults({ rejectMessages: 1 });
+    await sim.sendEvent({ botId: TEST_BOT.botId, event: 'on_user_message', userId: 'u-ops-refused', message: 'card 4111 1111 1111 1111' });
+    const summary = await waitFor('the refused delivery listed', async () => {
+      const body = await (await get('/ops/api/summary', ops)).json();
+      return body.failedDeliveries.length > 0 ? body : null;
+    });
+    expect(summary.failedDeliveries).toEqual([
+      { conversationId: expect.any(String), provider: 'loopback', direction: 'to_agent', at: expect.any(String), error: expect.stringMatching(/refused/) },
+    ]);
+    const loopback = summary.providers.find((p: { provider: string }) => p.provider === 'loopback');
+    expect(loopback).toMatchObject({ errors: 1 });
+    expect(loopback.calls).toBeGreaterThan(loopback.errors);
+    expect(loopback.errorRate).toBeCloseTo(1 / loopback.calls);
+    expect(loopback.meanMs).toEqual(expect.any(Number));
+    const page = await (await get('/ops', ops)).text();
+    expect(page).toContain(summary.failedDeliveries[0].conversationId);
+    expect(page).not.toContain('4111');
+    const metrics = await (await get('/metrics', 'Bearer test-metrics-token')).text();
+    expect(metrics).toMatch(/ab_delivery_failures_total\{direction="to_agent",provider="loopback"\} 1/);
+    expect(metrics).not.toContain('4111');
   });
 
   it('puts the queue dashboard behind the same sign-in', async () => {
