@@ -1,10 +1,23 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import type { Queue } from 'bullmq';
+import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { REDIS } from '@agent-bridge/persistence';
 import { QUEUES } from '@agent-bridge/queue';
+
+/** Each dependency answers within this, or counts as down: a probe that hangs helps no orchestrator. */
+const CHECK_TIMEOUT_MS = 2000;
+
+/** `work`, or a rejection once `ms` have passed (BullMQ's connection waits for Redis forever). */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Unauthenticated on purpose: load balancers and orchestrators probe these. They reveal only
@@ -26,23 +39,36 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Postgres, Redis, and at least one worker consuming events somewhere in the deployment. */
+  /**
+   * Postgres, Redis, and at least one worker consuming events somewhere in the deployment. 503 with
+   * the same body (which one is down) when any is not: Terminus throws it as an exception, which the
+   * global filter would turn into a bare 500 like any unexpected error.
+   */
   @Get('ready')
-  @HealthCheck()
-  ready(): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
+    try {
+      return await this.check();
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+
+  private check(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.db.pingCheck('postgres', { timeout: 2000 }),
+      () => this.db.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS }),
       async () => {
         const indicator = this.indicators.check('redis');
         try {
-          return (await this.redis.ping()) === 'PONG' ? indicator.up() : indicator.down();
+          return (await within(CHECK_TIMEOUT_MS, this.redis.ping())) === 'PONG' ? indicator.up() : indicator.down();
         } catch {
           return indicator.down();
         }
       },
       async () => {
         const indicator = this.indicators.check('workers');
-        const count = await this.events.getWorkersCount().catch(() => 0);
+        const count = await within(CHECK_TIMEOUT_MS, this.events.getWorkersCount()).catch(() => 0);
         return count > 0 ? indicator.up({ count }) : indicator.down({ count });
       },
     ]);

@@ -4,12 +4,14 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { withCorrelation } from '@agent-bridge/observability';
+import { ConnectionErrors } from './connection-errors';
 import { JobRegistry } from './job-registry.service';
 import { QUEUES } from './queue.constants';
 
 /** Processors are thin: each hands the job to its registered handler. */
 abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
+  private errors?: ConnectionErrors;
 
   constructor(
     private readonly registry: JobRegistry,
@@ -33,6 +35,11 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
    */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker.close();
+  }
+
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    (this.errors ??= new ConnectionErrors(`${this.worker.name} worker`)).report(error);
   }
 
   // Ids and the error only: job data can hold message text.

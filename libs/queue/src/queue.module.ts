@@ -1,9 +1,25 @@
-import { Global, Module } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
+import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { ConnectionErrors } from './connection-errors';
 import { DEFAULT_JOB_OPTIONS, QUEUES } from './queue.constants';
 
 const queues = Object.values(QUEUES).map((name) => ({ name }));
+
+/** Every queue's connection errors go to the log, rate-limited (see ConnectionErrors). */
+@Injectable()
+class QueueErrorsReporter implements OnModuleInit {
+  constructor(private readonly modules: ModuleRef) {}
+
+  onModuleInit(): void {
+    for (const { name } of queues) {
+      const queue = this.modules.get<Queue>(getQueueToken(name), { strict: false });
+      queue.on('error', new ConnectionErrors(`${name} queue`).report);
+    }
+  }
+}
 
 /** Registers every queue (producer side). Workers come from QueueWorkersModule. */
 @Global()
@@ -20,6 +36,7 @@ const queues = Object.values(QUEUES).map((name) => ({ name }));
     }),
     BullModule.registerQueue(...queues),
   ],
+  providers: [QueueErrorsReporter],
   exports: [BullModule],
 })
 export class QueueModule {}

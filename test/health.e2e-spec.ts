@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '@agent-bridge/queue';
+import { createTestEnvironment, freePort, testConfig, waitFor, type TestEnvironment } from '@agent-bridge/testing';
+import { startBridge, type RunningBridge } from './bridge-harness';
+
+/** A Redis of this test's own (the shared one must stay up for the other suites), stopped and started again. */
+function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) while starting`)));
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('readiness when Redis goes away and comes back', () => {
+  let env: TestEnvironment;
+  let port: number;
+  let redis: ChildProcess;
+  let bridge: RunningBridge;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    // BullMQ prints a queue's or worker's errors with console.error when nobody listens to them.
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void consoleErrors.push(String(args[0])));
+    env = await createTestEnvironment('health');
+    port = await freePort();
+    redis = await startRedis(port);
+    bridge = await startBridge(testConfig(env, { redis: { url: `redis://127.0.0.1:${port}`, keyPrefix: env.keyPrefix } }));
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    if (bridge) {
+      // A failed test may have left Redis down: bring it back so that the bridge can close.
+      if (redis.exitCode !== null || redis.signalCode !== null) redis = await startRedis(port);
+      await everyWorkerBack().catch(() => undefined);
+      await bridge.close();
+    }
+    if (redis) await stop(redis);
+    await env?.destroy();
+  }, 60_000);
+
+  /**
+   * Every queue's worker takes jobs again. Closing while one is still reconnecting would hang in
+   * BullMQ's Worker.close() (taskforcesh/bullmq#4656), so afterAll waits for this too.
+   */
+  const everyWorkerBack = () =>
+    waitFor('every worker back', async () => {
+      const counts = await Promise.all(Object.values(QUEUES).map((name) => bridge.app.get<Queue>(getQueueToken(name), { strict: false }).getWorkersCount()));
+      return counts.every((count) => count > 0);
+    }, 20_000, 200);
+
+  const probe = async (path: string) => {
+    const started = Date.now();
+    const res = await fetch(`${bridge.url}${path}`, { signal: AbortSignal.timeout(10_000) });
+    return { status: res.status, body: await res.json(), ms: Date.now() - started };
+  };
+
+  it('answers 503 at once while Redis is down, stays live, and is ready again when Redis is back', async () => {
+    expect((await probe('/health/ready')).status).toBe(200);
+    await stop(redis);
+    const down = await waitFor('readiness to fail', async () => {
+      const res = await probe('/health/ready');
+      return res.status === 503 ? res : null;
+    });
+    // A probe that hangs is as bad as no probe: load balancers time out and give up on the instance anyway.
+    expect(down.ms).toBeLessThan(5000);
+    expect(down.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } }, info: { postgres: { status: 'up' } } });
+    expect((await probe('/health/live')).status).toBe(200);
+    redis = await startRedis(port);
+    const up = await waitFor('readiness to come back', async () => {
+      const res = await probe('/health/ready');
+      return res.status === 200 ? res : null;
+    }, 20_000, 200);
+    expect(up.body).toMatchObject({ status: 'ok', info: { redis: { status: 'up' }, workers: { status: 'up' } } });
+    await everyWorkerBack();
+  }, 60_000);
+
+  it('reports connection errors through the log, rate-limited, not on the console', () => {
+    // The outage above raised many connection errors a second on every queue and worker.
+    expect(consoleErrors).toEqual([]);
+  });
+});
