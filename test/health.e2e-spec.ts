@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import { QUEUES } from '@agent-bridge/queue';
 import { createTestEnvironment, freePort, testConfig, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import { startBridge, type RunningBridge } from './bridge-harness';
+import { BridgeProcess } from './bridge-process';
 
 /** A Redis of this test's own (the shared one must stay up for the other suites), stopped and started again. */
 function startRedis(port: number): Promise<ChildProcess> {
@@ -85,6 +86,30 @@ describe('readiness when Redis goes away and comes back', () => {
     }, 20_000, 200);
     expect(up.body).toMatchObject({ status: 'ok', info: { redis: { status: 'up' }, workers: { status: 'up' } } });
     await everyWorkerBack();
+  }, 60_000);
+
+  it('exits within STOP_TIMEOUT_SECONDS of a SIGTERM while Redis is away, saying why', async () => {
+    const ownPort = await freePort();
+    let own = await startRedis(ownPort);
+    const bridgeProcess = BridgeProcess.forTest(env, String(await freePort()), {
+      REDIS_URL: `redis://127.0.0.1:${ownPort}`,
+      REDIS_KEY_PREFIX: `${env.keyPrefix}:stop`,
+      STOP_TIMEOUT_SECONDS: '3',
+    });
+    await bridgeProcess.start();
+    try {
+      await stop(own);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // every connection has noticed
+      const started = Date.now();
+      // BullMQ's Worker.close() waits for Redis forever here (taskforcesh/bullmq#4656).
+      expect(await bridgeProcess.stop('SIGTERM', 20_000)).toBe(1);
+      expect(Date.now() - started).toBeLessThan(8000);
+      expect(bridgeProcess.logs()).toContain('agent-bridge: not stopped after 3 s (is Postgres or Redis unreachable?); exiting');
+    } finally {
+      await bridgeProcess.stop('SIGKILL');
+      own = await startRedis(ownPort);
+      await stop(own);
+    }
   }, 60_000);
 
   it('reports connection errors through the log, rate-limited, not on the console', () => {

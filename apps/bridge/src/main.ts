@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   );
   const app = await createBridgeApp(config);
   await app.listen({ port: config.port, host: '0.0.0.0' });
-  stopGracefully(() => app.close(), 'agent-bridge');
+  stopGracefully(() => app.close(), 'agent-bridge', config.stopTimeoutSeconds);
   console.log(
     `agent-bridge listening on ${config.port}: BotKit callback URL ${config.publicUrl}${config.kore.apiPrefix}` +
       ` (workers ${config.workers.enabled ? 'on' : 'off'})`,

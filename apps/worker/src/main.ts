@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   await runMigrations(config.database.url);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new PinoLoggerService(createPino(config.logLevel)) });
-  stopGracefully(() => app.close(), 'agent-bridge worker');
+  stopGracefully(() => app.close(), 'agent-bridge worker', config.stopTimeoutSeconds);
   console.log('agent-bridge worker running');
 }
 

@@ -176,6 +176,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     publicUrl: r.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']).replace(/\/$/, ''),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    stopTimeoutSeconds: r.int('STOP_TIMEOUT_SECONDS', 25, 1, 600),
     database: { url: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/agent_bridge', ['postgres:', 'postgresql:']) },
     redis: {
       url: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),

@@ -100,6 +100,8 @@ export interface AppConfig {
   port: number;
   publicUrl: string;
   logLevel: LogLevel;
+  /** A graceful stop that takes longer than this (a dependency unreachable) exits anyway, with code 1. */
+  stopTimeoutSeconds: number;
   database: { url: string };
   redis: { url: string; keyPrefix: string };
   kore: {

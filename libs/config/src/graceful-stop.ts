@@ -1,14 +1,19 @@
 /**
  * On SIGTERM or SIGINT: stop taking work, let running jobs and requests finish (Nest closes the
  * HTTP server, the BullMQ workers wait for their active jobs), then exit 0. A second signal exits
- * at once.
+ * at once. A stop still running after `timeoutSeconds` exits 1: with Redis unreachable, BullMQ's
+ * Worker.close() and ioredis's quit() wait for it forever (taskforcesh/bullmq#4656).
  */
-export function stopGracefully(close: () => Promise<void>, name: string): void {
+export function stopGracefully(close: () => Promise<void>, name: string, timeoutSeconds: number): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(1);
     stopping = true;
     console.log(`${name}: ${signal} received, stopping`);
+    setTimeout(() => {
+      console.error(`${name}: not stopped after ${timeoutSeconds} s (is Postgres or Redis unreachable?); exiting`);
+      process.exit(1);
+    }, timeoutSeconds * 1000).unref();
     close().then(
       () => {
         console.log(`${name}: stopped`);

@@ -81,6 +81,7 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
     port: 0,
     publicUrl: 'http://127.0.0.1:0',
     logLevel: 'warn',
+    stopTimeoutSeconds: 25,
     database: { url: env.databaseUrl },
     redis: { url: env.redisUrl, keyPrefix: env.keyPrefix },
     workers: { enabled: true, concurrency: 20 },
