@@ -4,3 +4,4 @@ export { JWT_ALGORITHMS } from './config.types';
 export type { AppConfig, ConsoleConfig, OpsConfig, LiveChatConfig, BotCredentials, BotHandoffSettings, HandoffConfig, HandoffMessages, JwtAlgorithm, LogLevel, ToneRule } from './config.types';
 export { DEFAULT_MESSAGES, parseToneRules } from './handoff-settings';
 export { stopGracefully } from './graceful-stop';
+export { withTimeout } from './with-timeout';

@@ -4,20 +4,14 @@ import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, typ
 import type { Queue } from 'bullmq';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
+import { withTimeout } from '@agent-bridge/config';
 import { REDIS } from '@agent-bridge/persistence';
 import { QUEUES } from '@agent-bridge/queue';
 
 /** Each dependency answers within this, or counts as down: a probe that hangs helps no orchestrator. */
 const CHECK_TIMEOUT_MS = 2000;
-
-/** `work`, or a rejection once `ms` have passed (BullMQ's connection waits for Redis forever). */
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
+/** BullMQ's connection waits for Redis forever: a check past its time is down. */
+const noAnswer = (): Error => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`);
 
 /**
  * Unauthenticated on purpose: load balancers and orchestrators probe these. They reveal only
@@ -61,14 +55,14 @@ export class HealthController {
       async () => {
         const indicator = this.indicators.check('redis');
         try {
-          return (await within(CHECK_TIMEOUT_MS, this.redis.ping())) === 'PONG' ? indicator.up() : indicator.down();
+          return (await withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS, noAnswer)) === 'PONG' ? indicator.up() : indicator.down();
         } catch {
           return indicator.down();
         }
       },
       async () => {
         const indicator = this.indicators.check('workers');
-        const count = await within(CHECK_TIMEOUT_MS, this.events.getWorkersCount()).catch(() => 0);
+        const count = await withTimeout(this.events.getWorkersCount(), CHECK_TIMEOUT_MS, noAnswer).catch(() => 0);
         return count > 0 ? indicator.up({ count }) : indicator.down({ count });
       },
     ]);

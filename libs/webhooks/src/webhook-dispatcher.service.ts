@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type Redis from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { APP_CONFIG, withTimeout, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, SdkError, type BotkitPayload } from '@agent-bridge/botkit';
 import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 import { AsyncResponse, WEBHOOK_COMPONENT, type WebhookHandler, type WebhookRequest } from './webhook-handler';
@@ -63,7 +63,8 @@ export class WebhookDispatcher implements OnModuleInit {
       (request.componentName !== undefined ? this.handlers.get(request.componentName) : undefined) ??
       this.handlers.get(request.componentId);
     if (!handler) return { status: 200, body: request.payload };
-    const result = await withTimeout(handler.handle(request), this.config.kore.webhookTimeoutMs);
+    const ms = this.config.kore.webhookTimeoutMs;
+    const result = await withTimeout(handler.handle(request), ms, () => new SdkError(504, 'WEBHOOK_TIMEOUT', `The webhook handler did not answer within ${ms} ms`));
     if (result instanceof AsyncResponse) {
       if (typeof request.payload.callbackUrl !== 'string') {
         throw SdkError.badRequest('Async response is not supported without a callbackUrl', 'ASYNC_RESPONSE_NOT_SUPPORTED');
@@ -91,10 +92,3 @@ export class WebhookDispatcher implements OnModuleInit {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SdkError(504, 'WEBHOOK_TIMEOUT', `The webhook handler did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
