@@ -41,7 +41,7 @@ function cpuCells(cpu, labels) {
 function tailCell(t) {
   if (!t || !t.slow) return '–';
   if (!t.bursts) return `spread, no burst (${t.slow} msgs)`;
-  const l = t.largest;
+  const l = t.list[0];
   const machine = t.withMachineStall === null ? '' : `; ${t.withMachineStall} of ${t.bursts} during a bystander stall`;
   return `${fmt(t.shareInBursts * 100, 0)} % in ${t.bursts} burst(s); largest ${l.messages} msgs at ${fmt(l.atS, 1)} s, up to ${fmt(l.maxMs, 0)} ms${machine}`;
 }

@@ -27,7 +27,7 @@ function summarize(values) {
  * busy) or in bursts (a stall that held every message in flight). `sentAt`/`latency`: per message,
  * its scheduled send time and its latency (ms). A burst: at least `minSize` slow messages sent at
  * most `gapMs` apart. Returns how many bursts, the share of the slow messages in them, and the
- * largest (`atS`: seconds from the phase's first send). `stalls`: the bystander's stalls of the
+ * largest ones (`atS`: seconds from the phase's first send). `stalls`: the bystander's stalls of the
  * same window ([from, to] ms, children/stall-probe.js); a burst during which one happened (from
  * its first send to its last message's arrival) is marked with the longest, as the machine's.
  */
@@ -63,16 +63,15 @@ function tailShape(sentAt, latency, { gapMs = 100, minSize = 5, stalls = null } 
   }
   close();
   const inBursts = bursts.reduce((sum, b) => sum + b.messages, 0);
-  const largest = bursts.reduce((top, b) => (!top || b.messages > top.messages ? b : top), null);
   return {
     thresholdMs: threshold,
     slow: slow.length,
     bursts: bursts.length,
     shareInBursts: slow.length ? inBursts / slow.length : 0,
-    largest,
     withMachineStall: stalls ? bursts.filter((b) => b.machineStallMs !== null).length : null,
     // When each happened, to line up with a --profile of the same run (same monotonic clock).
     firstSendMs: first,
+    /** The 10 largest, largest first. */
     list: bursts.slice().sort((a, b) => b.messages - a.messages).slice(0, 10),
   };
 }
