@@ -1,5 +1,6 @@
 import { DataSource, type DataSourceOptions, type MixedList } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
+import { DatabaseLogger } from './database-logger';
 
 export interface DataSourceSettings {
   url: string;
@@ -18,7 +19,8 @@ export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptio
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    logging: ['error', 'warn', 'migration'],
+    logger: new DatabaseLogger(),
     extra: {
       max: settings.poolSize ?? 20,
       application_name: settings.applicationName ?? 'agent-bridge',

@@ -8,3 +8,4 @@ export type { MigrationReport } from './migration-runner';
 export { hotQuery } from './hot-query';
 export { RedisBatch } from './redis-batch';
 export { TurnBatch } from './turn-batch';
+export { DatabaseLogger, describeQueryError } from './database-logger';

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { ConnectionErrors } from '@agent-bridge/observability';
 
 export const REDIS = Symbol('REDIS');
 
@@ -33,8 +34,12 @@ class RedisShutdown implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: false, connectionName: 'agent-bridge' }),
+      useFactory: (config: AppConfig) => {
+        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, enableAutoPipelining: false, connectionName: 'agent-bridge' });
+        // Without a listener ioredis prints every reconnection error to stderr, outside pino.
+        redis.on('error', new ConnectionErrors('redis').report);
+        return redis;
+      },
     },
     RedisKeys,
     RedisShutdown,

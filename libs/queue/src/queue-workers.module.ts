@@ -3,8 +3,7 @@ import { DiscoveryModule, DiscoveryService } from '@nestjs/core';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { withCorrelation } from '@agent-bridge/observability';
-import { ConnectionErrors } from './connection-errors';
+import { ConnectionErrors, withCorrelation } from '@agent-bridge/observability';
 import { JobRegistry } from './job-registry.service';
 import { QUEUES } from './queue.constants';
 

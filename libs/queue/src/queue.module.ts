@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { ConnectionErrors } from './connection-errors';
+import { ConnectionErrors } from '@agent-bridge/observability';
 import { DEFAULT_JOB_OPTIONS, QUEUES } from './queue.constants';
 
 const queues = Object.values(QUEUES).map((name) => ({ name }));

@@ -3,13 +3,13 @@ import { Logger } from '@nestjs/common';
 const EVERY_MS = 10_000;
 
 /**
- * The connection errors of a queue or worker (Redis unreachable, mostly): each retry of the
- * connection raises one, many a second. Logged through the service's logger (BullMQ prints them
- * to the console, stack and all, when nobody listens) at most once every 10 s per source, with
- * how many were held back.
+ * The connection errors of a Redis client, queue or worker (Redis unreachable, mostly): each retry
+ * of the connection raises one, many a second. Logged through the service's logger (ioredis and
+ * BullMQ print them to the console, stack and all, when nobody listens) at most once every 10 s
+ * per source, with how many were held back.
  */
 export class ConnectionErrors {
-  private readonly logger = new Logger('Queues');
+  private readonly logger = new Logger('Connections');
   private last = 0;
   private held = 0;
 
