@@ -2,6 +2,7 @@ import {
   registerLiveChatWebhooks,
   ConversationRepository,
   DeskEventsService,
+  MessageIntakeRepository,
   LiveChatTokensService,
   TranscriptRepository,
   type Conversation,
@@ -260,17 +261,27 @@ describe('LiveChat v3.6 adapter', () => {
     expect(sim.delivered(bot, user)).not.toContain('q1');
   });
 
-  it('an agent message whose lane item runs again is sent again if it was delivered, not if it was given up', async () => {
+  it('an agent message whose lane item runs again is not sent twice when the platform shows it, sent when it does not, and stays given up when it was', async () => {
     const user = 'u-lc-rerun';
     const { chatId, conversation } = await handOff(user);
     await nothingPendingForUser(conversation.id);
     const desk = bridge.app.get(DeskEventsService);
+    const intake = bridge.app.get(MessageIntakeRepository);
     const own = { stateKey: 'entityId', authorId: null };
+    const times = (text: string): number => sim.delivered(bot, user).filter((t) => t === text).length;
 
-    // A process that stored and sent the message stopped before its lane step: the item runs again.
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent twice' }, own)).toBe('relayed');
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent twice' }, own)).toBe('relayed');
-    await waitFor('the message twice', () => (sim.delivered(bot, user).filter((t) => t === 'sent twice').length === 2 ? true : null), 10_000);
+    // A process sent the message and stopped before its lane step: the item runs again, and the
+    // platform's history shows the message, so it is not sent again (each call returns after its send).
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent once' }, own)).toBe('relayed');
+    expect(times('sent once')).toBe(1);
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent once' }, own)).toBe('relayed');
+    expect(times('sent once')).toBe(1);
+
+    // A process stored the message and stopped before sending it: the re-run sends it.
+    await intake.takeDeskMessage('livechat', chatId, { externalId: 'livechat:rerun-3', text: 'stored, not sent', authorName: null, sentAt: null }, own);
+    expect(times('stored, not sent')).toBe(0);
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-3', text: 'stored, not sent' }, own)).toBe('relayed');
+    expect(times('stored, not sent')).toBe(1);
 
     sim.failNext('sendUserMessage', 400, 1);
     expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('relayed');

@@ -19,6 +19,7 @@ export const metrics = {
   providerCalls: new Histogram({ name: 'ab_provider_call_seconds', help: 'Calls to desks', labelNames: ['provider', 'operation', 'outcome'], buckets: MS, registers: [registry] }),
   sessions: new Gauge({ name: 'ab_sessions', help: 'Agent sessions by state (open ones)', labelNames: ['state', 'provider'], registers: [registry] }),
   queueJobs: new Gauge({ name: 'ab_queue_jobs', help: 'BullMQ jobs by queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
+  duplicatesAvoided: new Counter({ name: 'ab_duplicates_avoided_total', help: 'Deliveries that ran again after a crash and found the message already on the platform', labelNames: ['direction'], registers: [registry] }),
   longestWait: new Gauge({ name: 'ab_longest_wait_seconds', help: 'The longest a waiting user has waited for an agent', registers: [registry] }),
 };
 

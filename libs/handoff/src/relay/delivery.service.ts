@@ -11,6 +11,7 @@ import { providerChatOf } from '../conversations/provider-chat';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { ProviderError, ProviderErrorCode, type HandoffProvider, type ProviderChat } from '../providers/handoff-provider';
 import { ProviderRegistry } from '../providers/provider-registry.service';
+import { alreadyDelivered } from './already-delivered';
 import { RelayService } from './relay.service';
 import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';
 
@@ -43,9 +44,16 @@ export class DeliveryService {
     const conversation = await this.conversations.findById(job.data.conversationId);
     if (!conversation) return { delivered: 0 };
     let delivered = 0;
+    // A drain that runs again (its process died, or an attempt failed) may have sent its first message already.
+    let rerun = job.attemptsMade > 0 || job.stalledCounter > 0;
     for (const message of await this.transcript.nextPending(conversation.id, 'to_user', BATCH)) {
       try {
-        await this.sendToUser(conversation, message.text);
+        if (rerun && (await alreadyDelivered(this.botkit, conversation.latestPayload, message.text, message.createdAt))) {
+          metrics.duplicatesAvoided.inc({ direction: 'to_user' });
+        } else {
+          await this.sendToUser(conversation, message.text);
+        }
+        rerun = false;
         await this.transcript.markDelivered(message.id);
         this.count(conversation, message, 'to_user');
         delivered++;
@@ -118,6 +126,12 @@ export class DeliveryService {
   async deliverAgainToUser(conversation: Conversation, externalId: string, olderPending: number): Promise<boolean> {
     const message = await this.transcript.findByExternalId(conversation.id, 'to_user', externalId);
     if (!message || message.deliveryState === 'failed') return false;
+    // Cut off mid-send by a crash: the platform may show it already, and then it is not sent twice.
+    if (message.deliveryState === 'delivered' && olderPending === 0 && (await alreadyDelivered(this.botkit, conversation.latestPayload, message.text, message.createdAt))) {
+      metrics.duplicatesAvoided.inc({ direction: 'to_user' });
+      await this.settled(conversation, message.id);
+      return true;
+    }
     await this.deliverNowToUser(conversation, message, olderPending);
     return true;
   }
