@@ -2,6 +2,7 @@ import {
   registerLiveChatWebhooks,
   ConversationRepository,
   DeskEventsService,
+  ConversationRouter,
   MessageIntakeRepository,
   LiveChatTokensService,
   TranscriptRepository,
@@ -287,6 +288,21 @@ describe('LiveChat v3.6 adapter', () => {
     expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('relayed');
     expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('duplicate');
     expect(sim.delivered(bot, user)).not.toContain('given up');
+  });
+
+  it('a user message whose lane item runs again reaches LiveChat once: the chat events show it arrived', async () => {
+    const user = 'u-lc-rerun-user';
+    const { chatId, conversation } = await handOff(user);
+    await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: user, message: 'only once', requestId: 'rerun-user-1' });
+    await waitFor('the message at LiveChat', () => (customerTexts(chatId).includes('only once') ? true : null), 10_000);
+    // The process stopped after the send and before its lane step: the same event is routed again.
+    const current = (await conversations.findById(conversation.id))!;
+    await bridge.app.get(ConversationRouter).route({
+      botId: bot, componentId: 'default', eventName: 'on_user_message', requestId: 'rerun-user-1', visitor: current.visitorKey,
+      receivedAt: Date.now(), payload: { ...current.latestPayload, requestId: 'rerun-user-1', message: 'only once' },
+    });
+    // route() returns after its send (or its decision not to send).
+    expect(customerTexts(chatId).filter((t) => t === 'only once')).toHaveLength(1);
   });
 
   it('rides out rate limiting and an outage, then delivers everything in order', async () => {

@@ -37,6 +37,8 @@ export interface UserMessageForDesk {
   text: string;
   cursor?: string;
   at?: Date;
+  /** The send runs again after a crash: a desk that can look for `messageId` drops it when it arrived already. */
+  again?: boolean;
 }
 
 export type UserActivity = { type: 'typing_started' } | { type: 'typing_stopped' } | { type: 'read'; messageId?: string };

@@ -80,7 +80,7 @@ export class DeliveryService {
    * with backoff; or failed, both sides told). Stored `pending`: the drain job takes it. One write
    * per message, no job hop.
    */
-  async relayUserMessage(conversation: Conversation, message: OutboxMessage & { externalId: string }, sendNow: boolean): Promise<void> {
+  async relayUserMessage(conversation: Conversation, message: OutboxMessage & { externalId: string }, sendNow: boolean, again = false): Promise<void> {
     const chat = providerChatOf(conversation);
     if (!sendNow || !chat) {
       await this.relay.drain(conversation.id, 'to_agent');
@@ -88,7 +88,7 @@ export class DeliveryService {
     }
     const provider = this.providers.get(conversation.provider);
     try {
-      await this.sendToDesk(provider, chat, message);
+      await this.sendToDesk(provider, chat, message, again);
     } catch (error) {
       await this.transcript.undeliver(message.id, (error as Error).message);
       if ((error as { retryable?: unknown }).retryable === false) {
@@ -114,7 +114,7 @@ export class DeliveryService {
       await this.relay.drain(conversation.id, 'to_agent');
       return;
     }
-    await this.relayUserMessage(conversation, { ...message, externalId: requestId }, true);
+    await this.relayUserMessage(conversation, { ...message, externalId: requestId }, true, true);
   }
 
   /**
@@ -169,9 +169,11 @@ export class DeliveryService {
     if (!conversation || !chat) return { delivered: 0 }; // not open on the desk yet: the open re-drains
     const provider = this.providers.get(conversation.provider);
     let delivered = 0;
+    let rerun = job.attemptsMade > 0 || job.stalledCounter > 0;
     for (const message of await this.transcript.nextPending(conversation.id, 'to_agent', BATCH)) {
       try {
-        await this.sendToDesk(provider, chat, message);
+        await this.sendToDesk(provider, chat, message, rerun);
+        rerun = false;
         await this.transcript.markDelivered(message.id);
         this.count(conversation, message, 'to_agent');
         delivered++;
@@ -190,9 +192,9 @@ export class DeliveryService {
     }
   }
 
-  private sendToDesk(provider: HandoffProvider, chat: ProviderChat, message: OutboxMessage): Promise<void> {
+  private sendToDesk(provider: HandoffProvider, chat: ProviderChat, message: OutboxMessage, again = false): Promise<void> {
     return timedProviderCall(provider.name, 'send_message', () =>
-      provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id, at: message.createdAt }),
+      provider.sendUserMessage(chat, { messageId: message.externalId ?? message.id, text: message.text, cursor: message.id, at: message.createdAt, again }),
     );
   }
 

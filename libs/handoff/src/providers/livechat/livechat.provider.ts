@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import type { HandoffProvider, OpenChatRequest, OpenedChat, ProviderChat, UserActivity } from '../handoff-provider';
+import { metrics } from '@agent-bridge/observability';
+import type { HandoffProvider, OpenChatRequest, OpenedChat, ProviderChat, UserActivity, UserMessageForDesk } from '../handoff-provider';
 import { ProviderStateRepository } from '../shared/provider-state.repository';
 import { LiveChatApiClient, LiveChatApiError, toProviderError } from './livechat-api.client';
 import { LIVECHAT, LiveChatTokensService } from './livechat-tokens.service';
@@ -71,11 +72,17 @@ export class LiveChatProvider implements HandoffProvider {
     }
   }
 
-  async sendUserMessage(chat: ProviderChat, message: { messageId: string; text: string }): Promise<void> {
+  async sendUserMessage(chat: ProviderChat, message: UserMessageForDesk): Promise<void> {
     const parts = chunk(message.text, MAX_TEXT);
     try {
+      // A re-run after a crash: the chat's events say whether the first send got through.
+      const sent = message.again ? await this.sentCustomIds(chat) : null;
       for (const [i, text] of parts.entries()) {
         const customId = parts.length === 1 ? message.messageId : `${message.messageId}#${i}`;
+        if (sent?.has(customId)) {
+          metrics.duplicatesAvoided.inc({ direction: 'to_agent' });
+          continue;
+        }
         await this.asCustomer(chat, 'send_event', { chat_id: chat.ref, event: { type: 'message', text, recipients: 'all', custom_id: customId } });
       }
     } catch (error) {
@@ -108,6 +115,11 @@ export class LiveChatProvider implements HandoffProvider {
       if (error instanceof LiveChatApiError && error.type === 'chat_inactive') return;
       throw toProviderError(error);
     }
+  }
+
+  private async sentCustomIds(chat: ProviderChat): Promise<Set<string>> {
+    const events = await this.threadEvents(chat);
+    return new Set(events.flatMap((e) => (typeof e.custom_id === 'string' ? [e.custom_id] : [])));
   }
 
   /** Events of the chat's threads (newest first from LiveChat), for catching up after a gap. */
