@@ -8,3 +8,4 @@ export type { MigrationReport } from './migration-runner';
 export { hotQuery } from './hot-query';
 export { RedisBatch } from './redis-batch';
 export { TurnBatch } from './turn-batch';
+export { InstanceRegistry, InstanceRegistryModule, INSTANCE_REGISTRY_TIMING, type InstanceRegistryTiming, type ReleaseHandler, type RejoinHandler } from './instance-registry';
