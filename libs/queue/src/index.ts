@@ -4,3 +4,4 @@ export { JobHandler } from './job-handler.decorator';
 export type { JobHandlerFor } from './job-handler.decorator';
 export { QUEUES, JOBS, JOB_QUEUE, DEFAULT_JOB_OPTIONS, jobId } from './queue.constants';
 export type { QueueName, JobName, JobPayloads, DrainLaneJob, SweepLanesJob, CompleteExampleBookingJob, SessionJob, EndSessionJob, EndReason, LiveChatWebhookJob, LiveChatV2PollJob, ConsoleRouteJob, ConsoleAgentGraceJob } from './queue.constants';
+export { ConnectionErrors } from './connection-errors';
