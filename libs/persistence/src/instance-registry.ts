@@ -37,7 +37,9 @@ const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call(
 /**
  * Which processes are alive: each beats into a sorted set (one write a second per process), and
  * any of them, under a Redis lock, reaps those whose beat went stale by running the release
- * handlers (socket ids, leases) for them. A process that finds its own entry gone takes a new id
+ * handlers (socket ids, leases) for them. Each also holds a subscription to a channel of its own:
+ * Redis drops it the moment the process's connection closes (kill -9 included), so readers of
+ * liveInstances() stop counting a dead process at once, long before its beat goes stale. A process that finds its own entry gone takes a new id
  * and calls its rejoin handlers, so a Redis restart or flush heals on the next beat. Every process
  * that reaps must register the same release handlers (each lib registers its own at init).
  */
@@ -51,6 +53,9 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
   private joined = false;
   private ticking = false;
   private failing = false;
+  private subscriber?: Redis;
+  private subscribed?: string;
+  private subscriberDown = false;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -76,6 +81,13 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.duplicate({ connectionName: 'agent-bridge-instance' });
+    // One report per outage: without a listener ioredis prints every retry to stderr.
+    this.subscriber.on('error', (error: Error) => {
+      if (!this.subscriberDown) this.logger.warn(`instance channel: ${error.message}`);
+      this.subscriberDown = true;
+    });
+    this.subscriber.on('ready', () => (this.subscriberDown = false));
     // Registered before anything is recorded under this id; a Redis away at start is retried by the timer.
     await this.beat().catch(() => undefined);
   }
@@ -91,10 +103,11 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     // No deregistration: a process stopping gracefully releases its sockets itself, and whatever
     // it could not is reaped once its beat goes stale, the same path as a crash.
     this.stop();
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
   /** Stops beating (as a crash would, for tests); the entry goes stale and is reaped by the others. */
@@ -103,9 +116,12 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     this.timer = undefined;
   }
 
-  /** Ids of the instances whose beat is fresh. */
+  /** Ids of the instances whose beat is fresh and whose connection to Redis is open. */
   async liveInstances(): Promise<Set<string>> {
-    return new Set((await this.redis.eval(LIVE, 1, this.key('instances'), this.timing.staleMs)) as string[]);
+    const fresh = (await this.redis.eval(LIVE, 1, this.key('instances'), this.timing.staleMs)) as string[];
+    if (fresh.length === 0) return new Set();
+    const counts = (await this.redis.pubsub('NUMSUB', ...fresh.map((id) => this.channel(id)))) as Array<string | number>;
+    return new Set(fresh.filter((_, i) => Number(counts[2 * i + 1]) > 0));
   }
 
   /** One beat, then one reap if no other instance is reaping; exposed for tests. */
@@ -128,6 +144,7 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
 
   private async beat(): Promise<void> {
     const added = (await this.redis.eval(BEAT, 1, this.key('instances'), this.currentId)) as number;
+    await this.listen();
     if (added !== 1 || !this.joined) {
       this.joined = true;
       return;
@@ -135,6 +152,7 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     // Our entry was gone: take a new id so that a reap of the old one cannot undo what we re-record.
     this.currentId = newInstanceId();
     await this.redis.eval(BEAT, 1, this.key('instances'), this.currentId);
+    await this.listen();
     this.logger.warn(`registration lost (Redis emptied, or this process stalled past ${this.timing.staleMs} ms): rejoined as a new instance`);
     for (const handler of this.rejoinHandlers) await handler(this.currentId);
   }
@@ -155,6 +173,19 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     } finally {
       await this.redis.eval(UNLOCK, 1, lock, this.currentId);
     }
+  }
+
+  /** Subscribes to this id's channel (again after a rejoin; ioredis resubscribes after a reconnect). */
+  private async listen(): Promise<void> {
+    const channel = this.channel(this.currentId);
+    if (!this.subscriber || this.subscribed === channel) return;
+    if (this.subscribed) await this.subscriber.unsubscribe(this.subscribed);
+    await this.subscriber.subscribe(channel);
+    this.subscribed = channel;
+  }
+
+  private channel(id: string): string {
+    return this.key('instance', id);
   }
 
   private key(...parts: string[]): string {
