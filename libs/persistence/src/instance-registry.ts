@@ -166,7 +166,13 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
       const dead = (await this.redis.eval(COLLECT, 2, this.key('instances'), this.key('instances', 'releasing'), this.timing.staleMs)) as string[];
       for (const id of dead) {
         if (id === this.currentId) continue;
-        for (const handler of this.releaseHandlers) await handler(id);
+        try {
+          for (const handler of this.releaseHandlers) await handler(id);
+        } catch (error) {
+          // It stays in the releasing set: the next reap runs every handler again (they are idempotent).
+          this.logger.warn(`release of instance ${id} failed, retried on the next reap: ${(error as Error).message}`);
+          continue;
+        }
         await this.redis.srem(this.key('instances', 'releasing'), id);
         this.logger.warn(`instance ${id} stopped beating: what it held is released`);
       }
