@@ -13,6 +13,11 @@ export interface LocalSocket {
 // recorded again under its instance's new id (see InstanceRegistry's rejoin) since.
 const RELEASE_ONE = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
 
+// Coming back online after being marked offline makes an agent available again; "away" sticks.
+const COME_ONLINE = `local s = redis.call('HGET', KEYS[1], ARGV[1])
+if not s or s == 'offline' then s = 'available' redis.call('HSET', KEYS[1], ARGV[1], s) end
+return s`;
+
 /**
  * Presence in Redis, so that every instance sees the same agents: the chosen status, and the
  * agent's open sockets, each with the instance holding it. Only sockets of instances whose beat
@@ -44,11 +49,8 @@ export class PresenceService {
 
   async connected(agentId: string, socketId: string): Promise<PresenceStatus> {
     await this.record([{ agentId, socketId }]);
-    const current = (await this.redis.hget(this.statusKey(), agentId)) as PresenceStatus | null;
-    // Coming back online after being marked offline makes an agent available again; "away" sticks.
-    const status = !current || current === 'offline' ? 'available' : current;
-    await this.redis.hset(this.statusKey(), agentId, status);
-    return status;
+    // In one step, so that an "away" set by the agent meanwhile is never overwritten.
+    return (await this.redis.eval(COME_ONLINE, 1, this.statusKey(), agentId)) as PresenceStatus;
   }
 
   /** Records this instance's sockets under its current id (on connect, and again after a rejoin). */
