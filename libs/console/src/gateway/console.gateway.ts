@@ -54,10 +54,14 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   ) {}
 
   afterInit(namespace: Namespace): void {
-    // Our registration was lost (Redis emptied, or we stalled and were reaped): record our sockets again.
-    this.registry.onRejoin(() =>
-      this.presence.record([...namespace.sockets.values()].filter((s) => s.data?.agent).map((s) => ({ agentId: (s.data as SocketData).agent.id, socketId: s.id }))),
-    );
+    // Our registration was lost (Redis emptied, or we stalled and were reaped): our agents are
+    // here, so record their sockets and presence again and route what waits.
+    this.registry.onRejoin(async () => {
+      const sockets = [...namespace.sockets.values()].filter((s) => s.data?.agent).map((s) => ({ agentId: (s.data as SocketData).agent.id, socketId: s.id }));
+      if (sockets.length === 0) return;
+      await this.presence.rejoined(sockets);
+      await this.provider.route('instance rejoined');
+    });
     namespace.use((socket, next) => {
       const principal = this.auth.verify(socket.handshake.auth?.token ?? socket.handshake.headers.authorization);
       if (!principal) return next(new Error('unauthorized'));

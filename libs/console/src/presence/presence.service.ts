@@ -53,6 +53,12 @@ export class PresenceService {
     return (await this.redis.eval(COME_ONLINE, 1, this.statusKey(), agentId)) as PresenceStatus;
   }
 
+  /** After a rejoin: this instance's sockets recorded again, and their agents online. */
+  async rejoined(sockets: LocalSocket[]): Promise<void> {
+    await this.record(sockets);
+    for (const agentId of new Set(sockets.map((s) => s.agentId))) await this.redis.eval(COME_ONLINE, 1, this.statusKey(), agentId);
+  }
+
   /** Records this instance's sockets under its current id (on connect, and again after a rejoin). */
   async record(sockets: LocalSocket[]): Promise<void> {
     let instanceId: string;
