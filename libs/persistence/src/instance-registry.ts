@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
@@ -88,6 +89,7 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
       this.subscriberDown = true;
     });
     this.subscriber.on('ready', () => (this.subscriberDown = false));
+    await Promise.race([once(this.subscriber, 'ready'), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     // Registered before anything is recorded under this id; a Redis away at start is retried by the timer.
     await this.beat().catch(() => undefined);
   }
@@ -184,7 +186,9 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
   /** Subscribes to this id's channel (again after a rejoin; ioredis resubscribes after a reconnect). */
   private async listen(): Promise<void> {
     const channel = this.channel(this.currentId);
-    if (!this.subscriber || this.subscribed === channel) return;
+    // Not before 'ready': ioredis sends SUBSCRIBE ahead of its ready check, whose INFO then fails
+    // in subscriber mode and the subscription is lost. After a reconnect ioredis resubscribes.
+    if (!this.subscriber || this.subscriber.status !== 'ready' || this.subscribed === channel) return;
     if (this.subscribed) await this.subscriber.unsubscribe(this.subscribed);
     await this.subscriber.subscribe(channel);
     this.subscribed = channel;
