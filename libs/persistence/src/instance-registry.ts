@@ -183,14 +183,19 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     }
   }
 
-  /** Subscribes to this id's channel (again after a rejoin; ioredis resubscribes after a reconnect). */
+  /**
+   * Holds this id's channel, checked on every beat (one NUMSUB): an instance whose subscription
+   * was lost would beat on while routing counted none of its sockets.
+   */
   private async listen(): Promise<void> {
     const channel = this.channel(this.currentId);
     // Not before 'ready': ioredis sends SUBSCRIBE ahead of its ready check, whose INFO then fails
-    // in subscriber mode and the subscription is lost. After a reconnect ioredis resubscribes.
-    if (!this.subscriber || this.subscriber.status !== 'ready' || this.subscribed === channel) return;
-    if (this.subscribed) await this.subscriber.unsubscribe(this.subscribed);
-    await this.subscriber.subscribe(channel);
+    // in subscriber mode and the subscription is lost.
+    if (!this.subscriber || this.subscriber.status !== 'ready') return;
+    if (this.subscribed && this.subscribed !== channel) await this.subscriber.unsubscribe(this.subscribed);
+    this.subscribed = undefined;
+    const [, count] = (await this.redis.pubsub('NUMSUB', channel)) as [string, number | string];
+    if (Number(count) === 0) await this.subscriber.subscribe(channel);
     this.subscribed = channel;
   }
 
