@@ -105,11 +105,12 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): void {
     // No deregistration: a process stopping gracefully releases its sockets itself, and whatever
     // it could not is reaped once its beat goes stale, the same path as a crash.
     this.stop();
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    // Nothing to flush on a subscriber, and quit() would wait out a Redis that is away.
+    this.subscriber?.disconnect();
   }
 
   /** Stops beating (as a crash would, for tests); the entry goes stale and is reaped by the others. */
