@@ -89,7 +89,8 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
       this.subscriberDown = true;
     });
     this.subscriber.on('ready', () => (this.subscriberDown = false));
-    await Promise.race([once(this.subscriber, 'ready'), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    // Redis away at start: no wait beyond 2 s (an 'error' ends the wait too); the beats subscribe later.
+    await Promise.race([once(this.subscriber, 'ready').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     // Registered before anything is recorded under this id; a Redis away at start is retried by the timer.
     await this.beat().catch(() => undefined);
   }
