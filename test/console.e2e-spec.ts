@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 import { AgentRepository, hashPassword, type Agent } from '@agent-bridge/console';
 import { ConversationRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
@@ -71,6 +72,22 @@ describe('agent console gateway (real socket.io clients, bridge, platform sandbo
         clients.push(client);
         expect(await client.connectError()).toBe('unauthorized');
         expect(client.received).toEqual([]);
+      }
+    });
+
+    it('refuses every connection to the default namespace "/", signed in or not', async () => {
+      const token = (await ConsoleClient.signIn(bridge.url, 'ann@example.com', PASSWORD)).body.token;
+      for (const [transport, auth] of [['websocket', {}], ['polling', {}], ['websocket', { token }]] as const) {
+        const socket = io(bridge.url, { transports: [transport], auth, reconnection: false, forceNew: true });
+        try {
+          const outcome = await new Promise<string>((resolve) => {
+            socket.once('connect', () => resolve('connected'));
+            socket.once('connect_error', (error) => resolve(error.message));
+          });
+          expect(outcome).toBe('no such namespace');
+        } finally {
+          socket.close();
+        }
       }
     });
   });
@@ -192,6 +209,7 @@ describe('agent console auto-assignment', () => {
         const client = new ConsoleClient(bridge.url, body.token);
         clients.push(client);
         await client.connected();
+        await client.waitForEvent('session');
       }
       const [xena, yanClient] = clients as [ConsoleClient, ConsoleClient];
       await xena.call('presence:set', { status: 'away' });

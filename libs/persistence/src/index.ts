@@ -9,3 +9,4 @@ export { hotQuery } from './hot-query';
 export { RedisBatch } from './redis-batch';
 export { TurnBatch } from './turn-batch';
 export { DatabaseLogger, describeQueryError } from './database-logger';
+export { InstanceRegistry, InstanceRegistryModule, INSTANCE_REGISTRY_TIMING, type InstanceRegistryTiming, type ReleaseHandler, type RejoinHandler } from './instance-registry';

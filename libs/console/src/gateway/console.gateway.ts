@@ -1,5 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,9 +9,7 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
-import type { Queue } from 'bullmq';
 import type { Namespace, Socket } from 'socket.io';
-import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import {
   AGENTS_ROOM,
   CONSOLE_NAMESPACE,
@@ -21,9 +18,10 @@ import {
   agentRoom,
   type ServerToClientEvents,
 } from '@agent-bridge/handoff';
-import { JOBS, QUEUES, jobId, type ConsoleAgentGraceJob } from '@agent-bridge/queue';
+import { InstanceRegistry } from '@agent-bridge/persistence';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { AgentAuthService } from '../auth/agent-auth.service';
+import { AgentGraceService } from '../presence/agent-grace.service';
 import { PresenceService } from '../presence/presence.service';
 import { ConsoleActionsService, type Ack } from './console-actions.service';
 
@@ -51,11 +49,19 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly presence: PresenceService,
     private readonly provider: ConsoleProvider,
     private readonly actions: ConsoleActionsService,
-    @InjectQueue(QUEUES.console) private readonly queue: Queue<ConsoleAgentGraceJob>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly grace: AgentGraceService,
+    private readonly registry: InstanceRegistry,
   ) {}
 
   afterInit(namespace: Namespace): void {
+    // Our registration was lost (Redis emptied, or we stalled and were reaped): our agents are
+    // here, so record their sockets and presence again and route what waits.
+    this.registry.onRejoin(async () => {
+      const sockets = [...namespace.sockets.values()].filter((s) => s.data?.agent).map((s) => ({ agentId: (s.data as SocketData).agent.id, socketId: s.id }));
+      if (sockets.length === 0) return;
+      await this.presence.rejoined(sockets);
+      await this.provider.route('instance rejoined');
+    });
     namespace.use((socket, next) => {
       const principal = this.auth.verify(socket.handshake.auth?.token ?? socket.handshake.headers.authorization);
       if (!principal) return next(new Error('unauthorized'));
@@ -85,14 +91,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     if (!agent) return;
     try {
       const left = await this.presence.disconnected(agent.id, socket.id);
-      if (left === 0) {
-        await this.queue.add(JOBS.consoleAgentGrace, { agentId: agent.id }, {
-          delay: this.config.console.disconnectGraceSeconds * 1000,
-          jobId: jobId('grace', agent.id, String(Date.now())),
-          removeOnComplete: true,
-          removeOnFail: { count: 100 },
-        });
-      }
+      if (left === 0) await this.grace.start(agent.id);
     } catch (error) {
       // While this instance shuts down its stores may already be gone; the socket set heals on the next connect.
       this.logger.warn(`agent ${agent.id} disconnect not recorded: ${(error as Error).message}`);

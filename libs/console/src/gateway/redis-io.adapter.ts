@@ -4,10 +4,12 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '@agent-bridge/config';
+import { ConnectionErrors } from '@agent-bridge/observability';
 
 /**
  * socket.io over the Redis adapter: any instance (and any worker, through the emitter) reaches any
- * agent. The key matches ConsoleEmitter's.
+ * agent. The key matches ConsoleEmitter's. The default namespace "/" has no gateway and no
+ * authentication: every connection to it is refused (the console lives on /console).
  */
 export class RedisIoAdapter extends IoAdapter {
   private clients: Redis[] = [];
@@ -21,8 +23,12 @@ export class RedisIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, { ...options, maxHttpBufferSize: 256 * 1024, pingInterval: 20_000, pingTimeout: 15_000 }) as Server;
+    server.of('/').use((_socket, next) => next(new Error('no such namespace')));
     const pub = new Redis(this.config.redis.url, { connectionName: 'agent-bridge-io-pub' });
     const sub = pub.duplicate({ connectionName: 'agent-bridge-io-sub' });
+    // Without a listener ioredis prints every reconnection error to stderr, outside the log.
+    pub.on('error', new ConnectionErrors('socket.io adapter publisher').report);
+    sub.on('error', new ConnectionErrors('socket.io adapter subscriber').report);
     this.clients = [pub, sub];
     server.adapter(createAdapter(pub, sub, { key: `${this.config.redis.keyPrefix}:socket.io` }));
     return server;

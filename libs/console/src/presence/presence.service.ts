@@ -1,45 +1,110 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { InstanceRegistry, REDIS, RedisKeys } from '@agent-bridge/persistence';
 
 export type PresenceStatus = 'available' | 'away' | 'offline';
 
+export interface LocalSocket {
+  agentId: string;
+  socketId: string;
+}
+
+// Deletes a socket's entry only if it still names the dead instance: the socket may have been
+// recorded again under its instance's new id (see InstanceRegistry's rejoin) since.
+const RELEASE_ONE = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
+
+// Coming back online after being marked offline makes an agent available again; "away" sticks.
+const COME_ONLINE = `local s = redis.call('HGET', KEYS[1], ARGV[1])
+if not s or s == 'offline' then s = 'available' redis.call('HSET', KEYS[1], ARGV[1], s) end
+return s`;
+
 /**
- * Presence in Redis, so that every instance sees the same agents: the chosen status, and the set
- * of the agent's open sockets (an agent with none is offline once the grace period has passed).
+ * Presence in Redis, so that every instance sees the same agents: the chosen status, and the
+ * agent's open sockets, each with the instance holding it. Only sockets of instances whose beat
+ * is fresh count, so a crashed instance's sockets stop counting within the registry's stale
+ * period, before they are reaped (an agent with no live socket is offline once the grace period
+ * has passed).
  */
 @Injectable()
 export class PresenceService {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    private readonly registry: InstanceRegistry,
   ) {}
 
   private statusKey(): string {
     return this.keys.key('console', 'presence');
   }
 
-  private socketsKey(agentId: string): string {
-    return this.keys.key('console', 'sockets', agentId);
+  /** socket id -> instance id. */
+  private agentSocketsKey(agentId: string): string {
+    return this.keys.key('console', 'agent-sockets', agentId);
+  }
+
+  /** socket id -> agent id, what the reaper releases when the instance dies. */
+  private instanceSocketsKey(instanceId: string): string {
+    return this.keys.key('console', 'instance-sockets', instanceId);
   }
 
   async connected(agentId: string, socketId: string): Promise<PresenceStatus> {
-    await this.redis.sadd(this.socketsKey(agentId), socketId);
-    const current = (await this.redis.hget(this.statusKey(), agentId)) as PresenceStatus | null;
-    // Coming back online after being marked offline makes an agent available again; "away" sticks.
-    const status = !current || current === 'offline' ? 'available' : current;
-    await this.redis.hset(this.statusKey(), agentId, status);
-    return status;
+    await this.record([{ agentId, socketId }]);
+    // In one step, so that an "away" set by the agent meanwhile is never overwritten.
+    return (await this.redis.eval(COME_ONLINE, 1, this.statusKey(), agentId)) as PresenceStatus;
   }
 
-  /** Returns how many sockets the agent still has open (on any instance). */
+  /** After a rejoin: this instance's sockets recorded again, and their agents online. */
+  async rejoined(sockets: LocalSocket[]): Promise<void> {
+    await this.record(sockets);
+    for (const agentId of new Set(sockets.map((s) => s.agentId))) await this.redis.eval(COME_ONLINE, 1, this.statusKey(), agentId);
+  }
+
+  /** Records this instance's sockets under its current id (on connect, and again after a rejoin). */
+  async record(sockets: LocalSocket[]): Promise<void> {
+    let instanceId: string;
+    do {
+      instanceId = this.registry.id;
+      const batch = this.redis.multi();
+      for (const { agentId, socketId } of sockets) {
+        batch.hset(this.agentSocketsKey(agentId), socketId, instanceId);
+        batch.hset(this.instanceSocketsKey(instanceId), socketId, agentId);
+      }
+      await batch.exec();
+      // The id changed while we wrote (a rejoin): write again under the new one.
+    } while (instanceId !== this.registry.id);
+  }
+
+  /** Returns how many live sockets the agent still has open (on any instance). */
   async disconnected(agentId: string, socketId: string): Promise<number> {
-    await this.redis.srem(this.socketsKey(agentId), socketId);
-    return this.redis.scard(this.socketsKey(agentId));
+    const instanceId = await this.redis.hget(this.agentSocketsKey(agentId), socketId);
+    const batch = this.redis.multi().hdel(this.agentSocketsKey(agentId), socketId);
+    if (instanceId) batch.hdel(this.instanceSocketsKey(instanceId), socketId);
+    await batch.exec();
+    return this.socketCount(agentId);
   }
 
-  async socketCount(agentId: string): Promise<number> {
-    return this.redis.scard(this.socketsKey(agentId));
+  /** The agent's sockets held by instances that are alive; pass `live` to reuse one read of it. */
+  async socketCount(agentId: string, live?: Set<string>): Promise<number> {
+    const [holders, instances] = await Promise.all([this.redis.hvals(this.agentSocketsKey(agentId)), live ?? this.registry.liveInstances()]);
+    return holders.filter((instanceId) => instances.has(instanceId)).length;
+  }
+
+  liveInstances(): Promise<Set<string>> {
+    return this.registry.liveInstances();
+  }
+
+  /** Drops a dead instance's sockets from their agents (idempotent); returns those agents. */
+  async release(instanceId: string): Promise<string[]> {
+    const held = await this.redis.hgetall(this.instanceSocketsKey(instanceId));
+    for (const [socketId, agentId] of Object.entries(held)) {
+      await this.redis.eval(RELEASE_ONE, 1, this.agentSocketsKey(agentId), socketId, instanceId);
+    }
+    return [...new Set(Object.values(held))];
+  }
+
+  /** The last step of a release, once its agents' grace periods are scheduled. */
+  async forget(instanceId: string): Promise<void> {
+    await this.redis.del(this.instanceSocketsKey(instanceId));
   }
 
   async set(agentId: string, status: PresenceStatus): Promise<void> {

@@ -73,12 +73,13 @@ export class ConsoleQueueService {
     let assigned = 0;
     const queued = await this.conversations.queued(CONSOLE_PROVIDER);
     if (queued.length === 0) return 0;
-    const [agents, load, presence] = await Promise.all([this.agents.list(), this.agents.activeChats(), this.presence.all()]);
+    const [agents, load, presence, live] = await Promise.all([this.agents.list(), this.agents.activeChats(), this.presence.all(), this.presence.liveInstances()]);
     for (const conversation of queued) {
       const candidates = [];
       for (const agent of agents) {
         if (presence.get(agent.id) !== 'available' || (load.get(agent.id) ?? 0) >= agent.maxChats) continue;
-        if ((await this.presence.socketCount(agent.id)) === 0) continue;
+        // Only sockets on instances beating now: a crashed instance's are not reaped yet, but do not count.
+        if ((await this.presence.socketCount(agent.id, live)) === 0) continue;
         candidates.push(agent);
       }
       // Least loaded first; among equals, the one with the most room left.
