@@ -1,0 +1,53 @@
+import { ConflictException, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DeadLetterService, type DeadLetterView } from '@agent-bridge/events';
+import { OpsAuthGuard } from './ops-auth.guard';
+
+/** Dead-lettered lane items: listed for ops (ids and codes, never the item), and put back in their lane on request. */
+@Controller('ops/api/dead-letters')
+@UseGuards(OpsAuthGuard)
+export class DeadLettersController {
+  constructor(private readonly deadLetters: DeadLetterService) {}
+
+  @Get()
+  async list(): Promise<{ open: number; recent: DeadLetterView[] }> {
+    const [open, recent] = await Promise.all([this.deadLetters.countOpen(), this.deadLetters.recent(100)]);
+    return { open, recent };
+  }
+
+  /**
+   * Appends the item to its lane again. The ops page's button posts here (a form, so it needs no
+   * script) and is sent back to the page; other callers get JSON.
+   */
+  @Post(':id/retry')
+  @HttpCode(200)
+  async retry(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ id: string; state: 'retried' } | undefined> {
+    refuseCrossSite(request);
+    const outcome = await this.deadLetters.retry(id);
+    if (outcome === 'not_found') throw new NotFoundException('No such dead letter');
+    if (outcome === 'already_retried') throw new ConflictException('This dead letter was retried already');
+    if (String(request.headers.accept ?? '').includes('text/html')) {
+      void reply.status(303).header('location', '/ops');
+      return undefined;
+    }
+    return { id, state: 'retried' };
+  }
+}
+
+/**
+ * The ops sign-in is HTTP Basic, which a browser sends along with a form another site posts:
+ * a POST from a browser must come from this site's own pages.
+ */
+function refuseCrossSite(request: FastifyRequest): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new ForbiddenException('Cross-site requests may not retry dead letters');
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  let host: string | null = null;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = null;
+  }
+  if (host !== request.headers.host) throw new ForbiddenException('Cross-site requests may not retry dead letters');
+}
