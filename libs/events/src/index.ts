@@ -1,5 +1,5 @@
 export { EventsModule, EventsLanesModule, EventsWorkerModule } from './events.module';
-export { EventInboxService, BOTKIT_LANE } from './event-inbox.service';
+export { EventInboxService, BOTKIT_LANE, laneItem } from './event-inbox.service';
 export type { AcceptResult } from './event-inbox.service';
 export { LaneInboxService } from './lane-inbox.service';
 export type { LaneHandler, LaneHooks, LaneAcceptResult } from './lane-inbox.service';

@@ -1,4 +1,4 @@
-import { ConflictException, Controller, ForbiddenException, Get, HttpCode, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ConflictException, Controller, ForbiddenException, Get, NotFoundException, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DeadLetterService, type DeadLetterView } from '@agent-bridge/events';
 import { OpsAuthGuard } from './ops-auth.guard';
@@ -20,17 +20,14 @@ export class DeadLettersController {
    * script) and is sent back to the page; other callers get JSON.
    */
   @Post(':id/retry')
-  @HttpCode(200)
-  async retry(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ id: string; state: 'retried' } | undefined> {
+  async retry(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     refuseCrossSite(request);
     const outcome = await this.deadLetters.retry(id);
     if (outcome === 'not_found') throw new NotFoundException('No such dead letter');
     if (outcome === 'already_retried') throw new ConflictException('This dead letter was retried already');
-    if (String(request.headers.accept ?? '').includes('text/html')) {
-      void reply.status(303).header('location', '/ops');
-      return undefined;
-    }
-    return { id, state: 'retried' };
+    // The reply is sent here: Nest's default status for a POST would override a redirect.
+    if (String(request.headers.accept ?? '').includes('text/html')) await reply.status(303).header('location', '/ops').send();
+    else await reply.status(200).send({ id, state: 'retried' });
   }
 }
 
