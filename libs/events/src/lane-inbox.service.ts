@@ -8,7 +8,8 @@ import { REDIS, RedisBatch, RedisKeys } from '@agent-bridge/persistence';
 import { DRAIN_LANE_JOB_OPTIONS, JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { classifyLaneFailure, nextRetryDelay, type LaneFailure } from './lane-failure';
-import { ACCEPT, RELEASE, RENEW, STEP } from './lane-scripts';
+import { INSTANCE_TTL_MS, InstanceHeartbeat } from './instance-heartbeat';
+import { ACCEPT, RELEASE, RENEW, STEP, TAKEOVER } from './lane-scripts';
 import { LEASE_MS, LeaseRenewer, type LaneHold } from './lease-renewer';
 
 const DEDUPE_TTL_SECONDS = 24 * 3600;
@@ -58,12 +59,17 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   /** Retry waits in progress: a shutdown ends them at once. */
   private readonly sleepers = new Set<() => void>();
   private closing = false;
-  /** Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item. */
-  private readonly tokenPrefix = randomBytes(9).toString('base64url');
+  /**
+   * Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item.
+   * The `hb~` mark says the holder beats (InstanceHeartbeat): only such holders are declared dead
+   * when their heartbeat stops, never those of an older version during a rolling upgrade.
+   */
+  private readonly tokenPrefix = `hb~${randomBytes(9).toString('base64url')}`;
   private tokens = 0;
   /** The lane scripts of one turn of the event loop go to Redis in one write. */
   private readonly batch: RedisBatch;
   private readonly leases: LeaseRenewer;
+  private readonly heartbeat: InstanceHeartbeat;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -75,6 +81,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     this.redis.defineCommand('abLaneStep', { numberOfKeys: 3, lua: STEP });
     this.redis.defineCommand('abLaneRenew', { numberOfKeys: 1, lua: RENEW });
     this.redis.defineCommand('abLaneRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.redis.defineCommand('abLaneTakeover', { numberOfKeys: 4, lua: TAKEOVER });
     this.batch = new RedisBatch(this.redis);
     this.leases = new LeaseRenewer(
       async (hold) => (await this.batch.call('abLaneRenew', [this.leaseKey(hold.lane), hold.token, LEASE_MS])) === 1,
@@ -83,6 +90,12 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         this.logger.warn(`lane ${kindOf(hold.lane)}: lease lost while a handler ran; its new holder handles the item again`);
       },
       (error) => this.logger.warn(`lane lease not renewed: ${classifyLaneFailure(error).code}`),
+    );
+    const instanceKey = this.instanceKey(this.tokenPrefix);
+    this.heartbeat = new InstanceHeartbeat(
+      () => this.redis.set(instanceKey, '1', 'PX', INSTANCE_TTL_MS),
+      () => this.redis.del(instanceKey),
+      (error) => this.logger.warn(`lane heartbeat not stored: ${classifyLaneFailure(error).code}`),
     );
   }
 
@@ -108,6 +121,11 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     return this.keys.key('lease', lane);
   }
 
+  /** Set while the process whose lease tokens start with `prefix` is alive. */
+  instanceKey(prefix: string): string {
+    return this.keys.key('instance', prefix);
+  }
+
   /**
    * Appends `item` to the lane unless `dedupeKey` was seen in the last 24 h, and returns once it is
    * stored. If the lane is free, this process drains it in the background. `decoded`: the value
@@ -115,6 +133,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
    */
   async accept(kind: string, id: string, dedupeKey: string, item: string, decoded?: unknown): Promise<LaneAcceptResult> {
     const lane = this.laneOf(kind, id);
+    await this.heartbeat.ensure();
     const token = this.nextToken();
     const [accepted, owned, head] = (await this.batch.call('abLaneAccept', [
       this.keys.key('dedupe', dedupeKey),
@@ -146,6 +165,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   async drainJob(job: Job<DrainLaneJob>): Promise<{ handled: number }> {
     const { lane } = job.data;
     if (!this.registrations.has(kindOf(lane))) throw new Error(`no handler for lanes of kind "${kindOf(lane)}" in this process`);
+    await this.heartbeat.ensure();
     const token = this.nextToken();
     const [claimed, head] = await this.step(lane, token, 'claim');
     // Held elsewhere (that holder drains what is there), or empty: nothing to do here.
@@ -155,11 +175,13 @@ export class LaneInboxService implements BeforeApplicationShutdown {
 
   /**
    * Takes over the lanes with items whose holder is gone (a crashed process, a drain that stopped):
-   * one claim per lane not stepped for STALE_MS, which fails at once where a live holder keeps its
-   * lease. Returns how many lanes this process took.
+   * one claim per lane not stepped for STALE_MS, which fails at once where a holder keeps its lease;
+   * then, of those held, the lanes whose holder's process stopped beating. Returns how many lanes
+   * this process took.
    */
   async sweep(staleMs = STALE_MS): Promise<number> {
     if (this.closing) return 0;
+    await this.heartbeat.ensure();
     const stale = await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - staleMs, 'LIMIT', 0, SWEEP_LIMIT);
     const claims = await Promise.all(
       stale.map(async (lane) => {
@@ -167,8 +189,10 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         return { lane, token, result: await this.step(lane, token, 'claim') };
       }),
     );
+    const held = claims.filter((c) => c.result[0] === -1).map((c) => c.lane);
+    const takeovers = held.length > 0 ? await this.takeOverFromTheDead(held) : [];
     let taken = 0;
-    for (const { lane, token, result } of claims) {
+    for (const { lane, token, result } of [...claims, ...takeovers]) {
       const [claimed, head] = result;
       if (claimed !== 1 || head === undefined) continue;
       taken++;
@@ -185,6 +209,24 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     for (const wake of [...this.sleepers]) wake();
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
     this.leases.stop();
+    await this.heartbeat.stop();
+  }
+
+  /** The held lanes whose holder's process stopped beating: each taken if its lease is still that holder's. */
+  private async takeOverFromTheDead(lanes: string[]): Promise<Array<{ lane: string; token: string; result: [number, string?] }>> {
+    const tokens = await Promise.all(lanes.map((lane) => this.redis.get(this.leaseKey(lane))));
+    const holders = lanes.flatMap((lane, i) => {
+      const holder = tokens[i];
+      const prefix = holder?.slice(0, holder.lastIndexOf('.'));
+      return holder && prefix?.startsWith('hb~') && prefix !== this.tokenPrefix ? [{ lane, holder, prefix }] : [];
+    });
+    return Promise.all(
+      holders.map(async ({ lane, holder, prefix }) => {
+        const token = this.nextToken();
+        const args = [this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), this.instanceKey(prefix), holder, token, LEASE_MS, Date.now(), lane];
+        return { lane, token, result: (await this.batch.call('abLaneTakeover', args)) as [number, string?] };
+      }),
+    );
   }
 
   private startInline(lane: string, token: string, head: string, decoded: unknown): void {

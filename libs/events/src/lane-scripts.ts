@@ -57,3 +57,17 @@ return 0`;
 export const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`;
+
+// Takes a lane whose lease is still set but whose holder's process stopped beating (its instance
+// key expired): only if the lease still carries that holder's token. Then as a claim.
+export const TAKEOVER = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] or redis.call('EXISTS', KEYS[4]) == 1 then return {-1} end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head then
+  redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+  return {1, head}
+end
+redis.call('DEL', KEYS[2])
+redis.call('ZREM', KEYS[3], ARGV[5])
+return {0}`;
