@@ -33,7 +33,7 @@ const OUTAGE_MESSAGE = /Connection terminated|timeout exceeded when trying to co
 const REFUSED_ERROR_CLASSES = new Set(['SyntaxError', 'TypeError', 'RangeError']);
 
 export function classifyLaneFailure(error: unknown): LaneFailure {
-  const e = (error ?? {}) as { retryable?: unknown; code?: unknown; driverError?: { code?: unknown }; name?: unknown; message?: unknown };
+  const e = (error ?? {}) as { retryable?: unknown; code?: unknown; driverError?: { code?: unknown }; cause?: { code?: unknown }; name?: unknown; message?: unknown };
   const rawCode = e.driverError?.code ?? e.code;
   const code = typeof rawCode === 'string' || typeof rawCode === 'number' ? String(rawCode) : typeof e.name === 'string' ? e.name : 'unknown';
   if (e.retryable === false) return { kind: 'refused', code };
@@ -43,6 +43,9 @@ export function classifyLaneFailure(error: unknown): LaneFailure {
     if (OUTAGE_SQL_CLASSES.includes(sqlClass) || OUTAGE_SQL_CODES.has(code)) return { kind: 'outage', code };
   }
   if (OUTAGE_SYSCALL_CODES.has(code) || e.retryable === true) return { kind: 'outage', code };
+  // fetch's TypeError('fetch failed') carries the socket's error as its cause.
+  const cause = typeof e.cause?.code === 'string' ? e.cause.code : undefined;
+  if (cause && OUTAGE_SYSCALL_CODES.has(cause)) return { kind: 'outage', code: cause };
   if (typeof e.message === 'string' && OUTAGE_MESSAGE.test(e.message)) return { kind: 'outage', code };
   if (typeof e.name === 'string' && REFUSED_ERROR_CLASSES.has(e.name) && rawCode === undefined) return { kind: 'refused', code };
   return { kind: 'failed', code };
