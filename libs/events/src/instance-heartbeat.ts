@@ -10,6 +10,8 @@ const BEAT_EVERY_MS = 1000;
 export class InstanceHeartbeat {
   private started: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** True once the first beat is stored: the hot path checks this and awaits nothing. */
+  beating = false;
 
   constructor(
     private readonly beat: () => Promise<unknown>,
@@ -21,6 +23,7 @@ export class InstanceHeartbeat {
   ensure(): Promise<void> {
     this.started ??= this.beat().then(() => {
       this.timer = setInterval(() => void this.beat().catch(this.failed), BEAT_EVERY_MS).unref();
+      this.beating = true;
     });
     // A first beat that failed (Redis away) is tried again by the next caller.
     return this.started.catch((error: unknown) => {
@@ -32,6 +35,7 @@ export class InstanceHeartbeat {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.beating = false;
     if (this.started) await this.end().catch(this.failed);
     this.started = null;
   }

@@ -133,7 +133,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
    */
   async accept(kind: string, id: string, dedupeKey: string, item: string, decoded?: unknown): Promise<LaneAcceptResult> {
     const lane = this.laneOf(kind, id);
-    await this.heartbeat.ensure();
+    if (!this.heartbeat.beating) await this.heartbeat.ensure();
     const token = this.nextToken();
     const [accepted, owned, head] = (await this.batch.call('abLaneAccept', [
       this.keys.key('dedupe', dedupeKey),
@@ -220,8 +220,12 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       const prefix = holder?.slice(0, holder.lastIndexOf('.'));
       return holder && prefix?.startsWith('hb~') && prefix !== this.tokenPrefix ? [{ lane, holder, prefix }] : [];
     });
+    // One check per holding process (a handful), not per lane: most holders are alive.
+    const prefixes = [...new Set(holders.map((h) => h.prefix))];
+    const alive = await Promise.all(prefixes.map((prefix) => this.redis.exists(this.instanceKey(prefix))));
+    const dead = new Set(prefixes.filter((_, i) => alive[i] === 0));
     return Promise.all(
-      holders.map(async ({ lane, holder, prefix }) => {
+      holders.filter((h) => dead.has(h.prefix)).map(async ({ lane, holder, prefix }) => {
         const token = this.nextToken();
         const args = [this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), this.instanceKey(prefix), holder, token, LEASE_MS, Date.now(), lane];
         return { lane, token, result: (await this.batch.call('abLaneTakeover', args)) as [number, string?] };
