@@ -109,6 +109,7 @@ describe('dead letters: a poisoned lane item never holds its conversation', () =
     const crossSite = await retry(id, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
     expect((await crossSite.json()).errors[0]).toMatchObject({ msg: expect.stringMatching(/Cross-site/) });
+    expect((await retry(id, { origin: 'https://evil.example' })).status).toBe(403); // an older browser: Origin only
 
     const res = await retry(id);
     expect(res.status).toBe(200);

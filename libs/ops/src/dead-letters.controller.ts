@@ -33,11 +33,15 @@ export class DeadLettersController {
 
 /**
  * The ops sign-in is HTTP Basic, which a browser sends along with a form another site posts:
- * a POST from a browser must come from this site's own pages.
+ * a POST from a browser must come from this site's own pages. Sec-Fetch-Site says so where the
+ * browser sends it (behind a proxy too); otherwise the Origin must name this host.
  */
 function refuseCrossSite(request: FastifyRequest): void {
   const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new ForbiddenException('Cross-site requests may not retry dead letters');
+  if (site !== undefined) {
+    if (site === 'same-origin' || site === 'none') return;
+    throw new ForbiddenException('Cross-site requests may not retry dead letters');
+  }
   const origin = request.headers.origin;
   if (origin === undefined) return;
   let host: string | null = null;
@@ -46,5 +50,7 @@ function refuseCrossSite(request: FastifyRequest): void {
   } catch {
     host = null;
   }
-  if (host !== request.headers.host) throw new ForbiddenException('Cross-site requests may not retry dead letters');
+  const forwarded = request.headers['x-forwarded-host'];
+  if (host !== null && (host === request.headers.host || host === forwarded)) return;
+  throw new ForbiddenException('Cross-site requests may not retry dead letters');
 }
