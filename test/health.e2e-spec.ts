@@ -84,7 +84,7 @@ describe('readiness when Redis goes away and comes back', () => {
       const res = await probe('/health/ready');
       return res.status === 200 ? res : null;
     }, 20_000, 200);
-    expect(up.body).toMatchObject({ status: 'ok', info: { redis: { status: 'up' }, workers: { status: 'up' } } });
+    expect(up.body).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } } });
     await everyWorkerBack();
   }, 60_000);
 

@@ -7,7 +7,7 @@ import { HandoffHttpModule } from '@agent-bridge/handoff';
 import { DatabaseModule, RedisModule } from '@agent-bridge/persistence';
 import { QueueModule } from '@agent-bridge/queue';
 import type { WebhookHandler } from '@agent-bridge/webhooks';
-import { WorkersModule } from '@agent-bridge/workers';
+import { LanesModule, WorkersModule } from '@agent-bridge/workers';
 import { SdkModule } from './sdk/sdk.module';
 
 export interface BridgeOptions {
@@ -32,7 +32,10 @@ export class BridgeModule {
         OpsModule,
         // BotKit's apiPrefix; the SDK auth guard is on the controller, so it applies under any prefix.
         RouterModule.register([{ path: config.kore.apiPrefix || '/', module: SdkModule }]),
-        // One process is a complete service; RUN_WORKERS=false leaves the jobs to apps/worker.
+        // Lanes are drained here whatever RUN_WORKERS says: a bridge relays without any worker.
+        LanesModule,
+        // One process is a complete service; RUN_WORKERS=false leaves the BullMQ jobs (timers,
+        // delivery retries) to apps/worker.
         ...(config.workers.enabled ? [WorkersModule] : []),
       ],
     };

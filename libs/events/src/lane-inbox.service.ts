@@ -3,112 +3,105 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { metrics } from '@agent-bridge/observability';
 import { REDIS, RedisBatch, RedisKeys } from '@agent-bridge/persistence';
-import { JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
+import { DRAIN_LANE_JOB_OPTIONS, JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
+import { DeadLetterRepository } from './dead-letter.repository';
+import { classifyLaneFailure, nextRetryDelay, type LaneFailure } from './lane-failure';
+import { INSTANCE_TTL_MS, InstanceHeartbeat } from './instance-heartbeat';
+import { ACCEPT, RELEASE, RENEW, STEP, TAKEOVER } from './lane-scripts';
+import { LEASE_MS, LeaseRenewer, type LaneHold } from './lease-renewer';
 
 const DEDUPE_TTL_SECONDS = 24 * 3600;
-/** A drain holds its lane this long after its last step; a crashed holder frees it by expiry. */
-export const LEASE_MS = 60_000;
 /** Events handled per drain job before it hands over to a fresh one (a busy lane cannot hog a slot). */
 const JOB_BATCH = 100;
-/** A retryable failure in the receiving process waits this long before the drain job retries it. */
-const RETRY_DELAY_MS = 1000;
-
-// Dedupe, append, and try to take the lane, in one atomic step. Returns {accepted, owned, head}:
-// a new item is appended; whoever wins the lease drains the lane (starting from its head). A
-// redelivered item is not appended again, but it may still take a lane left with items and no
-// holder (a crash between the write and the drain).
-const ACCEPT = `
-local accepted = 0
-local length = 0
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
-  length = redis.call('RPUSH', KEYS[2], ARGV[2])
-  accepted = 1
-else
-  length = redis.call('LLEN', KEYS[2])
-  if length == 0 then return {0, 0} end
-end
-if redis.call('SET', KEYS[3], ARGV[3], 'NX', 'PX', ARGV[4]) then
-  redis.call('ZADD', KEYS[4], ARGV[5], ARGV[6])
-  -- The head is the new item itself when the lane was empty: the caller has it already.
-  if accepted == 1 and length == 1 then return {1, 1} end
-  return {accepted, 1, redis.call('LINDEX', KEYS[2], 0)}
-end
-return {accepted, 0}`;
-
-// One step of a lane's holder. 'next': drop the handled head (the caller must still hold the
-// lease); 'claim': take a lane nobody holds (drain jobs). Then renew the lease and return the next
-// head, or free the lane when it is empty. Appends and this check are atomic, so no item is ever
-// left behind without a holder. {-1}: the lease was lost (expired and taken), or is held elsewhere.
-const STEP = `
-if ARGV[5] == 'claim' then
-  if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {-1} end
-else
-  if redis.call('GET', KEYS[2]) ~= ARGV[1] then return {-1} end
-  redis.call('LPOP', KEYS[1])
-end
-local head = redis.call('LINDEX', KEYS[1], 0)
-if head then
-  redis.call('PEXPIRE', KEYS[2], ARGV[2])
-  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
-  return {1, head}
-end
-redis.call('DEL', KEYS[2])
-redis.call('ZREM', KEYS[3], ARGV[4])
-return {0}`;
-
-// Gives the lane back with its head still in place (a retry later, or a shutdown).
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
-return 1`;
+/** A lane with items and no lease whose last step is older than this is taken over by the sweep. */
+const STALE_MS = 1000;
+const SWEEP_LIMIT = 500;
 
 /**
- * What processes one lane's items, in order; throw a retryable error to have the item retried in
- * place. `decoded` is the value the item was encoded from, when the process that accepted it drains
- * it at once (no need to parse what was just serialized); otherwise undefined.
+ * What processes one lane's items, in order; throw to have the item retried in place (see
+ * lane-failure.ts for how long). `decoded` is the value the item was encoded from, when the process
+ * that accepted it drains it at once (no need to parse what was just serialized); otherwise undefined.
  */
 export type LaneHandler = (item: string, decoded?: unknown) => Promise<void>;
 
+export interface LaneHooks {
+  /**
+   * The item was dead-lettered and its lane moved on: tell whoever waits for it. Runs after the
+   * lane moved on; a failure is logged, not retried.
+   */
+  onDeadLetter?(item: string, decoded: unknown, deadLetter: { id: string; code: string }): Promise<void>;
+}
+
 export interface LaneAcceptResult {
   duplicate: boolean;
+}
+
+interface Registration {
+  handler: LaneHandler;
+  hooks: LaneHooks;
 }
 
 /**
  * Ordered, durable lanes: one per conversation (BotKit events) or per desk chat (LiveChat events).
  * An item is acknowledged once it is in its lane's Redis list. The process that appended it then
  * drains the lane itself, right away, when no one else holds the lane: no job hop on the hot path.
- * A lease in Redis makes sure at most one drain runs per lane, on any instance; BullMQ drain jobs
- * are the fallback (retries with backoff, processes without workers, lanes a crash left behind,
- * which the sweeper finds).
+ * A short lease in Redis, renewed while a handler runs, makes sure at most one drain runs per lane
+ * on any instance; the sweep (every process, see LaneSweeper) takes over lanes whose holder died.
+ * A failing item is retried in place, then dead-lettered (Postgres), and the lane moves on.
  */
 @Injectable()
 export class LaneInboxService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(LaneInboxService.name);
-  private readonly handlers = new Map<string, LaneHandler>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly registrations = new Map<string, Registration>();
+  private readonly running = new Set<Promise<unknown>>();
+  /** Retry waits in progress: a shutdown ends them at once. */
+  private readonly sleepers = new Set<() => void>();
   private closing = false;
-  /** Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item. */
-  private readonly tokenPrefix = randomBytes(9).toString('base64url');
+  /**
+   * Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item.
+   * The `hb~` mark says the holder beats (InstanceHeartbeat): only such holders are declared dead
+   * when their heartbeat stops, never those of an older version during a rolling upgrade.
+   */
+  private readonly tokenPrefix = `hb~${randomBytes(9).toString('base64url')}`;
   private tokens = 0;
   /** The lane scripts of one turn of the event loop go to Redis in one write. */
   private readonly batch: RedisBatch;
+  private readonly leases: LeaseRenewer;
+  private readonly heartbeat: InstanceHeartbeat;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     @InjectQueue(QUEUES.events) private readonly queue: Queue<DrainLaneJob>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly deadLetters: DeadLetterRepository,
   ) {
     this.redis.defineCommand('abLaneAccept', { numberOfKeys: 4, lua: ACCEPT });
     this.redis.defineCommand('abLaneStep', { numberOfKeys: 3, lua: STEP });
+    this.redis.defineCommand('abLaneRenew', { numberOfKeys: 1, lua: RENEW });
     this.redis.defineCommand('abLaneRelease', { numberOfKeys: 1, lua: RELEASE });
+    this.redis.defineCommand('abLaneTakeover', { numberOfKeys: 4, lua: TAKEOVER });
     this.batch = new RedisBatch(this.redis);
+    this.leases = new LeaseRenewer(
+      async (hold) => (await this.batch.call('abLaneRenew', [this.leaseKey(hold.lane), hold.token, LEASE_MS])) === 1,
+      (hold) => {
+        metrics.laneLeasesLost.inc({ kind: kindOf(hold.lane) });
+        this.logger.warn(`lane ${kindOf(hold.lane)}: lease lost while a handler ran; its new holder handles the item again`);
+      },
+      (error) => this.logger.warn(`lane lease not renewed: ${classifyLaneFailure(error).code}`),
+    );
+    const instanceKey = this.instanceKey(this.tokenPrefix);
+    this.heartbeat = new InstanceHeartbeat(
+      () => this.redis.set(instanceKey, '1', 'PX', INSTANCE_TTL_MS),
+      () => this.redis.del(instanceKey),
+      (error) => this.logger.warn(`lane heartbeat not stored: ${classifyLaneFailure(error).code}`),
+    );
   }
 
-  /** Lanes of a kind are drained by its handler (registered where the processing lives: the workers). */
-  register(kind: string, handler: LaneHandler): void {
-    this.handlers.set(kind, handler);
+  /** Lanes of a kind are drained by its handler, in every process that registers it (bridges and workers). */
+  register(kind: string, handler: LaneHandler, hooks: LaneHooks = {}): void {
+    this.registrations.set(kind, { handler, hooks });
   }
 
   laneOf(kind: string, id: string): string {
@@ -119,13 +112,18 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     return this.keys.key('inbox', lane);
   }
 
-  /** The lanes holding items, scored by when a drain last took a step in them (the sweeper reads it). */
+  /** The lanes holding items, scored by when a drain last took a step in them (the sweep reads it). */
   indexKey(): string {
     return this.keys.key('lanes');
   }
 
   leaseKey(lane: string): string {
     return this.keys.key('lease', lane);
+  }
+
+  /** Set while the process whose lease tokens start with `prefix` is alive. */
+  instanceKey(prefix: string): string {
+    return this.keys.key('instance', prefix);
   }
 
   /**
@@ -135,6 +133,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
    */
   async accept(kind: string, id: string, dedupeKey: string, item: string, decoded?: unknown): Promise<LaneAcceptResult> {
     const lane = this.laneOf(kind, id);
+    if (!this.heartbeat.beating) await this.heartbeat.ensure();
     const token = this.nextToken();
     const [accepted, owned, head] = (await this.batch.call('abLaneAccept', [
       this.keys.key('dedupe', dedupeKey),
@@ -149,7 +148,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       lane,
     ])) as [number, number, string?];
     // No head returned: the new item is the lane's only one.
-    if (owned === 1) this.startInline(kind, lane, token, head ?? item, head === undefined ? decoded : undefined);
+    if (owned === 1) this.startInline(lane, token, head ?? item, head === undefined ? decoded : undefined);
     return { duplicate: accepted === 0 };
   }
 
@@ -158,110 +157,119 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     return this.queue.add(
       JOBS.drainLane,
       { lane },
-      { ...(delayMs > 0 ? { delay: delayMs } : {}), deduplication: { id: `drain.${lane.replace(/:/g, '_')}`, keepLastIfActive: true } },
+      { ...DRAIN_LANE_JOB_OPTIONS, ...(delayMs > 0 ? { delay: delayMs } : {}), deduplication: { id: `drain.${lane.replace(/:/g, '_')}`, keepLastIfActive: true } },
     );
   }
 
   /** The drain job: takes the lane if free, then drains it like the receiving process would. */
   async drainJob(job: Job<DrainLaneJob>): Promise<{ handled: number }> {
     const { lane } = job.data;
-    const kind = kindOf(lane);
-    const handler = this.handlers.get(kind);
-    if (!handler) throw new Error(`no handler for lanes of kind "${kind}" in this process`);
+    if (!this.registrations.has(kindOf(lane))) throw new Error(`no handler for lanes of kind "${kindOf(lane)}" in this process`);
+    await this.heartbeat.ensure();
     const token = this.nextToken();
     const [claimed, head] = await this.step(lane, token, 'claim');
     // Held elsewhere (that holder drains what is there), or empty: nothing to do here.
     if (claimed !== 1 || head === undefined) return { handled: 0 };
-    return this.drain(lane, handler, token, head, job);
+    return this.drain(lane, token, head, true);
   }
 
-  /** Lanes with items whose holder is gone (a crashed process): handed to a drain job. */
-  async sweep(staleMs = LEASE_MS / 4): Promise<number> {
-    const stale = await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - staleMs, 'LIMIT', 0, 500);
-    let handed = 0;
-    for (const lane of stale) {
-      const [held, length] = await Promise.all([this.redis.exists(this.leaseKey(lane)), this.redis.llen(this.inboxKey(lane))]);
-      if (held) continue;
-      if (length === 0) {
-        await this.redis.zrem(this.indexKey(), lane);
-        continue;
-      }
-      await this.scheduleDrain(lane);
-      handed++;
+  /**
+   * Takes over the lanes with items whose holder is gone (a crashed process, a drain that stopped):
+   * one claim per lane not stepped for STALE_MS, which fails at once where a holder keeps its lease;
+   * then, of those held, the lanes whose holder's process stopped beating. Returns how many lanes
+   * this process took.
+   */
+  async sweep(staleMs = STALE_MS): Promise<number> {
+    if (this.closing) return 0;
+    await this.heartbeat.ensure();
+    const stale = await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - staleMs, 'LIMIT', 0, SWEEP_LIMIT);
+    const claims = await Promise.all(
+      stale.map(async (lane) => {
+        const token = this.nextToken();
+        return { lane, token, result: await this.step(lane, token, 'claim') };
+      }),
+    );
+    const held = claims.filter((c) => c.result[0] === -1).map((c) => c.lane);
+    const takeovers = held.length > 0 ? await this.takeOverFromTheDead(held) : [];
+    let taken = 0;
+    for (const { lane, token, result } of [...claims, ...takeovers]) {
+      const [claimed, head] = result;
+      if (claimed !== 1 || head === undefined) continue;
+      taken++;
+      metrics.laneTakeovers.inc({ kind: kindOf(lane) });
+      this.startInline(lane, token, head, undefined);
     }
-    if (handed) this.logger.warn(`handed ${handed} lane(s) without a holder to drain jobs`);
-    return handed;
+    if (taken) this.logger.warn(`took over ${taken} lane(s) left without a holder`);
+    return taken;
   }
 
   /** Lets the drains this process started finish before the stores close (after HTTP stopped feeding them). */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    await Promise.allSettled([...this.running]);
+    for (const wake of [...this.sleepers]) wake();
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    this.leases.stop();
+    await this.heartbeat.stop();
   }
 
-  private startInline(kind: string, lane: string, token: string, head: string, decoded: unknown): void {
-    const handler = this.handlers.get(kind);
-    if (!handler || !this.config.workers.enabled || this.closing) {
-      // No processing here: give the lane back and let a worker (here or elsewhere) drain it.
-      void this.handOver(lane, token, 0);
+  /** The held lanes whose holder's process stopped beating: each taken if its lease is still that holder's. */
+  private async takeOverFromTheDead(lanes: string[]): Promise<Array<{ lane: string; token: string; result: [number, string?] }>> {
+    const tokens = await Promise.all(lanes.map((lane) => this.redis.get(this.leaseKey(lane))));
+    const holders = lanes.flatMap((lane, i) => {
+      const holder = tokens[i];
+      const prefix = holder?.slice(0, holder.lastIndexOf('.'));
+      return holder && prefix?.startsWith('hb~') && prefix !== this.tokenPrefix ? [{ lane, holder, prefix }] : [];
+    });
+    // One check per holding process (a handful), not per lane: most holders are alive.
+    const prefixes = [...new Set(holders.map((h) => h.prefix))];
+    const alive = await Promise.all(prefixes.map((prefix) => this.redis.exists(this.instanceKey(prefix))));
+    const dead = new Set(prefixes.filter((_, i) => alive[i] === 0));
+    return Promise.all(
+      holders.filter((h) => dead.has(h.prefix)).map(async ({ lane, holder, prefix }) => {
+        const token = this.nextToken();
+        const args = [this.inboxKey(lane), this.leaseKey(lane), this.indexKey(), this.instanceKey(prefix), holder, token, LEASE_MS, Date.now(), lane];
+        return { lane, token, result: (await this.batch.call('abLaneTakeover', args)) as [number, string?] };
+      }),
+    );
+  }
+
+  private startInline(lane: string, token: string, head: string, decoded: unknown): void {
+    if (!this.registrations.has(kindOf(lane)) || this.closing) {
+      // No processing here: give the lane back and let a drain job (or another process's sweep) take it.
+      void this.handOver(lane, token);
       return;
     }
     // After the current turn of the event loop: the acknowledgement this item is waiting for goes
     // out first, before the drain's first synchronous stretch (serializing its query, its request).
     const run = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.drain(lane, handler, token, head, null, decoded))
-      .then(() => undefined)
+      .then(() => this.drain(lane, token, head, false, decoded))
       .catch((error: unknown) => {
-        // Redis unreachable mid-drain: the lease expires and the sweeper hands the lane over.
-        this.logger.error(`lane drain stopped: ${(error as Error).message}`);
+        // Redis unreachable mid-drain: the lease expires and a sweep takes the lane over.
+        this.logger.error(`lane ${kindOf(lane)}: drain stopped (${classifyLaneFailure(error).code})`);
       });
-    this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    this.track(run);
   }
 
-  /**
-   * Handles the lane's items in order until it is empty. An item leaves the lane only after it
-   * was handled (at least once). A retryable failure keeps it at the head: the lane goes to a drain
-   * job, which retries with backoff, so later items never overtake it. A permanent failure, or a
-   * drain job's last attempt, gives the item up with a log line.
-   */
-  private async drain(
-    lane: string,
-    handler: LaneHandler,
-    token: string,
-    first: string,
-    job: Job<DrainLaneJob> | null,
-    firstDecoded?: unknown,
-  ): Promise<{ handled: number }> {
+  /** Handles the lane's items in order until it is empty. An item leaves the lane only after it was handled or dead-lettered. */
+  private async drain(lane: string, token: string, first: string, asJob: boolean, firstDecoded?: unknown): Promise<{ handled: number }> {
+    const kind = kindOf(lane);
+    const registration = this.registrations.get(kind)!;
     let head: string | undefined = first;
     let decoded = firstDecoded;
     let handled = 0;
     while (head !== undefined) {
-      if (job && handled >= JOB_BATCH) {
-        await this.handOver(lane, token, 0);
+      // A stopping process hands the rest over (a drain job, or another process's sweep).
+      if ((asJob && handled >= JOB_BATCH) || (this.closing && handled > 0)) {
+        await this.handOver(lane, token);
         return { handled };
       }
-      try {
-        await handler(head, decoded);
-      } catch (error) {
-        const retryable = (error as { retryable?: unknown }).retryable !== false;
-        const lastAttempt = job ? job.attemptsMade + 1 >= (job.opts.attempts ?? 1) : false;
-        if (retryable && !lastAttempt) {
-          if (job) {
-            await this.batch.call('abLaneRelease', [this.leaseKey(lane), token]);
-            throw error; // BullMQ retries the job with backoff
-          }
-          this.logger.warn(`lane ${kindOf(lane)}: an item failed (${(error as Error).message}); retried by a drain job`);
-          await this.handOver(lane, token, RETRY_DELAY_MS);
-          return { handled };
-        }
-        this.logger.error(`lane ${kindOf(lane)}: gave up on an item after ${job ? job.attemptsMade + 1 : 1} attempt(s): ${(error as Error).message}`);
-      }
+      if ((await this.handle(lane, registration, token, head, decoded)) === 'stop') return { handled };
       handled++;
       decoded = undefined;
       const [state, next] = await this.step(lane, token, 'next');
       if (state === -1) {
-        this.logger.warn(`lane ${kindOf(lane)}: lease lost mid-drain; its new holder continues`);
+        metrics.laneLeasesLost.inc({ kind });
+        this.logger.warn(`lane ${kind}: lease lost mid-drain; its new holder continues`);
         return { handled };
       }
       head = state === 1 ? next : undefined;
@@ -269,13 +277,82 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     return { handled };
   }
 
-  private async handOver(lane: string, token: string, delayMs: number): Promise<void> {
+  /**
+   * One item, retried in place (its lease renewed meanwhile) until it is handled or dead-lettered.
+   * 'stop': this drain lets go of the lane (its lease was lost, or the process is stopping).
+   */
+  private async handle(lane: string, registration: Registration, token: string, item: string, decoded: unknown): Promise<'done' | 'stop'> {
+    const hold = this.leases.hold(lane, token);
+    const kind = kindOf(lane);
+    try {
+      let failingSince = 0;
+      for (let attempts = 1; ; attempts++) {
+        try {
+          await registration.handler(item, decoded);
+          return hold.lost ? 'stop' : 'done';
+        } catch (error) {
+          if (hold.lost) return 'stop';
+          const failure = classifyLaneFailure(error);
+          failingSince ||= Date.now();
+          const delay = nextRetryDelay(failure, attempts, Date.now() - failingSince);
+          if (delay === null) return (await this.deadLetter(lane, registration, item, decoded, failure, attempts, hold)) ? 'done' : 'stop';
+          metrics.laneRetries.inc({ kind, reason: failure.kind });
+          if (attempts === 1) this.logger.warn(`lane ${kind}: an item failed (${failure.kind}, ${failure.code}); retried in place`);
+          if (!(await this.pause(delay, hold))) return 'stop';
+        }
+      }
+    } finally {
+      this.leases.release(hold);
+    }
+  }
+
+  /** Records the item in Postgres, then the lane moves on; false when this drain had to let go first. */
+  private async deadLetter(lane: string, registration: Registration, item: string, decoded: unknown, failure: LaneFailure, attempts: number, hold: LaneHold): Promise<boolean> {
+    const kind = kindOf(lane);
+    for (let tries = 1; ; tries++) {
+      try {
+        const id = await this.deadLetters.insert({ kind, lane, item, reason: failure.kind, errorCode: failure.code, attempts });
+        metrics.laneDeadLetters.inc({ kind, reason: failure.kind });
+        this.logger.error(`lane ${kind}: item dead-lettered as ${id} after ${attempts} attempt(s) (${failure.kind}, ${failure.code})`);
+        const notify = registration.hooks.onDeadLetter;
+        if (notify) {
+          this.track(notify(item, decoded, { id, code: failure.code }).catch((error: unknown) => {
+            this.logger.error(`lane ${kind}: dead letter ${id} not reported (${classifyLaneFailure(error).code})`);
+          }));
+        }
+        return true;
+      } catch (error) {
+        // Postgres away: the item keeps its place until it can be recorded.
+        if (tries === 1) this.logger.warn(`lane ${kind}: dead letter not recorded yet (${classifyLaneFailure(error).code}); retrying`);
+        if (!(await this.pause(Math.min(250 * 2 ** tries, 5000), hold))) return false;
+      }
+    }
+  }
+
+  /** Waits before a retry; false when the drain must let go instead (lease lost, or stopping: then handed over). */
+  private async pause(ms: number, hold: LaneHold): Promise<boolean> {
+    await new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+    if (hold.lost) return false;
+    if (!this.closing) return true;
+    await this.handOver(hold.lane, hold.token);
+    return false;
+  }
+
+  private async handOver(lane: string, token: string): Promise<void> {
     try {
       await this.batch.call('abLaneRelease', [this.leaseKey(lane), token]);
-      await this.scheduleDrain(lane, delayMs);
+      await this.scheduleDrain(lane);
     } catch (error) {
-      // The sweeper finds the lane once the lease is gone.
-      this.logger.error(`lane ${kindOf(lane)} not handed over: ${(error as Error).message}`);
+      // A sweep finds the lane once the lease is gone.
+      this.logger.error(`lane ${kindOf(lane)} not handed over (${classifyLaneFailure(error).code})`);
     }
   }
 
@@ -284,12 +361,17 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     return (await this.batch.call('abLaneStep', args)) as [number, string?];
   }
 
+  private track(run: Promise<unknown>): void {
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+  }
+
   private nextToken(): string {
     return `${this.tokenPrefix}.${(this.tokens++).toString(36)}`;
   }
 }
 
-function kindOf(lane: string): string {
+export function kindOf(lane: string): string {
   const slash = lane.indexOf('/');
   return slash === -1 ? lane : lane.slice(0, slash);
 }

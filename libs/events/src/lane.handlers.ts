@@ -1,4 +1,4 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { JobHandler, JOBS, QUEUES, jobId, type DrainLaneJob, type JobHandlerFor, type SweepLanesJob } from '@agent-bridge/queue';
@@ -16,11 +16,21 @@ export class BotkitLaneHandler implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.lanes.register(BOTKIT_LANE, (item, decoded) => this.router.route((decoded ?? JSON.parse(item)) as InboundEvent));
+    this.lanes.register(BOTKIT_LANE, (item, decoded) => this.router.route((decoded ?? JSON.parse(item)) as InboundEvent), {
+      onDeadLetter: async (item, decoded, deadLetter) => {
+        let event: InboundEvent;
+        try {
+          event = (decoded ?? JSON.parse(item)) as InboundEvent;
+        } catch {
+          return; // not even an event: nobody to tell
+        }
+        await this.router.deadLettered(event, deadLetter);
+      },
+    });
   }
 }
 
-/** A lane's drain as a job: retries with backoff, and lanes no receiving process could drain. */
+/** A lane's drain as a job: lanes handed over by a stopping process, or with no handler where they were accepted. */
 @Injectable()
 @JobHandler(JOBS.drainLane)
 export class DrainLaneHandler implements JobHandlerFor<typeof JOBS.drainLane> {
@@ -31,23 +41,23 @@ export class DrainLaneHandler implements JobHandlerFor<typeof JOBS.drainLane> {
   }
 }
 
-/** How often lanes left without a holder (a crashed process) are looked for. */
-const SWEEP_EVERY_MS = 10_000;
-
-/** Finds lanes with items and no holder, and hands them to drain jobs; scheduled once per deployment. */
+/**
+ * One sweep as a job. Sweeps run in every process on a timer now (LaneSweeper); this serves the
+ * jobs of the scheduler an earlier version kept, which is removed at start.
+ */
 @Injectable()
 @JobHandler(JOBS.sweepLanes)
 export class SweepLanesHandler implements JobHandlerFor<typeof JOBS.sweepLanes>, OnApplicationBootstrap {
+  private readonly logger = new Logger(SweepLanesHandler.name);
+
   constructor(
     private readonly lanes: LaneInboxService,
     @InjectQueue(QUEUES.events) private readonly queue: Queue<SweepLanesJob>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(jobId('sweep-lanes'), { every: SWEEP_EVERY_MS }, {
-      name: JOBS.sweepLanes,
-      data: {},
-      opts: { removeOnComplete: true, removeOnFail: { count: 100 } },
+    await this.queue.removeJobScheduler(jobId('sweep-lanes')).catch((error: unknown) => {
+      this.logger.warn(`old lane sweep scheduler not removed: ${(error as Error).message}`);
     });
   }
 

@@ -60,6 +60,8 @@ import { BotVariablesService } from './variables/bot-variables.service';
     LiveChatTokensService,
     LiveChatProvider,
     LiveChatInboundService,
+    // Lanes are drained in every process, bridges included (see libs/workers LanesModule).
+    LiveChatLaneHandler,
     LiveChatV2Provider,
     ConsoleEmitter,
     ConsoleProvider,
@@ -115,7 +117,6 @@ export class HandoffHttpModule {}
     DeliverToUserHandler,
     DeliverToAgentHandler,
     LiveChatWebhookHandler,
-    LiveChatLaneHandler,
     LiveChatCatchUpHandler,
     LiveChatV2PollHandler,
   ],

@@ -21,6 +21,12 @@ export const metrics = {
   queueJobs: new Gauge({ name: 'ab_queue_jobs', help: 'BullMQ jobs by queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
   duplicatesAvoided: new Counter({ name: 'ab_duplicates_avoided_total', help: 'Deliveries that ran again after a crash and found the message already on the platform', labelNames: ['direction'], registers: [registry] }),
   longestWait: new Gauge({ name: 'ab_longest_wait_seconds', help: 'The longest a waiting user has waited for an agent', registers: [registry] }),
+  laneRetries: new Counter({ name: 'ab_lane_retries_total', help: 'Lane items retried in place (reason: outage or failed)', labelNames: ['kind', 'reason'], registers: [registry] }),
+  laneDeadLetters: new Counter({ name: 'ab_lane_dead_letters_total', help: 'Lane items dead-lettered (reason: refused, failed or outage)', labelNames: ['kind', 'reason'], registers: [registry] }),
+  laneDeadLettersOpen: new Gauge({ name: 'ab_lane_dead_letters_open', help: 'Dead-lettered lane items not retried yet', registers: [registry] }),
+  laneTakeovers: new Counter({ name: 'ab_lane_takeovers_total', help: 'Lanes taken over from a holder that stopped (crashed or lost)', labelNames: ['kind'], registers: [registry] }),
+  laneLeasesLost: new Counter({ name: 'ab_lane_leases_lost_total', help: 'Drains that found their lane lease taken while handling an item', labelNames: ['kind'], registers: [registry] }),
+  queueWorkers: new Gauge({ name: 'ab_queue_workers', help: 'BullMQ workers consuming each queue, on any instance (0: timers and retries wait)', labelNames: ['queue'], registers: [registry] }),
 };
 
 /** Times `run` into the provider-call histogram, labelled with its outcome. */

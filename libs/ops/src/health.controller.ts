@@ -1,12 +1,9 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import type { Queue } from 'bullmq';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
 import { withTimeout } from '@agent-bridge/config';
 import { REDIS } from '@agent-bridge/persistence';
-import { QUEUES } from '@agent-bridge/queue';
 
 /** Each dependency answers within this, or counts as down: a probe that hangs helps no orchestrator. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -24,7 +21,6 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly db: TypeOrmHealthIndicator,
     @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue(QUEUES.events) private readonly events: Queue,
   ) {}
 
   /** The process is up. */
@@ -34,8 +30,10 @@ export class HealthController {
   }
 
   /**
-   * Postgres, Redis, and at least one worker consuming events somewhere in the deployment. 503 with
-   * the same body (which one is down) when any is not: Terminus throws it as an exception, which the
+   * What this instance needs to accept events durably and relay them: Postgres and Redis. Not a
+   * worker: a bridge relays inline without one, and a missing worker is an ops alert and a metric
+   * (ab_queue_workers), not a reason for a load balancer to drop every bridge at once. 503 with the
+   * same body (which one is down) when any is not: Terminus throws it as an exception, which the
    * global filter would turn into a bare 500 like any unexpected error.
    */
   @Get('ready')
@@ -59,11 +57,6 @@ export class HealthController {
         } catch {
           return indicator.down();
         }
-      },
-      async () => {
-        const indicator = this.indicators.check('workers');
-        const count = await withTimeout(this.events.getWorkersCount(), CHECK_TIMEOUT_MS, noAnswer).catch(() => 0);
-        return count > 0 ? indicator.up({ count }) : indicator.down({ count });
       },
     ]);
   }

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { PresenceService } from '@agent-bridge/console';
+import { DeadLetterService, type DeadLetterView } from '@agent-bridge/events';
 import { metrics } from '@agent-bridge/observability';
 import { QUEUES } from '@agent-bridge/queue';
 
@@ -15,7 +16,11 @@ export interface OpsSummary {
   waiting: { count: number; longestSeconds: number; alert: boolean; alertAfterSeconds: number };
   agents: { available: number; away: number; offline: number };
   providers: Array<{ provider: string; calls: number; errors: number; errorRate: number; meanMs: number | null }>;
-  queues: Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number }>;
+  /** `workers`: BullMQ workers consuming the queue on any instance; 0 means its jobs wait. */
+  queues: Array<{ queue: string; waiting: number; active: number; delayed: number; failed: number; workers: number }>;
+  /** Queues no worker consumes: timers, delivery retries and hand-overs wait until one starts. */
+  noWorker: string[];
+  deadLetters: { open: number; recent: DeadLetterView[] };
   failedDeliveries: Array<{ conversationId: string; provider: string; direction: string; at: string; error: string | null }>;
 }
 
@@ -29,11 +34,12 @@ export class OpsStatsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly presence: PresenceService,
     private readonly modules: ModuleRef,
+    private readonly deadLetters: DeadLetterService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async summary(): Promise<OpsSummary> {
-    const [sessions, waiting, failed, queues, presence, providerCalls] = await Promise.all([
+    const [sessions, waiting, failed, queues, presence, providerCalls, deadOpen, deadRecent] = await Promise.all([
       this.db.query(`SELECT provider, state, count(*)::int AS count FROM conversations WHERE state <> 'closed' GROUP BY provider, state ORDER BY provider, state`),
       this.db.query(`SELECT count(*)::int AS count, COALESCE(extract(epoch FROM now() - min(opened_at)), 0)::float AS longest FROM conversations WHERE state = 'queued'`),
       // Message text is not shown here: ops sees that a delivery failed, not what it said.
@@ -44,6 +50,8 @@ export class OpsStatsService {
       this.queueCounts(),
       this.presence.all(),
       metrics.providerCalls.get(),
+      this.deadLetters.countOpen(),
+      this.deadLetters.recent(20),
     ]);
     const statuses = [...presence.values()];
     const providers = new Map<string, { calls: number; errors: number; sum: number }>();
@@ -75,6 +83,8 @@ export class OpsStatsService {
         meanMs: p.calls ? Math.round((p.sum / p.calls) * 10000) / 10 : null,
       })),
       queues,
+      noWorker: queues.filter((q) => q.workers === 0).map((q) => q.queue),
+      deadLetters: { open: deadOpen, recent: deadRecent },
       failedDeliveries: (failed as Array<{ conversation_id: string; provider: string; direction: string; created_at: Date; last_error: string | null }>).map((f) => ({
         conversationId: f.conversation_id,
         provider: f.provider,
@@ -95,14 +105,16 @@ export class OpsStatsService {
       for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) metrics.queueJobs.set({ queue: q.queue, state }, q[state]);
     }
     metrics.longestWait.set(summary.waiting.longestSeconds);
+    for (const q of summary.queues) metrics.queueWorkers.set({ queue: q.queue }, q.workers);
+    metrics.laneDeadLettersOpen.set(summary.deadLetters.open);
   }
 
   private async queueCounts(): Promise<OpsSummary['queues']> {
     return Promise.all(
       Object.values(QUEUES).map(async (name) => {
         const queue = this.modules.get<Queue>(getQueueToken(name), { strict: false });
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-        return { queue: name, waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
+        const [counts, workers] = await Promise.all([queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), queue.getWorkersCount()]);
+        return { queue: name, waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0, workers };
       }),
     );
   }

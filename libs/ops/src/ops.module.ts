@@ -4,7 +4,9 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { ConsoleCoreModule } from '@agent-bridge/console';
+import { EventsModule } from '@agent-bridge/events';
 import { QUEUES } from '@agent-bridge/queue';
+import { DeadLettersController } from './dead-letters.controller';
 import { HealthController } from './health.controller';
 import { OpsAuthService } from './ops-auth.service';
 import { OpsController } from './ops.controller';
@@ -29,16 +31,17 @@ const QueueDashboard = BullBoardModule.forRoot({
   boardOptions: { uiConfig: { boardTitle: 'agent-bridge queues' } },
 });
 
-/** Ops: health probes, /metrics, the ops page and the queue dashboard. */
+/** Ops: health probes, /metrics, the ops page, dead letters and the queue dashboard. */
 @Module({
   imports: [
     TerminusModule,
     ConsoleCoreModule,
+    EventsModule,
     OpsAuthModule,
     QueueDashboard,
     BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),
   ],
-  controllers: [HealthController, OpsController],
+  controllers: [HealthController, OpsController, DeadLettersController],
   providers: [OpsStatsService, QueueDashboardPolicy],
 })
 export class OpsModule {}

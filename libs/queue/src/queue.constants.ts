@@ -136,6 +136,38 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 /**
+ * How a lane's holder retries an item in place, before the next item of that conversation may go.
+ * Retries run inside the drain that holds the lane (its lease renewed meanwhile), not as BullMQ
+ * attempts: a process with no BullMQ worker retries too, and a poisoned item holds its lane for
+ * about two seconds, not a minute. A refusal that cannot pass (Postgres refusing a value, an error
+ * flagged `retryable: false`) is dead-lettered at once.
+ */
+export const LANE_RETRY = {
+  /** Attempts of an item failing for an unknown reason before it is dead-lettered. */
+  attempts: 4,
+  /** Backoff between those attempts: 250 ms, doubling, at most 1 s (250, 500, 1000). */
+  firstDelayMs: 250,
+  maxDelayMs: 1000,
+  /**
+   * A dependency that is down (Postgres, Redis, the platform, a desk) is not the item's fault, and
+   * every lane that needs it waits alike: retried every few seconds, dead-lettered only past this.
+   */
+  outageHoldMs: 5 * 60_000,
+  outageMaxDelayMs: 5000,
+} as const;
+
+/**
+ * A drain job fails only when Redis does (items are retried inside the drain): a few quick tries,
+ * then the sweeper of a running instance finds the lane anyway.
+ */
+export const DRAIN_LANE_JOB_OPTIONS: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'fixed', delay: 500 },
+  removeOnComplete: { count: 1000, age: 3600 },
+  removeOnFail: { count: 1000, age: 86400 },
+};
+
+/**
  * A deterministic job id (`keepalive.<sessionId>`), so a timer or a once-only job can be found,
  * replaced or cancelled. BullMQ refuses ':' in custom ids; parts are joined with '.' instead.
  */

@@ -1,1 +1,2 @@
 export { WorkersModule } from './workers.module';
+export { LanesModule } from './lanes.module';

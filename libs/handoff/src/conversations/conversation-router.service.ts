@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BOT_LANE, BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
-import { EventRouter, type InboundEvent } from '@agent-bridge/events';
+import { EventRouter, type DeadLetterNotice, type InboundEvent } from '@agent-bridge/events';
 import { EscalationRulesService } from '../escalation/escalation-rules.service';
 import type { UserActivity } from '../providers/handoff-provider';
 import { ProviderRegistry } from '../providers/provider-registry.service';
@@ -47,6 +47,18 @@ export class ConversationRouter extends EventRouter {
     if (event.eventName === 'on_user_message') return this.userMessage(event);
     const active = await this.conversations.findActive(event.botId, event.visitor);
     return active ? this.inAgentMode(active, event) : this.withBot(event);
+  }
+
+  /**
+   * A user's message to an agent was dead-lettered (the transcript refused it, or it kept failing):
+   * both sides are told, as for a message given up. Other events have nobody waiting on both sides.
+   */
+  async deadLettered(event: InboundEvent, deadLetter: DeadLetterNotice): Promise<void> {
+    if (event.eventName !== 'on_user_message' || event.visitor === BOT_LANE) return;
+    const conversation = await this.conversations.findActive(event.botId, event.visitor);
+    if (!conversation) return;
+    this.logger.warn(`conversation ${conversation.id}: a user message was dead-lettered (${deadLetter.id}); both sides told`);
+    await this.delivery.reportUndeliverable(conversation, 'agent');
   }
 
   private async withBot(event: InboundEvent): Promise<void> {

@@ -16,6 +16,8 @@ import { RelayService } from './relay.service';
 import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';
 
 const BATCH = 50;
+/** To the user, when a message of the agent's was given up before it reached the user's side. */
+const AGENT_MESSAGE_LOST = 'A message from the agent could not be delivered to you.';
 
 /** A message just stored in an outbox, as the fast path delivers it. */
 export type OutboxMessage = Pick<TranscriptMessage, 'id' | 'externalId' | 'text' | 'createdAt'>;
@@ -244,14 +246,26 @@ export class DeliveryService {
     await this.reportFailure(conversation, to);
   }
 
-  /** Tells both sides that a message was lost; a report that itself fails is logged, not retried. */
-  private async reportFailure(conversation: Conversation, to: 'user' | 'agent'): Promise<void> {
+  /**
+   * A message that never reached the transcript (its lane item was dead-lettered: a store refused
+   * it, or it kept failing): counted and reported to both sides as a message given up.
+   */
+  async reportUndeliverable(conversation: Conversation, to: 'user' | 'agent'): Promise<void> {
+    metrics.deliveryFailures.inc({ direction: to === 'user' ? 'to_user' : 'to_agent', provider: conversation.provider });
+    await this.reportFailure(conversation, to, true);
+  }
+
+  /**
+   * Tells both sides that a message was lost; a report that itself fails is logged, not retried.
+   * The user hears of a lost agent message only when the user's side still works (`userToo`).
+   */
+  private async reportFailure(conversation: Conversation, to: 'user' | 'agent', userToo = false): Promise<void> {
     const chat = providerChatOf(conversation);
     const agentNotice = to === 'user' ? 'A message could not be delivered to the user.' : 'A message from the user could not be delivered to you.';
-    const userNotice = settingsFor(this.config, conversation.botId).messages.deliveryFailed;
+    const userNotice = to === 'agent' ? settingsFor(this.config, conversation.botId).messages.deliveryFailed : userToo ? AGENT_MESSAGE_LOST : null;
     await Promise.allSettled([
       chat ? this.providers.get(conversation.provider).sendSystemNotice(chat, agentNotice) : Promise.resolve(),
-      to === 'agent' ? this.botkit.sendUserMessage({ ...conversation.latestPayload, message: userNotice }, { attempts: 2 }) : Promise.resolve(),
+      userNotice ? this.botkit.sendUserMessage({ ...conversation.latestPayload, message: userNotice }, { attempts: 2 }) : Promise.resolve(),
     ]).then((results) => {
       for (const r of results) if (r.status === 'rejected') this.logger.error(`conversation ${conversation.id}: failure report not delivered: ${(r.reason as Error).message}`);
     });

@@ -4,23 +4,46 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { JobHandler, JOBS, QUEUES, jobId, type JobHandlerFor, type LiveChatWebhookJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../../conversations/conversation.repository';
+import { DeliveryService } from '../../relay/delivery.service';
+import { ProviderStateRepository } from '../shared/provider-state.repository';
 import { LiveChatInboundService } from './livechat-inbound.service';
 import { LIVECHAT_LANE } from './livechat-webhook.controller';
 import { LIVECHAT } from './livechat-tokens.service';
+import type { LiveChatChatState } from './livechat.provider';
 
-/** A chat's lane (incoming events, in order) is handled like the queued webhooks. */
+/**
+ * A chat's lane (incoming events, in order) is handled like the queued webhooks. An agent's message
+ * dead-lettered there is reported to both sides, as a message given up.
+ */
 @Injectable()
 export class LiveChatLaneHandler implements OnModuleInit {
   constructor(
     private readonly lanes: LaneInboxService,
     private readonly inbound: LiveChatInboundService,
+    private readonly conversations: ConversationRepository,
+    private readonly state: ProviderStateRepository,
+    private readonly delivery: DeliveryService,
   ) {}
 
   onModuleInit(): void {
-    this.lanes.register(LIVECHAT_LANE, async (item, decoded) => {
-      const { action, payload } = (decoded ?? JSON.parse(item)) as LiveChatWebhookJob;
-      await this.inbound.handle(action, payload);
-    });
+    this.lanes.register(
+      LIVECHAT_LANE,
+      async (item, decoded) => {
+        const { action, payload } = (decoded ?? JSON.parse(item)) as LiveChatWebhookJob;
+        await this.inbound.handle(action, payload);
+      },
+      { onDeadLetter: (item, decoded) => this.deadLettered((decoded ?? JSON.parse(item)) as LiveChatWebhookJob) },
+    );
+  }
+
+  private async deadLettered({ action, payload }: LiveChatWebhookJob): Promise<void> {
+    const event = (payload.event ?? {}) as { type?: unknown; author_id?: unknown };
+    if (action !== 'incoming_event' || typeof payload.chat_id !== 'string' || (event.type !== 'message' && event.type !== 'file')) return;
+    const conversation = await this.conversations.findByProviderRef(LIVECHAT, payload.chat_id);
+    if (!conversation || conversation.state === 'closed') return;
+    // Our own echo of a user message is no agent message.
+    if (event.author_id === (await this.state.chatState<LiveChatChatState>(conversation.id)).entityId) return;
+    await this.delivery.reportUndeliverable(conversation, 'user');
   }
 }
 
