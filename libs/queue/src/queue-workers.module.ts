@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { ConnectionErrors, withCorrelation } from '@agent-bridge/observability';
 import { JobRegistry } from './job-registry.service';
-import { QUEUES } from './queue.constants';
+import { QUEUES, WORKER_OPTIONS } from './queue.constants';
 
 /** Processors are thin: each hands the job to its registered handler. */
 abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -52,26 +52,26 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
   }
 }
 
-@Processor(QUEUES.events)
+@Processor(QUEUES.events, WORKER_OPTIONS)
 class EventsProcessor extends DispatchingProcessor {}
 
-@Processor(QUEUES.hooks)
+@Processor(QUEUES.hooks, WORKER_OPTIONS)
 class HooksProcessor extends DispatchingProcessor {}
 
-@Processor(QUEUES.sessions)
+@Processor(QUEUES.sessions, WORKER_OPTIONS)
 class SessionsProcessor extends DispatchingProcessor {}
 
-@Processor(QUEUES.delivery)
+@Processor(QUEUES.delivery, WORKER_OPTIONS)
 class DeliveryProcessor extends DispatchingProcessor {}
 
-@Processor(QUEUES.livechat)
+@Processor(QUEUES.livechat, WORKER_OPTIONS)
 class LiveChatProcessor extends DispatchingProcessor {}
 
-@Processor(QUEUES.console)
+@Processor(QUEUES.console, WORKER_OPTIONS)
 class ConsoleProcessor extends DispatchingProcessor {}
 
 /** LiveChat v2 polls hit LiveChat once each: their concurrency is capped by its own setting. */
-@Processor(QUEUES.livechatV2Poll)
+@Processor(QUEUES.livechatV2Poll, WORKER_OPTIONS)
 class LiveChatV2PollProcessor extends DispatchingProcessor {
   override onApplicationBootstrap(): void {
     this.worker.concurrency = this.appConfig.livechat.v2PollConcurrency;

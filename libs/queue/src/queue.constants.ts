@@ -1,4 +1,4 @@
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, WorkerOptions } from 'bullmq';
 
 /**
  * Every queue, job name and payload type in one place (house style 5). A job name declared here
@@ -133,6 +133,17 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   backoff: { type: 'exponential', delay: 500 },
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 5000, age: 7 * 86400 },
+};
+
+/**
+ * Every worker's locks: a job whose process died is found stalled within lockDuration +
+ * stalledInterval (under 8 s, not BullMQ's 30-60 s default) and runs again elsewhere. A few stalls
+ * are allowed, since a busy machine can hold the event loop past a lock renewal.
+ */
+export const WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> = {
+  lockDuration: 5000,
+  stalledInterval: 2500,
+  maxStalledCount: 3,
 };
 
 /**
