@@ -15,3 +15,14 @@ export type { BotkitPayload, InboundBody, PayloadSource } from './payload/botkit
 export { RequestStoreService } from './store/request-store.service';
 export { visitorKeyOf, BOT_LANE } from './payload/visitor-key';
 export { SdkError } from './sdk-error';
+export {
+  hasUnstorableText,
+  inputWasNormalized,
+  jsonDepthExceeds,
+  markInputNormalized,
+  mayHoldUnstorableJson,
+  normalizeJsonValue,
+  normalizeText,
+} from './input/text-normalization';
+export { requestUrlsOf } from './payload/request-urls';
+export type { RequestUrls } from './payload/request-urls';
