@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BOT_LANE, SdkError, isBotkitEvent, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody } from '@agent-bridge/botkit';
-import { EventInboxService } from '@agent-bridge/events';
+import { BOT_LANE, SdkError, isBotkitEvent, requestUrlsOf, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody, type RequestUrls } from '@agent-bridge/botkit';
+import { EventInboxService, type InboundEvent } from '@agent-bridge/events';
 import { metrics } from '@agent-bridge/observability';
 import { WebhookDispatcher } from '@agent-bridge/webhooks';
 import { SdkAuthGuard } from './sdk-auth.guard';
@@ -77,7 +77,11 @@ export class SdkController {
     const visitor = visitorKeyOf(body) ?? BOT_LANE;
     // Serialized once: the lane item, the acknowledgement and the session's request context share it.
     const payloadJson = JSON.stringify(payload);
-    await this.inbox.accept({ botId, componentId, eventName, requestId, visitor, receivedAt: Date.now(), payload, payloadJson });
+    const event: InboundEvent & { requestUrls?: RequestUrls } = { botId, componentId, eventName, requestId, visitor, receivedAt: Date.now(), payload, payloadJson };
+    // Beside the payload, not in it: the acknowledgement stays BotKit's toJSON() byte for byte.
+    const requestUrls = requestUrlsOf(eventName, body);
+    if (requestUrls) event.requestUrls = requestUrls;
+    await this.inbox.accept(event);
     reply.header('supportsMessageAck', 'true');
     if (WRAPPER_ACK_EVENTS.has(eventName)) return WRAPPER_ACK;
     // A string with a JSON content type goes out as it is (Fastify serializes only objects).

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { signJwt } from '../auth/jwt';
 import { BotCredentialsService } from '../auth/bot-credentials';
 import type { BotkitPayload } from '../payload/botkit-payload';
+import type { RequestUrls } from '../payload/request-urls';
 import { RequestStoreService } from '../store/request-store.service';
 import { BotkitError, BotkitErrorCode } from './botkit.errors';
 import { HttpTransport, TransportTimeoutError, type HttpRequest } from './http-transport';
@@ -100,17 +101,22 @@ export class BotkitClient {
     return this.postTo(payload, 'skipBotMessageUrl', options);
   }
 
-  async resetBot(payload: BotkitPayload, options?: CallOptions): Promise<void> {
-    return this.postTo(payload, 'resetBotUrl', options);
+  /**
+   * `request`: the URLs the inbound request carried beside its payload (the inbound event's
+   * `requestUrls`); only on_variable_update's payload holds resetBotUrl itself.
+   */
+  async resetBot(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
+    return this.post(payload, this.requireUrl({ ...request, ...payload }, 'resetBotUrl'), options);
   }
 
-  async closeConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
-    return this.postTo(payload, 'clearConversationSessionUrl', options);
+  /** `request`: as for resetBot; no payload class carries clearConversationSessionUrl. */
+  async closeConversationSession(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
+    return this.post(payload, this.requireUrl({ ...request, ...payload }, 'clearConversationSessionUrl'), options);
   }
 
   /** BotKit's alias of closeConversationSession. */
-  async clearConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
-    return this.closeConversationSession(payload, options);
+  async clearConversationSession(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
+    return this.closeConversationSession(payload, request, options);
   }
 
   async startAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
@@ -173,7 +179,7 @@ export class BotkitClient {
     return this.requireUrl(payload, 'baseUrl').replace(/\/$/, '');
   }
 
-  private requireUrl(payload: BotkitPayload, field: string): string {
+  private requireUrl(payload: Record<string, unknown>, field: string): string {
     const url = payload[field];
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
       throw new BotkitError(BotkitErrorCode.InvalidArguments, `payload has no ${field}`);
