@@ -17,12 +17,12 @@ export { visitorKeyOf, BOT_LANE } from './payload/visitor-key';
 export { SdkError } from './sdk-error';
 export {
   hasUnstorableText,
-  inputWasNormalized,
   jsonDepthExceeds,
   markInputNormalized,
   mayHoldUnstorableJson,
   normalizeJsonValue,
   normalizeText,
+  normalizedPaths,
 } from './input/text-normalization';
 export { requestUrlsOf } from './payload/request-urls';
 export type { RequestUrls } from './payload/request-urls';

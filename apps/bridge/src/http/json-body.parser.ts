@@ -30,7 +30,7 @@ export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: numb
     parse(request, text, (error, value) => {
       if (error || !mayHoldUnstorableJson(text)) return done(error, value);
       const result = normalizeJsonValue(value);
-      if (result.changed) markInputNormalized(request);
+      if (result.changed.length > 0) markInputNormalized(request, result.changed);
       done(null, result.value);
     });
   });

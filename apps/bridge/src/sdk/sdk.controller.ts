@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BOT_LANE, SdkError, isBotkitEvent, requestUrlsOf, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody, type RequestUrls } from '@agent-bridge/botkit';
+import { BOT_LANE, SdkError, isBotkitEvent, normalizedPaths, requestUrlsOf, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody, type RequestUrls } from '@agent-bridge/botkit';
 import { EventInboxService, type InboundEvent } from '@agent-bridge/events';
 import { metrics } from '@agent-bridge/observability';
 import { WebhookDispatcher } from '@agent-bridge/webhooks';
@@ -10,6 +10,13 @@ import { SdkAuthGuard } from './sdk-auth.guard';
 /** BotKit answers these two with its wrapper object instead of the payload (wire contract §1.4). */
 const WRAPPER_ACK_EVENTS = new Set(['on_agent_transfer', 'on_variable_update']);
 const WRAPPER_ACK = { headers: { supportsMessageAck: true } };
+
+/**
+ * Ids the platform calls back with or keys a conversation by. The body parser normalised their
+ * NUL / lone surrogates like any text; an id changed that way names nothing the platform knows
+ * (its callbacks would be refused after our ack), so such an event is refused instead.
+ */
+const ID_PATHS = new Set(['requestId', 'channel.from', 'channel.channelInfos.from', 'context.session.UserContext._id']);
 
 /**
  * The platform's entry point: both BotKit route shapes, all eight events. Everything but
@@ -60,6 +67,8 @@ export class SdkController {
   private async accept(botId: string, componentId: string, eventName: BotkitEventName, raw: unknown, reply: FastifyReply): Promise<unknown> {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw SdkError.badRequest('The body must be a JSON object');
     const body = raw as InboundBody;
+    const changedId = normalizedPaths(reply.request).find((path) => ID_PATHS.has(path));
+    if (changedId) throw SdkError.badRequest(`${changedId} must not hold NUL characters or unpaired surrogates`);
     if (eventName === 'on_variable_update' && (!body.data || typeof body.data !== 'object')) {
       throw SdkError.badRequest('on_variable_update needs a "data" object');
     }

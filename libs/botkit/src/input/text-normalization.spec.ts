@@ -13,9 +13,9 @@ describe('text normalisation at the edge', () => {
   it('normalises every string of a parsed body, keys included, and says whether it changed', () => {
     const body = { requestId: 'r\u00001', message: 'hi\ud800', context: { ['k\u0000']: ['a\u0000', { deep: 'ok' }] } };
     const { value, changed } = normalizeJsonValue(body);
-    expect(changed).toBe(true);
+    expect(changed.sort()).toEqual(['context.k', 'context.k.0', 'message', 'requestId']);
     expect(value).toEqual({ requestId: 'r1', message: 'hi\ufffd', context: { k: ['a', { deep: 'ok' }] } });
-    expect(normalizeJsonValue({ a: ['b', 1, null] }).changed).toBe(false);
+    expect(normalizeJsonValue({ a: ['b', 1, null] }).changed).toEqual([]);
   });
 
   it('spots NUL and surrogate escapes in raw JSON, and only those', () => {
@@ -30,6 +30,7 @@ describe('text normalisation at the edge', () => {
     expect(jsonDepthExceeds('['.repeat(200) + ']'.repeat(200), 200)).toBe(false);
     expect(jsonDepthExceeds(`{"t":"${'['.repeat(500)}"}`, 200)).toBe(false);
     expect(jsonDepthExceeds(`{"t":"\\"${'{'.repeat(300)}"}`, 200)).toBe(false);
+    expect(jsonDepthExceeds(`{"t":"\\\\"${'['.repeat(300)}"}`, 200)).toBe(true);
     expect(jsonDepthExceeds(`[${'{"a":'.repeat(250)}1${'}'.repeat(250)}]`, 200)).toBe(true);
   });
 });

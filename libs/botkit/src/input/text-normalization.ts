@@ -16,43 +16,40 @@ export function normalizeText(text: string): string {
   return text.replace(UNSTORABLE_ALL, (found) => (found === '\u0000' ? '' : '\ufffd'));
 }
 
+const MAX_PATHS = 32;
+
 /**
  * Normalises every string of a parsed JSON value, keys included, in place where it can; returns
- * the value and whether anything changed. Iterative: the value may be deep (the parser bounds it).
+ * the value and the dotted paths it changed (at most MAX_PATHS). Iterative: the value may be deep.
  */
-export function normalizeJsonValue(value: unknown): { value: unknown; changed: boolean } {
+export function normalizeJsonValue(value: unknown): { value: unknown; changed: string[] } {
   if (typeof value === 'string') {
     const text = normalizeText(value);
-    return { value: text, changed: text !== value };
+    return { value: text, changed: text !== value ? [''] : [] };
   }
-  let changed = false;
-  const stack: unknown[] = [value];
+  const changed: string[] = [];
+  const note = (path: string): void => void (changed.length < MAX_PATHS && changed.push(path));
+  const stack: Array<[unknown, string]> = [[value, '']];
   while (stack.length > 0) {
-    const node = stack.pop();
+    const [node, path] = stack.pop()!;
+    const prefix = path ? `${path}.` : '';
     if (Array.isArray(node)) {
       for (let i = 0; i < node.length; i++) {
         const item: unknown = node[i];
         if (typeof item === 'string') {
           const text = normalizeText(item);
-          if (text !== item) ((node[i] = text), (changed = true));
-        } else if (item && typeof item === 'object') stack.push(item);
+          if (text !== item) ((node[i] = text), note(`${prefix}${i}`));
+        } else if (item && typeof item === 'object') stack.push([item, `${prefix}${i}`]);
       }
     } else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       for (const key of Object.keys(record)) {
         const item = record[key];
         const fixedKey = normalizeText(key);
-        let fixed = item;
-        if (typeof item === 'string') fixed = normalizeText(item);
-        else if (item && typeof item === 'object') stack.push(item);
-        if (fixedKey !== key) {
-          delete record[key];
-          changed = true;
-        }
-        if (fixedKey !== key || fixed !== item) {
-          record[fixedKey] = fixed;
-          changed = true;
-        }
+        const fixed = typeof item === 'string' ? normalizeText(item) : item;
+        if (item && typeof item === 'object') stack.push([item, `${prefix}${fixedKey}`]);
+        if (fixedKey !== key) delete record[key];
+        if (fixedKey !== key || fixed !== item) ((record[fixedKey] = fixed), note(`${prefix}${fixedKey}`));
       }
     }
   }
@@ -81,31 +78,48 @@ export function jsonDepthExceeds(raw: string, limit: number): boolean {
   for (let at = raw.indexOf('{'); at !== -1 && brackets <= limit; at = raw.indexOf('{', at + 1)) brackets++;
   for (let at = raw.indexOf('['); at !== -1 && brackets <= limit; at = raw.indexOf('[', at + 1)) brackets++;
   if (brackets <= limit) return false;
+  // Jump from string to string at native speed; only the text between strings is walked.
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > limit) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
+  for (let pos = 0; pos < raw.length; ) {
+    const quote = raw.indexOf('"', pos);
+    const stop = quote === -1 ? raw.length : quote;
+    for (let i = pos; i < stop; i++) {
+      const c = raw.charCodeAt(i);
+      if (c === 0x7b || c === 0x5b) {
+        if (++depth > limit) return true;
+      } else if (c === 0x7d || c === 0x5d) depth--;
+    }
+    if (quote === -1) return false;
+    const end = closingQuote(raw, quote);
+    if (end === -1) return false;
+    pos = end + 1;
   }
   return false;
 }
 
 /**
- * Marks a request whose body the edge normalised, for the routes where normalising would be
- * wrong (credentials): they refuse such a request instead of acting on changed text.
+ * Records on a request the body paths the edge normalised, for the routes where normalising would
+ * be wrong (credentials, ids the platform calls back with): they refuse instead of acting on them.
  */
-const NORMALIZED_INPUT = Symbol('agentBridge.normalizedInput');
+const NORMALIZED_PATHS = Symbol('agentBridge.normalizedPaths');
 
-export function markInputNormalized(request: object): void {
-  (request as Record<symbol, boolean>)[NORMALIZED_INPUT] = true;
+export function markInputNormalized(request: object, paths: string[]): void {
+  (request as Record<symbol, string[]>)[NORMALIZED_PATHS] = paths;
 }
 
-export function inputWasNormalized(request: object): boolean {
-  return (request as Record<symbol, boolean>)[NORMALIZED_INPUT] === true;
+/** The body paths the edge changed on this request (empty when it changed nothing). */
+export function normalizedPaths(request: object): readonly string[] {
+  return (request as Record<symbol, string[] | undefined>)[NORMALIZED_PATHS] ?? [];
+}
+
+/** The quote that ends the string opened at `open` (one not escaped by an odd run of backslashes). */
+function closingQuote(raw: string, open: number): number {
+  let end = raw.indexOf('"', open + 1);
+  while (end !== -1) {
+    let backslashes = 0;
+    for (let j = end - 1; raw.charCodeAt(j) === 0x5c; j--) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    end = raw.indexOf('"', end + 1);
+  }
+  return -1;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpException, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { inputWasNormalized } from '@agent-bridge/botkit';
+import { normalizedPaths } from '@agent-bridge/botkit';
 import { AgentAuthService } from '../auth/agent-auth.service';
 
 @Controller('console/api')
@@ -11,7 +11,7 @@ export class ConsoleAuthController {
   @HttpCode(200)
   async signIn(@Body() body: { email?: unknown; password?: unknown }, @Req() request: FastifyRequest): Promise<unknown> {
     // Credentials are compared, not displayed: a NUL removed from a password would sign in with another one.
-    if (inputWasNormalized(request)) throw new HttpException('Email and password must not hold NUL characters or unpaired surrogates', 400);
+    if (normalizedPaths(request).length > 0) throw new HttpException('Email and password must not hold NUL characters or unpaired surrogates', 400);
     if (typeof body?.email !== 'string' || typeof body.password !== 'string' || body.email.length > 320 || body.password.length > 1024) {
       throw new HttpException('Email and password are required', 400);
     }
