@@ -1,6 +1,6 @@
 export { BotkitModule } from './botkit.module';
 export { BotkitClient, withMetaTags } from './client/botkit.client';
-export type { CallOptions, GetMessagesQuery, GetMessagesResult, MetaTags, PlatformHistoryMessage } from './client/botkit.client';
+export type { CallOptions, FeedbackSurvey, GetMessagesQuery, GetMessagesResult, MetaTags, PlatformHistoryMessage } from './client/botkit.client';
 export { BotkitError, BotkitErrorCode } from './client/botkit.errors';
 export { HttpTransport, TransportTimeoutError } from './client/http-transport';
 export type { HttpRequest, HttpResponse } from './client/http-transport';

@@ -38,6 +38,13 @@ export interface GetMessagesResult {
   [key: string]: unknown;
 }
 
+/** A survey answer for sendFeedbackMessage; BotKit requires name and score. */
+export interface FeedbackSurvey {
+  name: string;
+  score: number | string;
+  [key: string]: unknown;
+}
+
 export interface MetaTags {
   userMetaTags?: Array<{ name: string; value: string }>;
   sessionMetaTags?: Array<{ name: string; value: string }>;
@@ -117,6 +124,27 @@ export class BotkitClient {
   /** BotKit's alias of closeConversationSession. */
   async clearConversationSession(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
     return this.closeConversationSession(payload, request, options);
+  }
+
+  /**
+   * POST {sendFeedbackMessageUrl} with `feedbackData`: the survey, enriched as BotKit does with the
+   * bot, the user's channel id, channel type, language and time (read here from the payload's channel).
+   */
+  async sendFeedbackMessage(payload: BotkitPayload, survey: FeedbackSurvey, options?: CallOptions): Promise<void> {
+    if (!survey || survey.name === undefined || survey.score === undefined) {
+      throw new BotkitError(BotkitErrorCode.InvalidArguments, 'sendFeedbackMessage needs a survey with name and score');
+    }
+    const channel = payload.channel;
+    const feedbackData = {
+      botId: payload.botId,
+      channelUId: channel?.channelInfos?.from ?? channel?.from,
+      channel: channel?.type,
+      botLanguage: channel?.botLanguage,
+      createdOn: new Date().toISOString(),
+      ...survey,
+    };
+    const url = this.requireUrl(payload, 'sendFeedbackMessageUrl');
+    await this.call(payload.botId, { method: 'POST', url, body: JSON.stringify({ ...payload, feedbackData }) }, options);
   }
 
   async startAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
