@@ -164,6 +164,14 @@ describe('edge input: normalised or refused before the acknowledgement, never a 
     }, 30_000, 200);
     expect(down.headers['retry-after']).toBe('5');
     expect(down.body).toEqual({ errors: [{ msg: expect.any(String), code: 'SERVICE_UNAVAILABLE' }] });
+    // Every event and the desk's routes, while it stays down: a 503 each time, never a 500.
+    const during = await Promise.all([
+      ...['on_user_message', 'on_bot_message', 'on_agent_transfer', 'on_event', 'on_alert', 'on_client_event', 'on_variable_update'].map((event) =>
+        sim.sendEvent({ botId: bot, event, userId: 'u-outage', message: 'while down' }).then((r) => ({ what: event, status: r.status, retryAfter: r.headers['retry-after'] })),
+      ),
+      fetch(`${bridge.url}/providers/loopback/chats`, { headers: { 'x-loopback-secret': 'test-loopback-secret' } }).then((r) => ({ what: 'loopback chats', status: r.status, retryAfter: r.headers.get('retry-after') ?? undefined })),
+    ]);
+    expect(during).toEqual(during.map(({ what }) => ({ what, status: 503, retryAfter: '5' })));
     redis = await startRedis(redisPort);
     await waitFor('a 200 once Redis is back', async () => {
       const res = await sim.sendEvent({ botId: bot, event: 'on_bot_message', userId: 'u-outage', message: 'back' });

@@ -20,6 +20,7 @@ export {
   jsonDepthExceeds,
   markInputNormalized,
   mayHoldUnstorableJson,
+  MORE_PATHS,
   normalizeJsonValue,
   normalizeText,
   normalizedPaths,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BOT_LANE, SdkError, isBotkitEvent, normalizedPaths, requestUrlsOf, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody, type RequestUrls } from '@agent-bridge/botkit';
+import { BOT_LANE, MORE_PATHS, SdkError, isBotkitEvent, normalizedPaths, requestUrlsOf, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody, type RequestUrls } from '@agent-bridge/botkit';
 import { EventInboxService, type InboundEvent } from '@agent-bridge/events';
 import { metrics } from '@agent-bridge/observability';
 import { WebhookDispatcher } from '@agent-bridge/webhooks';
@@ -14,9 +14,10 @@ const WRAPPER_ACK = { headers: { supportsMessageAck: true } };
 /**
  * Ids the platform calls back with or keys a conversation by. The body parser normalised their
  * NUL / lone surrogates like any text; an id changed that way names nothing the platform knows
- * (its callbacks would be refused after our ack), so such an event is refused instead.
+ * (its callbacks would be refused after our ack), so such an event is refused instead; so is one
+ * that changed too many strings to tell (MORE_PATHS).
  */
-const ID_PATHS = new Set(['requestId', 'channel.from', 'channel.channelInfos.from', 'context.session.UserContext._id']);
+const ID_PATHS = new Set(['requestId', 'channel.from', 'channel.channelInfos.from', 'context.session.UserContext._id', MORE_PATHS]);
 
 /**
  * The platform's entry point: both BotKit route shapes, all eight events. Everything but
@@ -68,7 +69,7 @@ export class SdkController {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw SdkError.badRequest('The body must be a JSON object');
     const body = raw as InboundBody;
     const changedId = normalizedPaths(reply.request).find((path) => ID_PATHS.has(path));
-    if (changedId) throw SdkError.badRequest(`${changedId} must not hold NUL characters or unpaired surrogates`);
+    if (changedId) throw SdkError.badRequest(`${changedId === MORE_PATHS ? 'The ids' : changedId} must not hold NUL characters or unpaired surrogates`);
     if (eventName === 'on_variable_update' && (!body.data || typeof body.data !== 'object')) {
       throw SdkError.badRequest('on_variable_update needs a "data" object');
     }

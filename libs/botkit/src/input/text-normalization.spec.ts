@@ -1,4 +1,4 @@
-import { hasUnstorableText, jsonDepthExceeds, mayHoldUnstorableJson, normalizeJsonValue, normalizeText } from './text-normalization';
+import { MORE_PATHS, hasUnstorableText, jsonDepthExceeds, mayHoldUnstorableJson, normalizeJsonValue, normalizeText } from './text-normalization';
 
 describe('text normalisation at the edge', () => {
   it('removes NUL and replaces lone surrogates, keeping valid pairs', () => {
@@ -16,6 +16,10 @@ describe('text normalisation at the edge', () => {
     expect(changed.sort()).toEqual(['context.k', 'context.k.0', 'message', 'requestId']);
     expect(value).toEqual({ requestId: 'r1', message: 'hi\ufffd', context: { k: ['a', { deep: 'ok' }] } });
     expect(normalizeJsonValue({ a: ['b', 1, null] }).changed).toEqual([]);
+    const many = normalizeJsonValue({ list: Array.from({ length: 1500 }, () => 'x\u0000'), requestId: 'r\u0000' });
+    expect(many.changed).toHaveLength(1001);
+    expect(many.changed).toContain('requestId');
+    expect(many.changed[1000]).toBe(MORE_PATHS);
   });
 
   it('spots NUL and surrogate escapes in raw JSON, and only those', () => {

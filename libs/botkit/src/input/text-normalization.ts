@@ -16,11 +16,14 @@ export function normalizeText(text: string): string {
   return text.replace(UNSTORABLE_ALL, (found) => (found === '\u0000' ? '' : '\ufffd'));
 }
 
-const MAX_PATHS = 32;
+const MAX_PATHS = 1000;
+/** The last path recorded when more changed than MAX_PATHS: which ones is not known. */
+export const MORE_PATHS = '*';
 
 /**
  * Normalises every string of a parsed JSON value, keys included, in place where it can; returns
- * the value and the dotted paths it changed (at most MAX_PATHS). Iterative: the value may be deep.
+ * the value and the dotted paths it changed (past MAX_PATHS, MORE_PATHS ends the list). Iterative:
+ * the value may be deep.
  */
 export function normalizeJsonValue(value: unknown): { value: unknown; changed: string[] } {
   if (typeof value === 'string') {
@@ -28,7 +31,10 @@ export function normalizeJsonValue(value: unknown): { value: unknown; changed: s
     return { value: text, changed: text !== value ? [''] : [] };
   }
   const changed: string[] = [];
-  const note = (path: string): void => void (changed.length < MAX_PATHS && changed.push(path));
+  const note = (path: string): void => {
+    if (changed.length < MAX_PATHS) changed.push(path);
+    else if (changed.length === MAX_PATHS) changed.push(MORE_PATHS);
+  };
   const stack: Array<[unknown, string]> = [[value, '']];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
