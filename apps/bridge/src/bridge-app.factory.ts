@@ -25,7 +25,8 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
     abortOnError: false,
     logger: new PinoLoggerService(createPino(config.logLevel)),
   });
-  // Nest's parsers first (so its init does not register them again), then ours for JSON.
+  // Nest's parsers now (its init then finds them registered; the app has no global prefix to pass),
+  // and ours in place of its JSON one.
   adapter.registerParserMiddleware();
   registerJsonBodyParser(adapter.getInstance(), BODY_LIMIT_BYTES);
   // A correlation id per request (the caller's x-request-id when it sends a sane one), echoed back

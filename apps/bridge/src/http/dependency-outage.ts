@@ -14,7 +14,7 @@ const MESSAGES = [
   'Connection ended unexpectedly',
   'the database system is',
 ];
-const NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionIsNotSetError', 'CannotConnectAlreadyConnectedError']);
+const NAMES = new Set(['MaxRetriesPerRequestError', 'ConnectionIsNotSetError', 'CannotExecuteNotConnectedError']);
 
 /**
  * Whether an error means Redis or Postgres is unreachable (ioredis, pg, TypeORM wrapping either):
