@@ -12,7 +12,7 @@ const { Client } = require('pg');
 const Redis = require('ioredis');
 const { anyRequest } = require('./route.arbitraries');
 const { toHttp } = require('./request.builder');
-const { send, agent } = require('./http.client');
+const { send } = require('./http.client');
 const { startEchoPlatform } = require('./echo-platform');
 const { BridgeUnderFuzz } = require('./bridge.process');
 const { ConsoleSocketRunner } = require('./socket.runner');
@@ -114,7 +114,6 @@ async function runFuzz({ requests = 10_000, seed = 42, concurrency = 8, root = p
     }
   } finally {
     socket?.close();
-    agent.destroy();
     result.exit = bridge.alive ? { ...(await bridge.stop()), stoppedBy: 'SIGTERM at the end' } : { ...bridge.exit, stoppedBy: 'crash' };
     result.crashed = result.crashed || result.exit.stoppedBy === 'crash';
     result.echoCalls = echo.calls();

@@ -28,4 +28,4 @@ function send(baseUrl, { method, path, headers, body }, timeoutMs = 15_000) {
   });
 }
 
-module.exports = { send, agent };
+module.exports = { send };
