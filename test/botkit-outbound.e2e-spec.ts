@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { BotkitClient, BotkitError, BotkitErrorCode, toBotkitPayload, withMetaTags, type BotkitPayload } from '@agent-bridge/botkit';
+import { BOTKIT_EVENTS, BotkitClient, BotkitError, BotkitErrorCode, requestUrlsOf, toBotkitPayload, withMetaTags, type BotkitEventName, type BotkitPayload, type RequestUrls } from '@agent-bridge/botkit';
 import { REDIS } from '@agent-bridge/persistence';
 import { createTestEnvironment, testConfig, TEST_BOT, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -30,10 +30,15 @@ describe('BotKit outbound client (bridge -> platform sandbox over HTTP)', () => 
   beforeEach(() => sim.reset());
 
   function payload(event: string, userId = 'u-out', extra: Record<string, unknown> = {}): BotkitPayload {
+    return request(event, userId, extra).payload;
+  }
+
+  /** The payload as the bridge builds it, and the request-only URLs it carries beside it. */
+  function request(event: string, userId = 'u-out', extra: Record<string, unknown> = {}): { payload: BotkitPayload; urls?: RequestUrls } {
     const built = sim.buildEvent({ botId: bot, event, userId, message: 'hello', body: extra });
-    const shaped = toBotkitPayload({ eventName: event as never, requestId: built.requestId, botId: bot, componentId: 'default', body: built.body });
-    // BotKit's OnMessagePayload does not carry these two URLs; a caller that needs them adds them.
-    return { ...shaped, clearConversationSessionUrl: built.body.clearConversationSessionUrl, resetBotUrl: built.body.resetBotUrl };
+    const eventName = event as BotkitEventName;
+    const payload = toBotkitPayload({ eventName, requestId: built.requestId, botId: bot, componentId: 'default', body: built.body });
+    return { payload, urls: requestUrlsOf(eventName, built.body) };
   }
 
   const posts: Array<[string, (c: BotkitClient, p: BotkitPayload) => Promise<void>, string, string]> = [
@@ -44,8 +49,6 @@ describe('BotKit outbound client (bridge -> platform sandbox over HTTP)', () => 
     ['skipUserMessage', (c, p) => c.skipUserMessage(p), 'on_user_message', 'skipUserMessage'],
     ['skipBotMessage', (c, p) => c.skipBotMessage(p), 'on_bot_message', 'skipBotMessage'],
     ['resetBot', (c, p) => c.resetBot(p), 'on_variable_update', 'resetBot'],
-    ['closeConversationSession', (c, p) => c.closeConversationSession(p), 'on_user_message', 'closeConversationSession'],
-    ['clearConversationSession (alias)', (c, p) => c.clearConversationSession(p), 'on_user_message', 'closeConversationSession'],
     ['startAgentSession', (c, p) => c.startAgentSession(p), 'on_agent_transfer', 'startAgentSession'],
     ['clearAgentSession', (c, p) => c.clearAgentSession(p), 'on_agent_transfer', 'clearAgentSession'],
     ['extendRequestId', (c, p) => c.extendRequestId(p), 'on_user_message', 'extendRequestId'],
@@ -63,6 +66,49 @@ describe('BotKit outbound client (bridge -> platform sandbox over HTTP)', () => 
     const decoded = JSON.parse(Buffer.from(claims!, 'base64url').toString());
     expect(decoded.appId).toBe(TEST_BOT.clientId);
     expect(Number.isInteger(decoded.exp)).toBe(true);
+  });
+
+  // Kore's SDK reads these two URLs from the inbound request, which every event carries; BotKit's
+  // toJSON() leaves them out of the payload (on_variable_update keeps resetBotUrl).
+  const requestOnly: Array<[string, (c: BotkitClient, p: BotkitPayload, u?: RequestUrls) => Promise<void>, string]> = [
+    ['resetBot', (c, p, u) => c.resetBot(p, u), 'resetBot'],
+    ['closeConversationSession', (c, p, u) => c.closeConversationSession(p, u), 'closeConversationSession'],
+    ['clearConversationSession (alias)', (c, p, u) => c.clearConversationSession(p, u), 'closeConversationSession'],
+  ];
+  describe.each(requestOnly)('%s', (_name, call, fn) => {
+    it.each(BOTKIT_EVENTS.map((event) => [event]))('from %s: posts the payload JSON to the URL of the request', async (event) => {
+      const extra = event === 'on_variable_update' ? { data: { eventType: 'variable_update', variable: {} } } : {};
+      const { payload: p, urls } = request(event, 'u-any-event', extra);
+      expect(p.clearConversationSessionUrl).toBeUndefined();
+      await call(client, p, urls);
+      const [received] = sim.calls({ fn, requestId: p.requestId });
+      expect(received).toMatchObject({ method: 'POST', status: 200 });
+      expect(received!.body).toEqual(JSON.parse(JSON.stringify(p)));
+    });
+
+    it('without the request URLs: a typed InvalidArguments, nothing sent', async () => {
+      await expect(call(client, payload('on_user_message'))).rejects.toMatchObject({ code: BotkitErrorCode.InvalidArguments });
+      expect(sim.calls({ fn })).toHaveLength(0);
+    });
+  });
+
+  it('the acknowledgement of a message event stays BotKit\'s toJSON() byte for byte, without the request-only URLs', async () => {
+    const built = sim.buildEvent({ botId: bot, event: 'on_user_message', userId: 'u-ack', message: 'hi' });
+    const res = await sim.sendRaw(`/sdk/bots/${bot}/on_user_message`, JSON.stringify(built.body), sim.eventHeaders(bot));
+    expect(res.status).toBe(200);
+    const expected = toBotkitPayload({ eventName: 'on_user_message', requestId: built.requestId, botId: bot, componentId: 'default', body: built.body });
+    expect(res.rawBody).toBe(JSON.stringify(expected));
+    expect(res.rawBody).not.toContain('resetBotUrl');
+    expect(res.rawBody).not.toContain('clearConversationSessionUrl');
+  });
+
+  it('sendFeedbackMessage posts the payload with the survey, enriched as BotKit does', async () => {
+    const p = payload('on_user_message', 'u-feedback');
+    await client.sendFeedbackMessage(p, { name: 'csat', score: 5 });
+    const [received] = sim.calls({ fn: 'sendFeedbackMessage', requestId: p.requestId });
+    expect(received).toMatchObject({ method: 'POST', status: 200 });
+    expect(received!.body.feedbackData).toMatchObject({ name: 'csat', score: 5, botId: bot, channelUId: 'u-feedback', createdOn: expect.any(String) });
+    await expect(client.sendFeedbackMessage(p, { name: 'csat' } as never)).rejects.toMatchObject({ code: BotkitErrorCode.InvalidArguments });
   });
 
   it('getMessages reads the history in the platform format, newest first', async () => {

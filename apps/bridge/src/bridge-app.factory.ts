@@ -7,6 +7,7 @@ import { createPino, enterCorrelation, PinoLoggerService } from '@agent-bridge/o
 import { OpsAuthService, QUEUE_DASHBOARD_PATH, QueueDashboardPolicy } from '@agent-bridge/ops';
 import { BridgeModule, type BridgeOptions } from './bridge.module';
 import { AllErrorsFilter } from './http/all-errors.filter';
+import { registerJsonBodyParser } from './http/json-body.parser';
 
 /** The platform's context object can reach 1 MB (context-object.md); BotKit cut at 100 kB with a 500. */
 export const BODY_LIMIT_BYTES = 1024 * 1024 + 64 * 1024;
@@ -24,12 +25,20 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
     abortOnError: false,
     logger: new PinoLoggerService(createPino(config.logLevel)),
   });
+  // Nest's parsers now (its init then finds them registered; the app has no global prefix to pass),
+  // and ours in place of its JSON one.
+  adapter.registerParserMiddleware();
+  registerJsonBodyParser(adapter.getInstance(), BODY_LIMIT_BYTES);
   // A correlation id per request (the caller's x-request-id when it sends a sane one), echoed back
   // on every response, errors included, and stamped on every log line of the request.
   app.getHttpAdapter().getInstance().addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const header = request.headers['x-request-id'];
     void reply.header('x-request-id', enterCorrelation(typeof header === 'string' ? header : undefined));
     done();
+  });
+  // A NUL in the path or query is no id or text anything here knows; Postgres would refuse it.
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.url.includes('%00')) await reply.status(400).send({ errors: [{ msg: 'The URL holds a NUL character', code: 'BAD_REQUEST' }] });
   });
   // The queue dashboard's routes are bull-board's own (all of them, its API included): one check
   // here, on the route Fastify matched. The raw URL is not enough: /ops/queue%73/api/... reaches

@@ -1,6 +1,6 @@
 export { BotkitModule } from './botkit.module';
 export { BotkitClient, withMetaTags } from './client/botkit.client';
-export type { CallOptions, GetMessagesQuery, GetMessagesResult, MetaTags, PlatformHistoryMessage } from './client/botkit.client';
+export type { CallOptions, FeedbackSurvey, GetMessagesQuery, GetMessagesResult, MetaTags, PlatformHistoryMessage } from './client/botkit.client';
 export { BotkitError, BotkitErrorCode } from './client/botkit.errors';
 export { HttpTransport, TransportTimeoutError } from './client/http-transport';
 export type { HttpRequest, HttpResponse } from './client/http-transport';
@@ -15,3 +15,15 @@ export type { BotkitPayload, InboundBody, PayloadSource } from './payload/botkit
 export { RequestStoreService } from './store/request-store.service';
 export { visitorKeyOf, BOT_LANE } from './payload/visitor-key';
 export { SdkError } from './sdk-error';
+export {
+  hasUnstorableText,
+  jsonDepthExceeds,
+  markInputNormalized,
+  mayHoldUnstorableJson,
+  MORE_PATHS,
+  normalizeJsonValue,
+  normalizeText,
+  normalizedPaths,
+} from './input/text-normalization';
+export { requestUrlsOf } from './payload/request-urls';
+export type { RequestUrls } from './payload/request-urls';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { SdkError } from '@agent-bridge/botkit';
 import { correlationId } from '@agent-bridge/observability';
+import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from './dependency-outage';
 
 export interface ErrorAnswer {
   status: number;
@@ -39,6 +40,16 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     const msg = statusCode === 413 ? 'Request body is larger than 1 MB' : (error as Error).message;
     return { status: statusCode, headers: {}, body: { errors: [{ msg, code: FASTIFY_CODES[statusCode] ?? statusCode }] } };
   }
+  if (isDependencyOutage(error)) {
+    logger.warn(`a store is unavailable: ${(error as Error)?.name ?? 'Error'} ${(error as { code?: unknown })?.code ?? ''}`.trim());
+    return {
+      status: 503,
+      headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) },
+      body: { errors: [{ msg: 'A store the bridge depends on is unavailable; retry shortly', code: 'SERVICE_UNAVAILABLE' }] },
+    };
+  }
+  const input = postgresInputError(error);
+  if (input) return { status: 400, headers: {}, body: { errors: [{ msg: input, code: 'BAD_REQUEST' }] } };
   if (error instanceof SdkError) {
     return { status: error.status, headers: {}, body: { errors: [{ msg: error.message, code: error.code }] } };
   }
@@ -49,4 +60,19 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     headers: {},
     body: { errors: [{ msg: 'Internal Server Error', code: 'INTERNAL_SERVER_ERROR', errorId }] },
   };
+}
+
+// Postgres refusing a value that came from the request: the caller's error, not ours.
+const PG_INPUT_ERRORS: Record<string, string> = {
+  '22P02': 'A value has the wrong format',
+  '22021': 'A value holds characters that cannot be stored',
+  '22001': 'A value is too long',
+  '22003': 'A number is out of range',
+  '54001': 'The request is too complex',
+};
+
+function postgresInputError(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? PG_INPUT_ERRORS[code] : undefined;
 }

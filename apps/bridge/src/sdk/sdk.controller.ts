@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { BOT_LANE, SdkError, isBotkitEvent, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody } from '@agent-bridge/botkit';
-import { EventInboxService } from '@agent-bridge/events';
+import { BOT_LANE, MORE_PATHS, SdkError, isBotkitEvent, normalizedPaths, requestUrlsOf, toBotkitPayload, visitorKeyOf, type BotkitEventName, type InboundBody, type RequestUrls } from '@agent-bridge/botkit';
+import { EventInboxService, type InboundEvent } from '@agent-bridge/events';
 import { metrics } from '@agent-bridge/observability';
 import { WebhookDispatcher } from '@agent-bridge/webhooks';
 import { SdkAuthGuard } from './sdk-auth.guard';
@@ -10,6 +10,14 @@ import { SdkAuthGuard } from './sdk-auth.guard';
 /** BotKit answers these two with its wrapper object instead of the payload (wire contract §1.4). */
 const WRAPPER_ACK_EVENTS = new Set(['on_agent_transfer', 'on_variable_update']);
 const WRAPPER_ACK = { headers: { supportsMessageAck: true } };
+
+/**
+ * Ids the platform calls back with or keys a conversation by. The body parser normalised their
+ * NUL / lone surrogates like any text; an id changed that way names nothing the platform knows
+ * (its callbacks would be refused after our ack), so such an event is refused instead; so is one
+ * that changed too many strings to tell (MORE_PATHS).
+ */
+const ID_PATHS = new Set(['requestId', 'channel.from', 'channel.channelInfos.from', 'context.session.UserContext._id', MORE_PATHS]);
 
 /**
  * The platform's entry point: both BotKit route shapes, all eight events. Everything but
@@ -60,6 +68,8 @@ export class SdkController {
   private async accept(botId: string, componentId: string, eventName: BotkitEventName, raw: unknown, reply: FastifyReply): Promise<unknown> {
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw SdkError.badRequest('The body must be a JSON object');
     const body = raw as InboundBody;
+    const changedId = normalizedPaths(reply.request).find((path) => ID_PATHS.has(path));
+    if (changedId) throw SdkError.badRequest(`${changedId === MORE_PATHS ? 'The ids' : changedId} must not hold NUL characters or unpaired surrogates`);
     if (eventName === 'on_variable_update' && (!body.data || typeof body.data !== 'object')) {
       throw SdkError.badRequest('on_variable_update needs a "data" object');
     }
@@ -77,7 +87,11 @@ export class SdkController {
     const visitor = visitorKeyOf(body) ?? BOT_LANE;
     // Serialized once: the lane item, the acknowledgement and the session's request context share it.
     const payloadJson = JSON.stringify(payload);
-    await this.inbox.accept({ botId, componentId, eventName, requestId, visitor, receivedAt: Date.now(), payload, payloadJson });
+    const event: InboundEvent & { requestUrls?: RequestUrls } = { botId, componentId, eventName, requestId, visitor, receivedAt: Date.now(), payload, payloadJson };
+    // Beside the payload, not in it: the acknowledgement stays BotKit's toJSON() byte for byte.
+    const requestUrls = requestUrlsOf(eventName, body);
+    if (requestUrls) event.requestUrls = requestUrls;
+    await this.inbox.accept(event);
     reply.header('supportsMessageAck', 'true');
     if (WRAPPER_ACK_EVENTS.has(eventName)) return WRAPPER_ACK;
     // A string with a JSON content type goes out as it is (Fastify serializes only objects).

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { signJwt } from '../auth/jwt';
 import { BotCredentialsService } from '../auth/bot-credentials';
 import type { BotkitPayload } from '../payload/botkit-payload';
+import type { RequestUrls } from '../payload/request-urls';
 import { RequestStoreService } from '../store/request-store.service';
 import { BotkitError, BotkitErrorCode } from './botkit.errors';
 import { HttpTransport, TransportTimeoutError, type HttpRequest } from './http-transport';
@@ -34,6 +35,13 @@ export interface GetMessagesResult {
   total?: number;
   moreAvailable?: boolean;
   messages: PlatformHistoryMessage[];
+  [key: string]: unknown;
+}
+
+/** A survey answer for sendFeedbackMessage; BotKit requires name and score. */
+export interface FeedbackSurvey {
+  name: string;
+  score: number | string;
   [key: string]: unknown;
 }
 
@@ -100,17 +108,43 @@ export class BotkitClient {
     return this.postTo(payload, 'skipBotMessageUrl', options);
   }
 
-  async resetBot(payload: BotkitPayload, options?: CallOptions): Promise<void> {
-    return this.postTo(payload, 'resetBotUrl', options);
+  /**
+   * `request`: the URLs the inbound request carried beside its payload (the inbound event's
+   * `requestUrls`); only on_variable_update's payload holds resetBotUrl itself.
+   */
+  async resetBot(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
+    return this.post(payload, this.requireUrl({ ...request, ...payload }, 'resetBotUrl'), options);
   }
 
-  async closeConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
-    return this.postTo(payload, 'clearConversationSessionUrl', options);
+  /** `request`: as for resetBot; no payload class carries clearConversationSessionUrl. */
+  async closeConversationSession(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
+    return this.post(payload, this.requireUrl({ ...request, ...payload }, 'clearConversationSessionUrl'), options);
   }
 
   /** BotKit's alias of closeConversationSession. */
-  async clearConversationSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
-    return this.closeConversationSession(payload, options);
+  async clearConversationSession(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
+    return this.closeConversationSession(payload, request, options);
+  }
+
+  /**
+   * POST {sendFeedbackMessageUrl} with `feedbackData`: the survey, enriched as BotKit does with the
+   * bot, the user's channel id, channel type, language and time (read here from the payload's channel).
+   */
+  async sendFeedbackMessage(payload: BotkitPayload, survey: FeedbackSurvey, options?: CallOptions): Promise<void> {
+    if (!survey || survey.name === undefined || survey.score === undefined) {
+      throw new BotkitError(BotkitErrorCode.InvalidArguments, 'sendFeedbackMessage needs a survey with name and score');
+    }
+    const channel = payload.channel;
+    const feedbackData = {
+      botId: payload.botId,
+      channelUId: channel?.channelInfos?.from ?? channel?.from,
+      channel: channel?.type,
+      botLanguage: channel?.botLanguage,
+      createdOn: new Date().toISOString(),
+      ...survey,
+    };
+    const url = this.requireUrl(payload, 'sendFeedbackMessageUrl');
+    await this.call(payload.botId, { method: 'POST', url, body: JSON.stringify({ ...payload, feedbackData }) }, options);
   }
 
   async startAgentSession(payload: BotkitPayload, options?: CallOptions): Promise<void> {
@@ -173,7 +207,7 @@ export class BotkitClient {
     return this.requireUrl(payload, 'baseUrl').replace(/\/$/, '');
   }
 
-  private requireUrl(payload: BotkitPayload, field: string): string {
+  private requireUrl(payload: Record<string, unknown>, field: string): string {
     const url = payload[field];
     if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
       throw new BotkitError(BotkitErrorCode.InvalidArguments, `payload has no ${field}`);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
+import { normalizeText } from '@agent-bridge/botkit';
 import {
   CONSOLE_PROVIDER,
   ConsoleEmitter,
@@ -21,6 +22,8 @@ export type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: str
 
 const MAX_TEXT = 3000 * 10; // long agent replies are split for the platform, not refused
 const SYNC_PAGE = 1000;
+/** Conversation and agent ids are uuids: anything else names nothing (and Postgres would refuse it). */
+const CONVERSATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DISPOSITIONS = new Set(['resolved', 'follow-up', 'spam', 'other']);
 
 /** What agents do in the console; every action checks that this agent may touch that chat. */
@@ -48,7 +51,7 @@ export class ConsoleActionsService {
   }
 
   async accept(agent: Agent, conversationId: unknown): Promise<Ack> {
-    if (typeof conversationId !== 'string') return { ok: false, error: 'conversationId is required' };
+    if (typeof conversationId !== 'string' || !CONVERSATION_ID.test(conversationId)) return { ok: false, error: 'conversationId is required' };
     const result = await this.queue.accept(conversationId, agent);
     await this.provider.route('accepted');
     return result.ok ? { ok: true, conversation: conversationView(result.conversation, this.links.url(conversationId)) } : result;
@@ -62,10 +65,12 @@ export class ConsoleActionsService {
     return { ok: true, messages: messages.slice(0, SYNC_PAGE).map(messageView), more: messages.length > SYNC_PAGE };
   }
 
-  async send(agent: Agent, conversationId: unknown, clientId: unknown, text: unknown): Promise<Ack> {
+  async send(agent: Agent, conversationId: unknown, clientId: unknown, rawText: unknown): Promise<Ack> {
+    // socket.io parses its own JSON, past the HTTP parser: normalise here what Postgres cannot store.
+    const text = typeof rawText === 'string' ? normalizeText(rawText) : rawText;
     const conversation = await this.allowed(agent, conversationId);
     if (!conversation || conversation.state !== 'assigned') return { ok: false, error: 'not allowed' };
-    if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 100) return { ok: false, error: 'clientId is required' };
+    if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 100 || clientId !== normalizeText(clientId)) return { ok: false, error: 'clientId is required' };
     if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) return { ok: false, error: 'text is required' };
     // The client id makes a resend after a reconnect the same message, stored and delivered once.
     const stored =
@@ -75,12 +80,13 @@ export class ConsoleActionsService {
     return { ok: true, message: messageView(stored) };
   }
 
-  async note(agent: Agent, conversationId: unknown, text: unknown, clientId?: unknown): Promise<Ack> {
+  async note(agent: Agent, conversationId: unknown, rawText: unknown, clientId?: unknown): Promise<Ack> {
+    const text = typeof rawText === 'string' ? normalizeText(rawText) : rawText;
     const conversation = await this.allowed(agent, conversationId, true);
     if (!conversation) return { ok: false, error: 'not allowed' };
     if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT) return { ok: false, error: 'text is required' };
     // A note re-sent after a lost ack (same client id) is stored once.
-    const externalId = typeof clientId === 'string' && clientId.length > 0 && clientId.length <= 100 ? `note:${clientId}` : null;
+    const externalId = typeof clientId === 'string' && clientId.length > 0 && clientId.length <= 100 ? `note:${normalizeText(clientId)}` : null;
     const stored =
       (await this.transcript.append({ conversationId: conversation.id, direction: 'internal', author: 'note', authorName: agent.name, text, delivered: true, externalId })) ??
       (externalId ? await this.transcript.findByExternalId(conversation.id, 'internal', externalId) : null);
@@ -100,7 +106,7 @@ export class ConsoleActionsService {
   async transfer(agent: Agent, conversationId: unknown, toAgentId: unknown, note: unknown): Promise<Ack> {
     const conversation = await this.allowed(agent, conversationId);
     if (!conversation || conversation.state !== 'assigned') return { ok: false, error: 'not allowed' };
-    const target = typeof toAgentId === 'string' ? await this.agents.findById(toAgentId) : null;
+    const target = typeof toAgentId === 'string' && CONVERSATION_ID.test(toAgentId) ? await this.agents.findById(toAgentId) : null;
     if (!target || target.disabled || target.id === conversation.agentId) return { ok: false, error: 'no such agent' };
     if (typeof note === 'string' && note.trim()) await this.note(agent, conversation.id, `Transfer note: ${note.trim()}`);
     const moved = await this.handoff.assign(conversation, { id: target.id, name: target.name }, `agent:${agent.id}`);
@@ -114,7 +120,7 @@ export class ConsoleActionsService {
   async close(agent: Agent, conversationId: unknown, disposition: unknown): Promise<Ack> {
     const conversation = await this.allowed(agent, conversationId);
     if (!conversation || conversation.state === 'closed') return { ok: false, error: 'not allowed' };
-    const text = typeof disposition === 'string' ? disposition.trim().slice(0, 200) : '';
+    const text = typeof disposition === 'string' ? normalizeText(disposition).trim().slice(0, 200) : '';
     if (text) await this.conversations.setDisposition(conversation.id, DISPOSITIONS.has(text) ? text : `other: ${text}`);
     await this.handoff.end(conversation.id, 'agent_closed', `agent:${agent.id}`);
     this.emitter.toOwner(conversation.agentId, 'conversation:closed', { conversationId: conversation.id, reason: 'agent_closed' });
@@ -126,7 +132,7 @@ export class ConsoleActionsService {
    * waiting chat (`readQueued`) is allowed too, so an agent can look before accepting.
    */
   private async allowed(agent: Agent, conversationId: unknown, readQueued = false): Promise<Conversation | null> {
-    if (typeof conversationId !== 'string' || !/^[0-9a-f-]{36}$/i.test(conversationId)) return null;
+    if (typeof conversationId !== 'string' || !CONVERSATION_ID.test(conversationId)) return null;
     const conversation = await this.conversations.findById(conversationId);
     if (!conversation || conversation.provider !== CONSOLE_PROVIDER) return null;
     if (agent.role !== 'agent') return conversation;

@@ -1,4 +1,6 @@
-import { Body, Controller, HttpCode, HttpException, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { normalizedPaths } from '@agent-bridge/botkit';
 import { AgentAuthService } from '../auth/agent-auth.service';
 
 @Controller('console/api')
@@ -7,7 +9,9 @@ export class ConsoleAuthController {
 
   @Post('sign-in')
   @HttpCode(200)
-  async signIn(@Body() body: { email?: unknown; password?: unknown }): Promise<unknown> {
+  async signIn(@Body() body: { email?: unknown; password?: unknown }, @Req() request: FastifyRequest): Promise<unknown> {
+    // Credentials are compared, not displayed: a NUL removed from a password would sign in with another one.
+    if (normalizedPaths(request).length > 0) throw new HttpException('Email and password must not hold NUL characters or unpaired surrogates', 400);
     if (typeof body?.email !== 'string' || typeof body.password !== 'string' || body.email.length > 320 || body.password.length > 1024) {
       throw new HttpException('Email and password are required', 400);
     }

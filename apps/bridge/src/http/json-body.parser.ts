@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { jsonDepthExceeds, markInputNormalized, mayHoldUnstorableJson, normalizeJsonValue } from '@agent-bridge/botkit';
+
+/**
+ * Deepest JSON nesting accepted. The platform's bodies nest about a dozen levels (context.session.
+ * BotUserSession.lastMessage…), rich templates a few more; 200 leaves a wide margin and stays far
+ * below what JSON.stringify and the recursive code after the parser can walk without a RangeError.
+ */
+export const MAX_JSON_DEPTH = 200;
+
+class BodyRefusedError extends Error {
+  readonly statusCode = 400;
+}
+
+/**
+ * The JSON body parser of every route. Two cheap checks on the raw text decide whether there is
+ * anything to do: nesting past MAX_JSON_DEPTH is refused (400), and only a body holding a NUL or a
+ * surrogate escape is walked to normalise its strings (text/ids that Postgres cannot store as they
+ * are). Everything else is Fastify's own secure parser, unchanged.
+ */
+export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request: FastifyRequest, raw: string | Buffer, done) => {
+    const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      done(new BodyRefusedError(`The body is nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    parse(request, text, (error, value) => {
+      if (error || !mayHoldUnstorableJson(text)) return done(error, value);
+      const result = normalizeJsonValue(value);
+      if (result.changed.length > 0) markInputNormalized(request, result.changed);
+      done(null, result.value);
+    });
+  });
+}
