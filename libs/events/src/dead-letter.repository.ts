@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { LaneFailureKind } from './lane-failure';
+import type { FailureKind } from '@agent-bridge/persistence';
 
 export interface NewDeadLetter {
   kind: string;
   lane: string;
   item: string;
-  reason: LaneFailureKind;
+  reason: FailureKind;
   errorCode: string;
   attempts: number;
 }
@@ -17,7 +17,7 @@ export interface DeadLetterView {
   id: string;
   kind: string;
   lane: string;
-  reason: LaneFailureKind;
+  reason: FailureKind;
   errorCode: string;
   attempts: number;
   state: 'dead' | 'retried';
@@ -29,7 +29,7 @@ interface Row {
   id: string;
   kind: string;
   lane: Buffer;
-  reason: LaneFailureKind;
+  reason: FailureKind;
   error_code: string;
   attempts: number;
   state: 'dead' | 'retried';

@@ -4,8 +4,6 @@ export type { AcceptResult } from './event-inbox.service';
 export { LaneInboxService } from './lane-inbox.service';
 export type { LaneHandler, LaneHooks, LaneAcceptResult } from './lane-inbox.service';
 export { LEASE_MS } from './lease-renewer';
-export { classifyLaneFailure } from './lane-failure';
-export type { LaneFailure, LaneFailureKind } from './lane-failure';
 export { DeadLetterRepository } from './dead-letter.repository';
 export type { DeadLetterView } from './dead-letter.repository';
 export { DeadLetterService } from './dead-letter.service';

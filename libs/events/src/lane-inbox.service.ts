@@ -4,10 +4,10 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { metrics } from '@agent-bridge/observability';
-import { REDIS, RedisBatch, RedisKeys } from '@agent-bridge/persistence';
+import { classifyFailure, REDIS, RedisBatch, RedisKeys, type Failure } from '@agent-bridge/persistence';
 import { DRAIN_LANE_JOB_OPTIONS, JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
 import { DeadLetterRepository } from './dead-letter.repository';
-import { classifyLaneFailure, nextRetryDelay, type LaneFailure } from './lane-failure';
+import { nextRetryDelay } from './lane-failure';
 import { INSTANCE_TTL_MS, InstanceHeartbeat } from './instance-heartbeat';
 import { ACCEPT, RELEASE, RENEW, STEP, TAKEOVER } from './lane-scripts';
 import { LEASE_MS, LeaseRenewer, type LaneHold } from './lease-renewer';
@@ -89,13 +89,13 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         metrics.laneLeasesLost.inc({ kind: kindOf(hold.lane) });
         this.logger.warn(`lane ${kindOf(hold.lane)}: lease lost while a handler ran; its new holder handles the item again`);
       },
-      (error) => this.logger.warn(`lane lease not renewed: ${classifyLaneFailure(error).code}`),
+      (error) => this.logger.warn(`lane lease not renewed: ${classifyFailure(error).code}`),
     );
     const instanceKey = this.instanceKey(this.tokenPrefix);
     this.heartbeat = new InstanceHeartbeat(
       () => this.redis.set(instanceKey, '1', 'PX', INSTANCE_TTL_MS),
       () => this.redis.del(instanceKey),
-      (error) => this.logger.warn(`lane heartbeat not stored: ${classifyLaneFailure(error).code}`),
+      (error) => this.logger.warn(`lane heartbeat not stored: ${classifyFailure(error).code}`),
     );
   }
 
@@ -245,7 +245,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       .then(() => this.drain(lane, token, head, false, decoded))
       .catch((error: unknown) => {
         // Redis unreachable mid-drain: the lease expires and a sweep takes the lane over.
-        this.logger.error(`lane ${kindOf(lane)}: drain stopped (${classifyLaneFailure(error).code})`);
+        this.logger.error(`lane ${kindOf(lane)}: drain stopped (${classifyFailure(error).code})`);
       });
     this.track(run);
   }
@@ -292,7 +292,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
           return hold.lost ? 'stop' : 'done';
         } catch (error) {
           if (hold.lost) return 'stop';
-          const failure = classifyLaneFailure(error);
+          const failure = classifyFailure(error);
           failingSince ||= Date.now();
           const delay = nextRetryDelay(failure, attempts, Date.now() - failingSince);
           if (delay === null) return (await this.deadLetter(lane, registration, item, decoded, failure, attempts, hold)) ? 'done' : 'stop';
@@ -307,7 +307,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   }
 
   /** Records the item in Postgres, then the lane moves on; false when this drain had to let go first. */
-  private async deadLetter(lane: string, registration: Registration, item: string, decoded: unknown, failure: LaneFailure, attempts: number, hold: LaneHold): Promise<boolean> {
+  private async deadLetter(lane: string, registration: Registration, item: string, decoded: unknown, failure: Failure, attempts: number, hold: LaneHold): Promise<boolean> {
     const kind = kindOf(lane);
     for (let tries = 1; ; tries++) {
       try {
@@ -317,13 +317,13 @@ export class LaneInboxService implements BeforeApplicationShutdown {
         const notify = registration.hooks.onDeadLetter;
         if (notify) {
           this.track(notify(item, decoded, { id, code: failure.code }).catch((error: unknown) => {
-            this.logger.error(`lane ${kind}: dead letter ${id} not reported (${classifyLaneFailure(error).code})`);
+            this.logger.error(`lane ${kind}: dead letter ${id} not reported (${classifyFailure(error).code})`);
           }));
         }
         return true;
       } catch (error) {
         // Postgres away: the item keeps its place until it can be recorded.
-        if (tries === 1) this.logger.warn(`lane ${kind}: dead letter not recorded yet (${classifyLaneFailure(error).code}); retrying`);
+        if (tries === 1) this.logger.warn(`lane ${kind}: dead letter not recorded yet (${classifyFailure(error).code}); retrying`);
         if (!(await this.pause(Math.min(250 * 2 ** tries, 5000), hold))) return false;
       }
     }
@@ -352,7 +352,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
       await this.scheduleDrain(lane);
     } catch (error) {
       // A sweep finds the lane once the lease is gone.
-      this.logger.error(`lane ${kindOf(lane)} not handed over (${classifyLaneFailure(error).code})`);
+      this.logger.error(`lane ${kindOf(lane)} not handed over (${classifyFailure(error).code})`);
     }
   }
 

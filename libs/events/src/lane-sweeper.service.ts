@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { classifyLaneFailure } from './lane-failure';
+import { classifyFailure } from '@agent-bridge/persistence';
 import { LaneInboxService } from './lane-inbox.service';
 
 /** How often each process looks for lanes left without a holder: with LEASE_MS, a crashed holder's lanes flow again within about 6 s. */
@@ -48,7 +48,7 @@ export class LaneSweeper implements OnApplicationBootstrap, BeforeApplicationShu
       // Redis away: every sweep fails until it is back; one line now and then is enough.
       if (Date.now() - this.loggedAt > LOG_EVERY_MS) {
         this.loggedAt = Date.now();
-        this.logger.warn(`lane sweep failed (${classifyLaneFailure(error).code})`);
+        this.logger.warn(`lane sweep failed (${classifyFailure(error).code})`);
       }
     } finally {
       this.sweeping = false;

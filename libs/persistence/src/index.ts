@@ -10,3 +10,5 @@ export { RedisBatch } from './redis-batch';
 export { TurnBatch } from './turn-batch';
 export { DatabaseLogger, describeQueryError } from './database-logger';
 export { InstanceRegistry, InstanceRegistryModule, INSTANCE_REGISTRY_TIMING, type InstanceRegistryTiming, type ReleaseHandler, type RejoinHandler } from './instance-registry';
+export { classifyFailure } from './failure-kind';
+export type { Failure, FailureKind } from './failure-kind';

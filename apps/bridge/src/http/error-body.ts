@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { HttpException, Logger } from '@nestjs/common';
 import { SdkError } from '@agent-bridge/botkit';
 import { correlationId } from '@agent-bridge/observability';
-import { isDependencyOutage, OUTAGE_RETRY_AFTER_SECONDS } from './dependency-outage';
+import { classifyFailure } from '@agent-bridge/persistence';
+
+/** Seconds a client is asked to wait after a 503 for a store that is away. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorAnswer {
   status: number;
@@ -40,8 +43,9 @@ export function toErrorAnswer(error: unknown): ErrorAnswer {
     const msg = statusCode === 413 ? 'Request body is larger than 1 MB' : (error as Error).message;
     return { status: statusCode, headers: {}, body: { errors: [{ msg, code: FASTIFY_CODES[statusCode] ?? statusCode }] } };
   }
-  if (isDependencyOutage(error)) {
-    logger.warn(`a store is unavailable: ${(error as Error)?.name ?? 'Error'} ${(error as { code?: unknown })?.code ?? ''}`.trim());
+  const failure = classifyFailure(error);
+  if (failure.kind === 'outage') {
+    logger.warn(`a store is unavailable: ${failure.code}`);
     return {
       status: 503,
       headers: { 'retry-after': String(OUTAGE_RETRY_AFTER_SECONDS) },
