@@ -21,6 +21,12 @@ class ArrivalLog {
     return true;
   }
 
+  /** Whether this soak text was seen already. */
+  has(text) {
+    const m = typeof text === 'string' && this.pattern.exec(text.trim());
+    return Boolean(m) && this.seen.has(`${m[1]}:${m[2]}`);
+  }
+
   /** Distinct soak messages seen (a duplicate counts once). */
   get size() {
     return this.seen.size;

@@ -13,23 +13,25 @@ function soakPlan(opts, scenario) {
   return { count, rate: opts.rate, seconds: count / opts.rate };
 }
 
-async function openSessions(stack, users) {
+/** LiveChat: every user handed over, the agent joins each chat; the desk's soak goes to those chats. */
+async function openLiveChat(stack, users) {
   const bridge = { query: (sql, params) => stack.query(sql, params) };
-  return openLiveChatSessions(stack.ctx, { platform: stack.platform, livechat: stack.livechat, bridge, users, timeoutMs: 120_000 });
+  const opened = await openLiveChatSessions(stack.ctx, { platform: stack.platform, livechat: stack.livechat, bridge, users, timeoutMs: 120_000 });
+  stack.desk = stack.livechat;
+  return { chatIds: users.map((u) => opened.chatOf[u]) };
 }
 
 async function runSoak(stack, scenario) {
   const { ctx } = stack;
   const opts = ctx.opts;
   const users = Array.from({ length: opts.conversations }, (_, i) => `chaos-${scenario.name}-${i}`);
-  const opened = await openSessions(stack, users);
-  const chatIds = users.map((u) => opened.chatOf[u]);
+  const deskSoak = scenario.open ? await scenario.open(stack, users) : await openLiveChat(stack, users);
   const plan = soakPlan(opts, scenario);
   ctx.log(`${scenario.name}: ${users.length} sessions open; soak of ${plan.count} messages each way at ${plan.rate}/s`);
   const load = { before: os.loadavg()[0] };
   const soakStart = nowMs();
   await stack.platform.rpc.call('startSoak', { users, count: plan.count, rate: plan.rate });
-  await stack.livechat.rpc.call('startSoak', { chatIds, count: plan.count, rate: plan.rate });
+  await stack.desk.rpc.call('startSoak', { ...deskSoak, count: plan.count, rate: plan.rate });
 
   await sleep(opts.leadSeconds * 1000);
   const fault = await scenario.inject(stack, { opts, log: (m) => ctx.log(`${scenario.name}: ${m}`), t0: soakStart });
@@ -38,18 +40,19 @@ async function runSoak(stack, scenario) {
   // Every send done (a user message is retried until acknowledged), then every acknowledged one arrived.
   const sendDeadline = Math.max(fault.clearedAt, soakStart + plan.seconds * 1000) + opts.drainSeconds * 1000;
   while (nowMs() < sendDeadline) {
-    const [u, a] = await Promise.all([stack.platform.rpc.call('soakProgress'), stack.livechat.rpc.call('soakProgress')]);
+    const [u, a] = await Promise.all([stack.platform.rpc.call('soakProgress'), stack.desk.rpc.call('soakProgress')]);
     if (u.done >= plan.count && a.done >= plan.count) break;
     await sleep(500);
   }
   const sendsDone = nowMs();
-  const drainDeadline = sendsDone + opts.drainSeconds * 1000;
+  // Bounded by the same deadline (plus a little): a fault that strands messages must not double the wait.
+  const drainDeadline = Math.max(sendDeadline, sendsDone + 30_000);
   let caughtUp = false;
   while (nowMs() < drainDeadline) {
     const [uSent, aSent, uArr, aArr] = await Promise.all([
       stack.platform.rpc.call('soakProgress'),
-      stack.livechat.rpc.call('soakProgress'),
-      stack.livechat.rpc.call('arrivalCount'),
+      stack.desk.rpc.call('soakProgress'),
+      stack.desk.rpc.call('arrivalCount'),
       stack.platform.rpc.call('arrivalCount'),
     ]);
     if (uArr >= uSent.acked && aArr >= aSent.acked) {
@@ -60,14 +63,14 @@ async function runSoak(stack, scenario) {
   }
   // A short extra watch, so duplicates that come late are counted too.
   await sleep(caughtUp ? opts.settleSeconds * 1000 : 0);
-  await Promise.all([stack.platform.rpc.call('stopSoak'), stack.livechat.rpc.call('stopSoak')]);
+  await Promise.all([stack.platform.rpc.call('stopSoak'), stack.desk.rpc.call('stopSoak')]);
   const endAt = nowMs();
   load.after = os.loadavg()[0];
 
   const [userSent, userArrivals, agentSent, agentArrivals] = await Promise.all([
     stack.platform.rpc.call('sent'),
-    stack.livechat.rpc.call('arrivals'),
-    stack.livechat.rpc.call('sent'),
+    stack.desk.rpc.call('arrivals'),
+    stack.desk.rpc.call('sent'),
     stack.platform.rpc.call('arrivals'),
   ]);
   const rel = (t) => Math.round(t - soakStart);
@@ -82,7 +85,8 @@ async function runSoak(stack, scenario) {
     },
     agentToUser: analyseDirection({ sent: agentSent, arrivals: agentArrivals, clearedAt: fault.clearedAt, endAt }),
     platformCalls: await stack.platform.rpc.call('callCounts'),
-    webhooks: await stack.livechat.rpc.call('deliveryStats'),
+    webhooks: stack.livechat ? await stack.livechat.rpc.call('deliveryStats') : undefined,
+    console: scenario.check ? await scenario.check(stack, fault) : undefined,
     loadAverage: load,
   };
 }

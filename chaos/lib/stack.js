@@ -61,7 +61,7 @@ class Stack {
     return p;
   }
 
-  async fork(name, script, env) {
+  async fork(name, script, env = {}) {
     // Children.fork looks in bench/children; these hosts live in chaos/children.
     return this.children.fork(name, path.join('..', '..', 'chaos', 'children', script), { env });
   }
@@ -77,7 +77,7 @@ class Stack {
       LOG_LEVEL: ctx.opts.logLevel,
       ...(this.livechat ? liveChatEnv(this.livechat) : { HANDOFF_PROVIDER: setup.provider }),
       ...(setup.worker ? { RUN_WORKERS: 'false' } : {}),
-      ...setup.env,
+      ...(typeof setup.env === 'function' ? setup.env(ctx.opts) : setup.env),
       ...extra,
     };
   }
