@@ -40,6 +40,7 @@ async function main() {
     logDir: path.join(opts.out, 'logs'),
     allChildren: [],
     clusters: [],
+    tempDirs: [],
     log,
   };
   fs.rmSync(ctx.logDir, { recursive: true, force: true });
@@ -47,6 +48,7 @@ async function main() {
   const killAll = () => {
     ctx.allChildren.forEach((c) => c.killAllNow());
     ctx.clusters.forEach((pg) => pg.destroySync());
+    ctx.tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
   };
   process.on('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM']) {

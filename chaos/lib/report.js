@@ -33,7 +33,7 @@ function details(f) {
   const out = [`### ${f.name}: ${f.title}`, ''];
   if (f.error) return [...out, '```', f.error, '```', ''].join('\n');
   const r = f.result;
-  out.push(`Fault cleared when ${f.cleared}: ${ms(r.fault.clearedAtMs - r.fault.atMs)} after it began (${(r.fault.atMs / 1000).toFixed(1)} s into the soak).`);
+  out.push(`The fault began ${(r.fault.atMs / 1000).toFixed(1)} s into the soak and cleared ${ms(r.fault.clearedAtMs - r.fault.atMs)} later (cleared: ${f.cleared}).`);
   for (const e of r.fault.events) out.push(`- ${e.what} at ${(e.atMs / 1000).toFixed(1)} s into the soak`);
   if (r.plan) out.push(`Soak: ${r.plan.count} messages each way at ${r.plan.rate}/s over ${r.conversations ?? ''} conversations; watched for ${r.watchedSeconds} s; machine load average ${r.loadAverage.before.toFixed(2)} before, ${r.loadAverage.after.toFixed(2)} after.`);
   for (const [key, label] of DIRECTIONS) {
@@ -49,7 +49,7 @@ function details(f) {
         (d.longestStallAt ? `; longest stall in conversation ${d.longestStallAt.conv} starting ${relative(d.longestStallAt.fromMs)}` : ''),
     );
   }
-  if (r.console) out.push('', 'Console agents:', '```json', JSON.stringify(r.console, null, 2), '```');
+  if (r.checks) out.push('', 'Checks of this fault:', '```json', JSON.stringify(r.checks, null, 2), '```');
   out.push('', `Platform callbacks: ${JSON.stringify(r.platformCalls)}`);
   if (r.webhooks) out.push(`LiveChat webhook deliveries: ${JSON.stringify(r.webhooks)}`);
   out.push('');

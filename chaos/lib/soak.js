@@ -86,7 +86,7 @@ async function runSoak(stack, scenario) {
     agentToUser: analyseDirection({ sent: agentSent, arrivals: agentArrivals, clearedAt: fault.clearedAt, endAt }),
     platformCalls: await stack.platform.rpc.call('callCounts'),
     webhooks: stack.livechat ? await stack.livechat.rpc.call('deliveryStats') : undefined,
-    console: scenario.check ? await scenario.check(stack, fault) : undefined,
+    checks: scenario.check ? await scenario.check(stack, fault) : undefined,
     loadAverage: load,
   };
 }

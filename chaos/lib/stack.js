@@ -25,6 +25,7 @@ class Stack {
   async start() {
     const { ctx, setup } = this;
     this.redis = new OwnRedis(this.children, this.name);
+    ctx.tempDirs.push(this.redis.dir);
     await this.redis.start();
     if (setup.ownPostgres) {
       this.pg = new OwnPostgres(this.name);

@@ -63,6 +63,29 @@ class OwnRedis {
     }
   }
 
+  /** Delayed BullMQ jobs (session timers among them) by queue and job-id kind (`<queue>/keepalive` for `keepalive:<id>`). */
+  async delayedJobs() {
+    const r = new Redis(this.url, { maxRetriesPerRequest: 2 });
+    const kinds = {};
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await r.scan(cursor, 'MATCH', '*:delayed', 'COUNT', 1000);
+        cursor = next;
+        for (const key of keys) {
+          const queue = key.slice(0, -':delayed'.length).split(':').pop();
+          for (const id of await r.zrange(key, 0, -1)) {
+            const kind = `${queue}/${id.includes(':') ? id.split(':')[0] : 'job'}`;
+            kinds[kind] = (kinds[kind] || 0) + 1;
+          }
+        }
+      } while (cursor !== '0');
+    } finally {
+      r.disconnect();
+    }
+    return kinds;
+  }
+
   async destroy() {
     await this.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });

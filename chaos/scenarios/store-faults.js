@@ -26,10 +26,23 @@ const redisFlush = {
   holdSeconds: () => 30,
   cleared: 'the FLUSHALL itself',
   async inject(stack, { log }) {
+    const timersBefore = await stack.redis.delayedJobs();
     const at = nowMs();
     await stack.redis.flushAll();
     log('redis emptied (FLUSHALL)');
+    stack.timerWatch = { before: timersBefore, at };
     return { at, clearedAt: nowMs() };
+  },
+  /** Session timers are delayed BullMQ jobs: are they back (up to 60 s after the flush)? */
+  async check(stack, fault) {
+    const { before } = stack.timerWatch;
+    const total = (kinds) => Object.values(kinds).reduce((s, n) => s + n, 0);
+    let now = await stack.redis.delayedJobs();
+    while (total(now) < total(before) && nowMs() < fault.at + 60_000) {
+      await sleep(1000);
+      now = await stack.redis.delayedJobs();
+    }
+    return { delayedJobsBeforeFlush: before, delayedJobsAfter: now, checkedAtMsAfterFlush: Math.round(nowMs() - fault.at) };
   },
 };
 
