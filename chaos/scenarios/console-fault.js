@@ -40,7 +40,7 @@ const consoleKill = {
     env: (o) => ({ CONSOLE_AUTO_ASSIGN: 'true', CONSOLE_DISCONNECT_GRACE_SECONDS: String(o.graceSeconds), CONSOLE_TOKEN_SECRET: TOKEN_SECRET }),
   },
   holdSeconds: (o) => o.graceSeconds + 20,
-  cleared: 'the kill plus CONSOLE_DISCONNECT_GRACE_SECONDS (when the absent agents\' chats are due to be re-queued)',
+  cleared: 'the kill plus CONSOLE_DISCONNECT_GRACE_SECONDS, when the absent agents\' chats are due to be re-queued',
 
   async open(stack, users) {
     const agents = await createAgents(stack, stack.ctx.opts.consoleAgents);
@@ -98,7 +98,7 @@ const consoleKill = {
       }),
       lateHandoffFailures: watch.late.failed,
       userMessagesReadFromTranscript: await stack.desk.rpc.call('syncRecovered'),
-      owners: await stack.desk.rpc.call('owners'),
+      agentsAtEnd: Object.values(await stack.desk.rpc.call('owners')).map((a) => ({ present: a.connected, chats: a.owns.length })),
     };
   },
 };

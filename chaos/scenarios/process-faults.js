@@ -41,7 +41,7 @@ const twoBridgesKill = {
   title: 'two bridges and one worker, traffic over both, kill -9 of one bridge (restarted later)',
   setup: { ...LIVECHAT, bridges: 2, worker: true },
   holdSeconds: (o) => o.bridgeDownSeconds + 5,
-  cleared: 'the moment of the kill: the other bridge is running',
+  cleared: 'the kill itself, since the other bridge runs',
   async inject(stack, { opts, log }) {
     const at = nowMs();
     await stack.kill(stack.bridges[0].handle);

@@ -8,7 +8,7 @@ const redisRestart = {
   title: 'Redis (appendonly yes) stopped and started again',
   setup: LIVECHAT,
   holdSeconds: (o) => o.storeDownSeconds + 3,
-  cleared: 'Redis answers PING again (its AOF replayed)',
+  cleared: 'Redis answers PING again, its AOF replayed',
   async inject(stack, { opts, log }) {
     const at = nowMs();
     await stack.redis.stop();
