@@ -30,6 +30,12 @@ async function createAgents(stack, count) {
 
 const assigned = (stack) => stack.query(`SELECT visitor_key, agent_id FROM conversations WHERE state = 'assigned'`);
 
+async function agentsAtEnd(stack) {
+  const owners = await stack.desk.rpc.call('owners');
+  const rows = await assigned(stack);
+  return stack.consoleAgents.map((a) => ({ present: Boolean(owners[a.id]?.connected), assignedChats: rows.filter((r) => r.agent_id === a.id).length }));
+}
+
 const consoleKill = {
   name: 'console-kill',
   title: 'two bridges and a worker, console agents on both; kill -9 of one bridge while they work (not restarted)',
@@ -98,7 +104,8 @@ const consoleKill = {
       }),
       lateHandoffFailures: watch.late.failed,
       userMessagesReadFromTranscript: await stack.desk.rpc.call('syncRecovered'),
-      agentsAtEnd: Object.values(await stack.desk.rpc.call('owners')).map((a) => ({ present: a.connected, chats: a.owns.length })),
+      // From the database: each agent's assigned chats at the end, and whether its socket is still connected.
+      agentsAtEnd: await agentsAtEnd(stack),
     };
   },
 };
