@@ -61,8 +61,12 @@ function analyseDirection({ sent, arrivals, clearedAt, endAt }) {
   const afterClear = [...first.values()].filter((at) => at >= clearedAt).sort((a, b) => a - b);
   const before = acked.filter((r) => r.ack < clearedAt);
   const caughtUp = before.some((r) => !first.has(`${r.conv}:${r.seq}`)) ? null : Math.max(clearedAt, ...before.map((r) => first.get(`${r.conv}:${r.seq}`)));
+  const firstDue = Math.min(...sent.map((r) => r.due ?? r.ack));
+  const lastAck = Math.max(...acked.map((r) => r.ack));
   return {
     sent: sent.length,
+    // The rate the soak really ran at (a sender waits for each acknowledgement of a conversation).
+    ackedPerSecond: acked.length > 1 ? Math.round((acked.length / (lastAck - firstDue)) * 10000) / 10 : null,
     acked: acked.length,
     unacked: sent.length - acked.length,
     delivered: first.size,

@@ -40,7 +40,7 @@ function details(f) {
     const d = r[key];
     if (!d) continue;
     out.push(
-      `- ${label}: latency p50 ${ms(d.latencyMs.p50)}, p99 ${ms(d.latencyMs.p99)}, max ${ms(d.latencyMs.max)}` +
+      `- ${label}: ${d.ackedPerSecond} acknowledged/s; latency p50 ${ms(d.latencyMs.p50)}, p99 ${ms(d.latencyMs.p99)}, max ${ms(d.latencyMs.max)}` +
         (d.unacked ? `; ${d.unacked} never acknowledged` : '') +
         (d.retriedSends !== undefined ? `; ${d.retriedSends} sends retried (${d.refusedAttempts} refused or failed attempts)` : '') +
         (d.lost ? `; lost e.g. ${d.lostSample.join(', ')}` : '') +
