@@ -46,7 +46,7 @@ async function catchUp(a, conversationId) {
     const ack = await a.socket.timeout(10_000).emitWithAck('conversation:sync', { conversationId, after }).catch(() => null);
     if (!ack?.ok) return;
     for (const m of ack.messages) {
-      if (m.kind === 'user' && !arrivals.has(m.text) && arrivals.see(m.text)) {
+      if (m.kind === 'user' && !arrivals.has(m.text) && arrivals.see(m.text, nowMs(), 'transcript')) {
         syncRecovered++;
         readInTranscript.add(m.text);
       }

@@ -20,7 +20,8 @@ function analyseDirection({ sent, arrivals, clearedAt, endAt }) {
   const samples = { duplicated: [], reordered: [] };
   const rel = (t) => round(t - clearedAt);
   const maxSeq = new Map();
-  for (const [conv, seq, at] of [...arrivals].sort((a, b) => a[2] - b[2])) {
+  let fromTranscript = 0;
+  for (const [conv, seq, at, source] of [...arrivals].sort((a, b) => a[2] - b[2])) {
     const key = `${conv}:${seq}`;
     if (first.has(key)) {
       duplicated++;
@@ -28,6 +29,12 @@ function analyseDirection({ sent, arrivals, clearedAt, endAt }) {
       continue;
     }
     first.set(key, at);
+    // Read from a chat's history when it reached a console agent: shown in the transcript's order, so
+    // late (it counts in the stall) but not out of order.
+    if (source === 'transcript') {
+      fromTranscript++;
+      continue;
+    }
     if (seq < (maxSeq.get(conv) ?? -1)) {
       reordered++;
       if (samples.reordered.length < 10) samples.reordered.push({ message: key, afterSeq: maxSeq.get(conv), atMs: rel(at) });
@@ -70,6 +77,7 @@ function analyseDirection({ sent, arrivals, clearedAt, endAt }) {
     acked: acked.length,
     unacked: sent.length - acked.length,
     delivered: first.size,
+    fromTranscript,
     lost: lostList.length,
     lostSample: lostList.slice(0, 10).map((r) => `${r.conv}:${r.seq}`),
     duplicated,

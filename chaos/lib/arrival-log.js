@@ -12,11 +12,12 @@ class ArrivalLog {
     this.seen = new Set();
   }
 
-  see(text, at = nowMs()) {
+  /** source: 'transcript' for a message a console agent read from the chat's history, not live. */
+  see(text, at = nowMs(), source = undefined) {
     if (typeof text !== 'string') return false;
     const m = this.pattern.exec(text.trim());
     if (!m) return false;
-    this.rows.push([Number(m[1]), Number(m[2]), at]);
+    this.rows.push(source ? [Number(m[1]), Number(m[2]), at, source] : [Number(m[1]), Number(m[2]), at]);
     this.seen.add(`${m[1]}:${m[2]}`);
     return true;
   }

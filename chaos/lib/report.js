@@ -42,6 +42,7 @@ function details(f) {
     out.push(
       `- ${label}: ${d.ackedPerSecond} acknowledged/s; latency p50 ${ms(d.latencyMs.p50)}, p99 ${ms(d.latencyMs.p99)}, max ${ms(d.latencyMs.max)}` +
         (d.unacked ? `; ${d.unacked} never acknowledged` : '') +
+        (d.fromTranscript ? `; ${d.fromTranscript} read from the chat's history when it reached an agent` : '') +
         (d.retriedSends !== undefined ? `; ${d.retriedSends} sends retried (${d.refusedAttempts} refused or failed attempts)` : '') +
         (d.lost ? `; lost e.g. ${d.lostSample.join(', ')}` : '') +
         (d.samples?.reordered.length ? `; reordered e.g. ${d.samples.reordered.slice(0, 3).map((x) => `${x.message} after seq ${x.afterSeq} (${relative(x.atMs)})`).join(', ')}` : '') +
