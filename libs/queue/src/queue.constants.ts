@@ -140,11 +140,28 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  * stalledInterval (under 8 s, not BullMQ's 30-60 s default) and runs again elsewhere. A few stalls
  * are allowed, since a busy machine can hold the event loop past a lock renewal.
  */
-export const WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount'> = {
+export const WORKER_OPTIONS: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'settings'> = {
   lockDuration: 5000,
   stalledInterval: 2500,
   maxStalledCount: 3,
+  settings: { backoffStrategy: (attemptsMade, type, _error, job) => (type === OUTAGE_BACKOFF ? outageBackoff(attemptsMade, job?.opts.backoff) : -1) },
 };
+
+/**
+ * A backoff for work that waits on a party that may be down for a while (the platform, a desk):
+ * doubling from `delay` up to 5 s for the first two minutes, so a short outage is ridden out within
+ * seconds of its end, then every 30 s. Plain exponential backoff waited up to half a minute after a
+ * one-minute outage.
+ */
+export const OUTAGE_BACKOFF = 'outage';
+const OUTAGE_FIRST_PHASE = { attempts: 24, capMs: 5000 };
+const OUTAGE_LATER_MS = 30_000;
+
+export function outageBackoff(attemptsMade: number, backoff: JobsOptions['backoff']): number {
+  const delay = typeof backoff === 'object' && backoff.delay ? backoff.delay : 1000;
+  if (attemptsMade > OUTAGE_FIRST_PHASE.attempts) return OUTAGE_LATER_MS;
+  return Math.min(delay * 2 ** Math.max(0, attemptsMade - 1), OUTAGE_FIRST_PHASE.capMs);
+}
 
 /**
  * How a lane's holder retries an item in place, before the next item of that conversation may go.
