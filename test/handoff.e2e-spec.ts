@@ -303,6 +303,20 @@ describe('hand-off engine (bridge + platform sandbox + loopback desk, real Postg
       expect(clear.body.message).toBeUndefined();
     });
 
+    it("the agent's last message still goes out before the closing notice when its delivery was being retried at the close", async () => {
+      const { conversation, ref } = await handOff(r, 'u-close-retry');
+      // The platform refuses the next sends (retryable): "Goodbye!" is still pending when the close arrives.
+      r.sim.failNext('sendUserMessage', 503, 6);
+      await r.desk.say(ref, 'bye-r', 'Goodbye!');
+      await waitFor('a refused send of the last message', () => r.sim.calls({ fn: 'sendUserMessage', userId: 'u-close-retry' }).some((c) => c.status === 503));
+      expect(await r.desk.close(ref)).toBe(200);
+      await closedSession(r, conversation.id);
+      const stored = (await r.transcript.list(conversation.id)).find((m) => m.text === 'Goodbye!');
+      expect(stored?.deliveryState).not.toBe('failed');
+      await expectClearedOnce(r, 'u-close-retry');
+      expect(r.sim.delivered(bot, 'u-close-retry').slice(2)).toEqual(['Goodbye!', 'The agent has ended the chat. You are back with the assistant.']);
+    }, 60_000);
+
     it('a user ending and an agent closing at the same moment still clear the session exactly once', async () => {
       const { conversation, ref } = await handOff(r, 'u-race');
       await Promise.all([r.desk.close(ref), r.sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-race', message: 'clearagent' })]);

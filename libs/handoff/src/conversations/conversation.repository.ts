@@ -1,10 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { COLUMNS, toConversation, type Row } from './conversation.row';
+
+/** What the timers of an open session derive from (TimerReconcilerService). */
+export interface TimerBasis {
+  id: string;
+  state: 'queued' | 'assigned';
+  openedAt: Date;
+  lastActivityAt: Date;
+  /** When it last entered the queue (its first hand-off or a re-queue); null once assigned. */
+  queuedAt: Date | null;
+}
+
+/** A keyset cursor over open sessions of one state, in (opened_at, id) order; opened_at as text, to keep its microseconds. */
+export interface OpenCursor {
+  openedAt: string;
+  id: string;
+}
 
 export interface OpenConversation {
   botId: string;
@@ -96,10 +112,26 @@ export class ConversationRepository {
    * Closes an active session. Exactly one caller gets the row back, however many paths race to
    * end it; only that caller tells the other side and clears the platform's agent session.
    */
-  close(id: string, reason: CloseReason, actor: string): Promise<{ conversation: Conversation; from: ConversationState } | null> {
+  close(
+    id: string,
+    reason: CloseReason,
+    actor: string,
+    notice?: (closed: Conversation) => { text: string; externalId: string },
+  ): Promise<{ conversation: Conversation; from: ConversationState } | null> {
     return this.transition(id, 'closed', reason, actor, ['queued', 'assigned'],
       `UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
-      [reason]);
+      [reason],
+      // The user's closing notice is queued in the same commit: a drain that sees the session closed
+      // also sees the notice, so the platform session is not cleared before the notice is out.
+      notice && ((manager, closed) => {
+        const { text, externalId } = notice(closed);
+        return manager.query(
+          `INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, delivery_state, sent_at)
+           VALUES ($1, 'to_user', 'system', $2, $3, 'pending', clock_timestamp())
+           ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+          [id, text, externalId],
+        );
+      }));
   }
 
   /**
@@ -151,6 +183,7 @@ export class ConversationRepository {
     from: ConversationState[],
     update: string,
     params: unknown[],
+    alsoInTransaction?: (manager: EntityManager, changed: Conversation) => Promise<unknown>,
   ): Promise<{ conversation: Conversation; from: ConversationState } | null> {
     return this.db.transaction(async (manager) => {
       const [current]: Array<{ state: ConversationState }> = await manager.query(
@@ -164,7 +197,9 @@ export class ConversationRepository {
         `INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor) VALUES ($1, $2, $3, $4, $5)`,
         [id, current.state, to, reason, actor],
       );
-      return { conversation: toConversation(row!), from: current.state };
+      const conversation = toConversation(row!);
+      if (alsoInTransaction) await alsoInTransaction(manager, conversation);
+      return { conversation, from: current.state };
     });
   }
 
