@@ -55,6 +55,27 @@ export class ConversationRepository {
     return rows.map(toConversation);
   }
 
+  /**
+   * One page of the open sessions in `state`, after `cursor`: the partial index on (state,
+   * opened_at) keeps each page an index range however many sessions were ever closed.
+   */
+  async openPage(state: 'queued' | 'assigned', cursor: OpenCursor | null, limit: number): Promise<{ rows: TimerBasis[]; next: OpenCursor | null }> {
+    const rows: Array<{ id: string; opened_at: Date; opened_key: string; last_activity_at: Date; queued_at: Date | null }> = await this.db.query(
+      `SELECT c.id, c.opened_at, c.opened_at::text AS opened_key, c.last_activity_at,
+         CASE WHEN c.state = 'queued' THEN (SELECT max(t.at) FROM conversation_transitions t
+           WHERE t.conversation_id = c.id AND t.to_state = 'queued') END AS queued_at
+       FROM conversations c
+       WHERE c.state = $1 AND ($2::timestamptz IS NULL OR (c.opened_at, c.id) > ($2::timestamptz, $3::uuid))
+       ORDER BY c.opened_at, c.id LIMIT $4`,
+      [state, cursor?.openedAt ?? null, cursor?.id ?? null, limit],
+    );
+    const last = rows[rows.length - 1];
+    return {
+      rows: rows.map((r) => ({ id: r.id, state, openedAt: r.opened_at, lastActivityAt: r.last_activity_at, queuedAt: r.queued_at ?? (state === 'queued' ? r.opened_at : null) })),
+      next: last && rows.length === limit ? { openedAt: last.opened_key, id: last.id } : null,
+    };
+  }
+
   async findById(id: string): Promise<Conversation | null> {
     const rows: Row[] = await hotQuery(this.db, `SELECT ${COLUMNS} FROM conversations WHERE id = $1`, [id], 'ab_conversation_by_id');
     return rows[0] ? toConversation(rows[0]) : null;

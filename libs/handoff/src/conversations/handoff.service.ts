@@ -147,6 +147,7 @@ export class HandoffService {
   async requeue(conversation: Conversation, actor: string): Promise<Conversation | null> {
     const queued = await this.conversations.requeue(conversation.id, actor, 'agent_left');
     if (!queued) return null;
+    await this.timers.requeued(queued.id);
     await this.publish(queued, 'assigned', 'queued', 'agent_left', actor);
     await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
     return queued;
