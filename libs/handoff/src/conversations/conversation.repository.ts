@@ -65,9 +65,10 @@ export class ConversationRepository {
          CASE WHEN c.state = 'queued' THEN (SELECT max(t.at) FROM conversation_transitions t
            WHERE t.conversation_id = c.id AND t.to_state = 'queued') END AS queued_at
        FROM conversations c
-       WHERE c.state = $1 AND ($2::timestamptz IS NULL OR (c.opened_at, c.id) > ($2::timestamptz, $3::uuid))
+       WHERE c.state = $1 AND (c.opened_at, c.id) > ($2::timestamptz, $3::uuid)
        ORDER BY c.opened_at, c.id LIMIT $4`,
-      [state, cursor?.openedAt ?? null, cursor?.id ?? null, limit],
+      // A plain row comparison (no "cursor IS NULL OR"), so that every page is an index range.
+      [state, cursor?.openedAt ?? '-infinity', cursor?.id ?? '00000000-0000-0000-0000-000000000000', limit],
     );
     const last = rows[rows.length - 1];
     return {

@@ -165,9 +165,9 @@ export class TranscriptRepository {
     const rows: Array<{ conversation_id: string; direction: Direction }> = await this.db.query(
       `SELECT conversation_id, direction FROM transcript_messages
        WHERE delivery_state = 'pending' AND direction IN ('to_user', 'to_agent')
-         AND ($1::uuid IS NULL OR (conversation_id, direction) > ($1::uuid, $2::text))
+         AND (conversation_id, direction) > ($1::uuid, $2::text)
        GROUP BY conversation_id, direction ORDER BY conversation_id, direction LIMIT $3`,
-      [cursor?.conversationId ?? null, cursor?.direction ?? null, limit],
+      [cursor?.conversationId ?? '00000000-0000-0000-0000-000000000000', cursor?.direction ?? '', limit],
     );
     return rows.map((r) => ({ conversationId: r.conversation_id, direction: r.direction }));
   }

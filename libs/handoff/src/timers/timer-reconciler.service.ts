@@ -7,12 +7,13 @@ import { REDIS } from '@agent-bridge/persistence';
 import { QUEUES, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository, type OpenCursor, type TimerBasis } from '../conversations/conversation.repository';
 import { OutboxReconciler } from './outbox-reconciler';
-import { values } from './pipeline-values';
 import { SessionTimersService, timerKeys, type LostTimer } from './session-timers.service';
+import { MISSING, TIMER_PROBE } from './timer-probe.script';
 import { timerMetrics } from './timer-reconcile.metrics';
 
-/** Sessions read per page, and checked per Redis round trip. */
+/** Sessions read per page, and checked per Redis script call. */
 const PAGE = 1000;
+const PROBE_CHUNK = 250;
 
 export interface ReconcileResult {
   sessions: number;
@@ -27,7 +28,7 @@ export interface ReconcileResult {
  * failover to a lagging replica) no longer holds: every open session's keep-alive, inactivity and
  * (queued) queue-timeout, at the deadlines its rows give, and a drain for every outbox with pending
  * messages. What still exists is left alone; it reads sessions in keyset pages and checks each page
- * in two pipelined round trips.
+ * with a few Redis script calls (TIMER_PROBE).
  */
 @Injectable()
 export class TimerReconcilerService {
@@ -66,53 +67,37 @@ export class TimerReconcilerService {
   }
 
   private async reconcilePage(rows: TimerBasis[]): Promise<Omit<ReconcileResult, 'sessions' | 'drains'>> {
-    const { keys } = this.queue;
-    // First round trip: each session's scheduler slot, inactivity deduplication key and queue-timeout job.
-    const first = this.redis.pipeline();
-    for (const row of rows) {
-      first.zscore(keys.repeat, timerKeys.keepalive(row.id));
-      first.get(`${keys.de}:${timerKeys.inactivity(row.id)}`);
-      if (row.state === 'queued') first.hmget(this.queue.toKey(timerKeys.queueTimeout(row.id)), 'timestamp', 'finishedOn');
+    if (rows.length === 0) return { keepalive: 0, inactivity: 0, queueTimeout: 0 };
+    const args = rows.flatMap((row) => [row.id, row.state === 'queued' ? '1' : '0']);
+    const idPrefixes = [timerKeys.keepalive(''), timerKeys.inactivity(''), timerKeys.queueTimeout('')];
+    const missing: number[] = [];
+    // A script blocks Redis while it runs: a few milliseconds per call, not a whole page's worth.
+    for (let i = 0; i < args.length; i += PROBE_CHUNK * 2) {
+      const chunk = args.slice(i, i + PROBE_CHUNK * 2);
+      missing.push(...((await this.redis.eval(TIMER_PROBE, 0, this.queue.keys.repeat, this.queue.toKey(''), ...idPrefixes, ...chunk)) as number[]));
     }
-    const firstReplies = values(await first.exec());
-    // Second: do the jobs those point at still exist (a partial loss keeps one without the other)?
-    const second = this.redis.pipeline();
-    const probes: Array<{ row: TimerBasis; keepaliveJob: boolean; inactivityJob: boolean; queueTimeout: 'ok' | 'missing' | 'finished' | 'n/a' }> = [];
-    let at = 0;
-    for (const row of rows) {
-      const next = firstReplies[at++] as string | null;
-      const inactivityJobId = firstReplies[at++] as string | null;
-      let queueTimeout: 'ok' | 'missing' | 'finished' | 'n/a' = 'n/a';
-      if (row.state === 'queued') {
-        const [timestamp, finishedOn] = firstReplies[at++] as Array<string | null>;
-        queueTimeout = !timestamp ? 'missing' : finishedOn ? 'finished' : 'ok';
-      }
-      if (next) second.exists(this.queue.toKey(`repeat:${timerKeys.keepalive(row.id)}:${next}`));
-      if (inactivityJobId) second.exists(this.queue.toKey(inactivityJobId));
-      probes.push({ row, keepaliveJob: Boolean(next), inactivityJob: Boolean(inactivityJobId), queueTimeout });
-    }
-    const secondReplies = values(await second.exec());
-    at = 0;
     const now = Date.now();
     const { keepaliveIntervalSeconds, inactivityTimeoutSeconds, queueTimeoutSeconds } = this.config.handoff;
     const keepalives: string[] = [];
     const lost: LostTimer[] = [];
     const finished: string[] = [];
-    for (const probe of probes) {
-      const { row } = probe;
-      if (!(probe.keepaliveJob && secondReplies[at++] === 1)) keepalives.push(row.id);
-      if (!(probe.inactivityJob && secondReplies[at++] === 1)) {
+    rows.forEach((row, i) => {
+      const flags = missing[i]!;
+      if (flags & MISSING.keepalive) keepalives.push(row.id);
+      if (flags & MISSING.inactivity) {
         lost.push({ kind: 'inactivity', conversationId: row.id, delayMs: Math.max(0, row.lastActivityAt.getTime() + inactivityTimeoutSeconds * 1000 - now) });
       }
-      if (probe.queueTimeout === 'missing' || probe.queueTimeout === 'finished') {
-        if (probe.queueTimeout === 'finished') finished.push(timerKeys.queueTimeout(row.id));
+      if (flags & (MISSING.queueTimeout | MISSING.queueTimeoutFinished)) {
+        if (flags & MISSING.queueTimeoutFinished) finished.push(timerKeys.queueTimeout(row.id));
         lost.push({ kind: 'queue-timeout', conversationId: row.id, delayMs: Math.max(0, (row.queuedAt ?? row.openedAt).getTime() + queueTimeoutSeconds * 1000 - now) });
       }
-    }
+    });
     await this.timers.removeFinished(finished);
-    await this.timers.restoreJobs(lost);
     const every = keepaliveIntervalSeconds * 1000;
-    await Promise.all(keepalives.map((id) => this.timers.restoreKeepalive(id, Math.floor(Math.random() * every))));
+    await Promise.all([
+      this.timers.restoreJobs(lost),
+      ...keepalives.map((id) => this.timers.restoreKeepalive(id, Math.floor(Math.random() * every))),
+    ]);
     const counts = {
       keepalive: keepalives.length,
       inactivity: lost.filter((t) => t.kind === 'inactivity').length,
