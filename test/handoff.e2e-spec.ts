@@ -7,6 +7,9 @@ import { LoopbackDesk } from './loopback-desk.client';
 
 const bot = TEST_BOT.botId;
 
+// Generous: this file must pass while both cores are busy; every wait below is for a condition.
+jest.setTimeout(90_000);
+
 interface Rig {
   bridge: RunningBridge;
   sim: PlatformSim;
@@ -40,23 +43,23 @@ async function closedSession(r: Rig, id: string): Promise<Conversation> {
   return waitFor(`session ${id} closed`, async () => {
     const c = await r.conversations.findById(id);
     return c?.state === 'closed' ? c : null;
-  }, 10_000);
+  }, 30_000);
 }
 
 /** Hands `user` over through the Agent Transfer node and has the agent join. */
 async function handOff(r: Rig, user: string, join = true): Promise<{ conversation: Conversation; ref: string }> {
   await r.sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: user, body: { context: { session: { UserContext: { _id: user, firstName: 'Dana', lastName: 'Doe' } } } } });
-  const chat = await r.desk.chatFor(user);
+  const chat = await r.desk.chatFor(user, 30_000);
   if (join) {
     expect(await r.desk.join(chat.ref)).toBe(200);
-    await r.sim.waitForDelivered(bot, user, 2, 15_000); // "An agent will be with you shortly." + "Alice has joined the chat."
+    await r.sim.waitForDelivered(bot, user, 2, 30_000); // "An agent will be with you shortly." + "Alice has joined the chat."
   }
   return { conversation: await activeSession(r, user), ref: chat.ref };
 }
 
 /** Waits until the platform's agent session for `user` was cleared, then a little longer to catch a second clear. */
 async function expectClearedOnce(r: Rig, user: string): Promise<void> {
-  await r.sim.waitForCalls({ fn: 'clearAgentSession', userId: user }, 1, 10_000);
+  await r.sim.waitForCalls({ fn: 'clearAgentSession', userId: user }, 1, 30_000);
   await new Promise((resolve) => setTimeout(resolve, 700));
   expect(r.sim.calls({ fn: 'clearAgentSession', userId: user })).toHaveLength(1);
   expect(r.sim.inAgentSession(bot, user)).toBe(false);
@@ -303,6 +306,20 @@ describe('hand-off engine (bridge + platform sandbox + loopback desk, real Postg
       expect(clear.body.message).toBeUndefined();
     });
 
+    it("the agent's last message still goes out before the closing notice when its delivery was being retried at the close", async () => {
+      const { conversation, ref } = await handOff(r, 'u-close-retry');
+      // The platform refuses the next sends (retryable): "Goodbye!" is still pending when the close arrives.
+      r.sim.failNext('sendUserMessage', 503, 6);
+      await r.desk.say(ref, 'bye-r', 'Goodbye!');
+      await waitFor('a refused send of the last message', () => r.sim.calls({ fn: 'sendUserMessage', userId: 'u-close-retry' }).some((c) => c.status === 503));
+      expect(await r.desk.close(ref)).toBe(200);
+      await closedSession(r, conversation.id);
+      const stored = (await r.transcript.list(conversation.id)).find((m) => m.text === 'Goodbye!');
+      expect(stored?.deliveryState).not.toBe('failed');
+      await expectClearedOnce(r, 'u-close-retry');
+      expect(r.sim.delivered(bot, 'u-close-retry').slice(2)).toEqual(['Goodbye!', 'The agent has ended the chat. You are back with the assistant.']);
+    }, 60_000);
+
     it('a user ending and an agent closing at the same moment still clear the session exactly once', async () => {
       const { conversation, ref } = await handOff(r, 'u-race');
       await Promise.all([r.desk.close(ref), r.sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-race', message: 'clearagent' })]);
@@ -340,7 +357,10 @@ describe('hand-off timers (BullMQ jobs; intervals shortened through the settings
 
   beforeAll(async () => {
     env = await createTestEnvironment('handoff_timers');
-    r = await rig(env, { handoff: { keepaliveIntervalSeconds: 1, inactivityTimeoutSeconds: 4, queueTimeoutSeconds: 3 } });
+    // The queue timeout leaves a loaded machine time to have the agent join in the other tests (a
+    // session closed by it before the join is not what they test); inactivity is longer, so that a
+    // chat nobody takes ends by its queue timeout.
+    r = await rig(env, { handoff: { keepaliveIntervalSeconds: 1, inactivityTimeoutSeconds: 12, queueTimeoutSeconds: 8 } });
   });
   afterAll(async () => {
     await r?.close();
@@ -351,7 +371,7 @@ describe('hand-off timers (BullMQ jobs; intervals shortened through the settings
     const { conversation } = await handOff(r, 'u-keep');
     const message = await r.sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-keep', message: 'ping' });
     await waitFor('newest request stored', async () => (await r.conversations.findById(conversation.id))?.latestRequestId === message.requestId);
-    const calls = await r.sim.waitForCalls({ fn: 'extendRequestId', requestId: message.requestId }, 2, 5000);
+    const calls = await r.sim.waitForCalls({ fn: 'extendRequestId', requestId: message.requestId }, 2, 20_000);
     expect(calls.every((c) => c.status === 200)).toBe(true);
     await r.sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-keep', message: 'clearagent' });
     await closedSession(r, conversation.id);
@@ -368,9 +388,9 @@ describe('hand-off timers (BullMQ jobs; intervals shortened through the settings
     await r.sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-idle', message: 'still here' });
     const closed = await closedSession(r, conversation.id);
     expect(closed.closeReason).toBe('inactivity');
-    expect(Date.now() - started).toBeGreaterThan(2500 + 3500);
+    expect(Date.now() - started).toBeGreaterThan(2500 + 11_500);
     await expectClearedOnce(r, 'u-idle');
-    expect(r.sim.delivered(bot, 'u-idle').pop()).toBe('The chat with the agent was closed after 4 seconds without activity.');
+    expect(r.sim.delivered(bot, 'u-idle').pop()).toBe('The chat with the agent was closed after 12 seconds without activity.');
     await waitFor('agent told', async () => (await r.desk.entries(ref)).some((e) => e.kind === 'notice' && /without activity/.test(e.text)));
   });
 

@@ -39,8 +39,18 @@ export class LoopbackDesk {
     }, timeoutMs);
   }
 
-  async join(ref: string, agentId = 'agent-1', agentName = 'Alice'): Promise<number> {
-    return (await this.call('POST', `/chats/${ref}/join`, { agentId, agentName })).status;
+  /**
+   * The desk lists a chat as soon as the bridge opens it, a moment before the bridge has stored the
+   * chat's id with its session; a join in that moment answers `ok: false`. An agent would try again:
+   * so does this, until the join is taken (or the wait runs out, and the last answer is returned).
+   */
+  async join(ref: string, agentId = 'agent-1', agentName = 'Alice', timeoutMs = 15_000): Promise<number> {
+    let last = { status: 0, body: { ok: false } };
+    await waitFor(`the join of ${ref} taken`, async () => {
+      last = await this.call<{ ok: boolean }>('POST', `/chats/${ref}/join`, { agentId, agentName });
+      return last.status !== 200 || last.body.ok;
+    }, timeoutMs, 50).catch(() => undefined);
+    return last.status;
   }
 
   async say(ref: string, id: string, text: string): Promise<number> {

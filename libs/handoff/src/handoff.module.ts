@@ -13,6 +13,7 @@ import { HistoryLinkService } from './history/history-link.service';
 import { DeliverToAgentHandler, DeliverToUserHandler } from './jobs/delivery.handlers';
 import { ClearAgentSessionHandler, CloseProviderChatHandler, EndSessionHandler } from './jobs/session-lifecycle.handlers';
 import { InactivityHandler, KeepaliveHandler, QueueTimeoutHandler } from './jobs/session-timer.handlers';
+import { ReconcileTimersHandler } from './jobs/reconcile-timers.handler';
 import { ConsoleEmitter } from './providers/console/console-emitter.service';
 import { ConsoleProvider } from './providers/console/console.provider';
 import { HANDOFF_PROVIDERS } from './providers/handoff-provider';
@@ -32,7 +33,10 @@ import { ProviderRegistry } from './providers/provider-registry.service';
 import { DeliveryService } from './relay/delivery.service';
 import { RelayService } from './relay/relay.service';
 import { TranscriptRepository } from './relay/transcript.repository';
+import { OutboxReconciler } from './timers/outbox-reconciler';
 import { SessionTimersService } from './timers/session-timers.service';
+import { TimerReconcileSchedule } from './timers/timer-reconcile.schedule';
+import { TimerReconcilerService } from './timers/timer-reconciler.service';
 import { BotVariablesService } from './variables/bot-variables.service';
 
 /** The hand-off engine: sessions, relay, timers and the providers behind one interface. */
@@ -104,13 +108,17 @@ export class HandoffModule {}
 })
 export class HandoffHttpModule {}
 
-/** Worker side: session timers, lifecycle and delivery jobs. */
+/** Worker side: session timers (and their reconcile from Postgres), lifecycle and delivery jobs. */
 @Module({
   imports: [HandoffModule, BotkitModule],
   providers: [
     KeepaliveHandler,
     InactivityHandler,
     QueueTimeoutHandler,
+    ReconcileTimersHandler,
+    TimerReconcilerService,
+    OutboxReconciler,
+    TimerReconcileSchedule,
     EndSessionHandler,
     CloseProviderChatHandler,
     ClearAgentSessionHandler,

@@ -30,6 +30,7 @@ export const JOBS = {
   keepalive: 'keepalive',
   inactivityCheck: 'inactivity-check',
   queueTimeout: 'queue-timeout',
+  reconcileTimers: 'reconcile-timers',
   endSession: 'end-session',
   closeProviderChat: 'close-provider-chat',
   clearAgentSession: 'clear-agent-session',
@@ -52,6 +53,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.keepalive]: QUEUES.sessions,
   [JOBS.inactivityCheck]: QUEUES.sessions,
   [JOBS.queueTimeout]: QUEUES.sessions,
+  [JOBS.reconcileTimers]: QUEUES.sessions,
   [JOBS.endSession]: QUEUES.sessions,
   [JOBS.closeProviderChat]: QUEUES.sessions,
   [JOBS.clearAgentSession]: QUEUES.sessions,
@@ -80,6 +82,9 @@ export interface CompleteExampleBookingJob {
 export interface SessionJob {
   conversationId: string;
 }
+
+/** Re-creates, from Postgres, the timers and drains a Redis that lost its data no longer holds. */
+export type ReconcileTimersJob = Record<string, never>;
 
 export type EndReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
 
@@ -115,6 +120,7 @@ export interface JobPayloads {
   [JOBS.keepalive]: SessionJob;
   [JOBS.inactivityCheck]: SessionJob;
   [JOBS.queueTimeout]: SessionJob;
+  [JOBS.reconcileTimers]: ReconcileTimersJob;
   [JOBS.endSession]: EndSessionJob;
   [JOBS.closeProviderChat]: EndSessionJob;
   [JOBS.clearAgentSession]: SessionJob;

@@ -1,10 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { COLUMNS, toConversation, type Row } from './conversation.row';
+
+/** What the timers of an open session derive from (TimerReconcilerService). */
+export interface TimerBasis {
+  id: string;
+  state: 'queued' | 'assigned';
+  openedAt: Date;
+  lastActivityAt: Date;
+  /** When it last entered the queue (its first hand-off or a re-queue); null once assigned. */
+  queuedAt: Date | null;
+}
+
+/** A keyset cursor over open sessions of one state, in (opened_at, id) order; opened_at as text, to keep its microseconds. */
+export interface OpenCursor {
+  openedAt: string;
+  id: string;
+}
 
 export interface OpenConversation {
   botId: string;
@@ -37,6 +53,28 @@ export class ConversationRepository {
   async listActive(provider: string): Promise<Conversation[]> {
     const rows: Row[] = await this.db.query(`SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state <> 'closed'`, [provider]);
     return rows.map(toConversation);
+  }
+
+  /**
+   * One page of the open sessions in `state`, after `cursor`: the partial index on (state,
+   * opened_at) keeps each page an index range however many sessions were ever closed.
+   */
+  async openPage(state: 'queued' | 'assigned', cursor: OpenCursor | null, limit: number): Promise<{ rows: TimerBasis[]; next: OpenCursor | null }> {
+    const rows: Array<{ id: string; opened_at: Date; opened_key: string; last_activity_at: Date; queued_at: Date | null }> = await this.db.query(
+      `SELECT c.id, c.opened_at, c.opened_at::text AS opened_key, c.last_activity_at,
+         CASE WHEN c.state = 'queued' THEN (SELECT max(t.at) FROM conversation_transitions t
+           WHERE t.conversation_id = c.id AND t.to_state = 'queued') END AS queued_at
+       FROM conversations c
+       WHERE c.state = $1 AND (c.opened_at, c.id) > ($2::timestamptz, $3::uuid)
+       ORDER BY c.opened_at, c.id LIMIT $4`,
+      // A plain row comparison (no "cursor IS NULL OR"), so that every page is an index range.
+      [state, cursor?.openedAt ?? '-infinity', cursor?.id ?? '00000000-0000-0000-0000-000000000000', limit],
+    );
+    const last = rows[rows.length - 1];
+    return {
+      rows: rows.map((r) => ({ id: r.id, state, openedAt: r.opened_at, lastActivityAt: r.last_activity_at, queuedAt: r.queued_at ?? (state === 'queued' ? r.opened_at : null) })),
+      next: last && rows.length === limit ? { openedAt: last.opened_key, id: last.id } : null,
+    };
   }
 
   async findById(id: string): Promise<Conversation | null> {
@@ -96,10 +134,26 @@ export class ConversationRepository {
    * Closes an active session. Exactly one caller gets the row back, however many paths race to
    * end it; only that caller tells the other side and clears the platform's agent session.
    */
-  close(id: string, reason: CloseReason, actor: string): Promise<{ conversation: Conversation; from: ConversationState } | null> {
+  close(
+    id: string,
+    reason: CloseReason,
+    actor: string,
+    notice?: (closed: Conversation) => { text: string; externalId: string },
+  ): Promise<{ conversation: Conversation; from: ConversationState } | null> {
     return this.transition(id, 'closed', reason, actor, ['queued', 'assigned'],
       `UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
-      [reason]);
+      [reason],
+      // The user's closing notice is queued in the same commit: a drain that sees the session closed
+      // also sees the notice, so the platform session is not cleared before the notice is out.
+      notice && ((manager, closed) => {
+        const { text, externalId } = notice(closed);
+        return manager.query(
+          `INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, delivery_state, sent_at)
+           VALUES ($1, 'to_user', 'system', $2, $3, 'pending', clock_timestamp())
+           ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+          [id, text, externalId],
+        );
+      }));
   }
 
   /**
@@ -151,6 +205,7 @@ export class ConversationRepository {
     from: ConversationState[],
     update: string,
     params: unknown[],
+    alsoInTransaction?: (manager: EntityManager, changed: Conversation) => Promise<unknown>,
   ): Promise<{ conversation: Conversation; from: ConversationState } | null> {
     return this.db.transaction(async (manager) => {
       const [current]: Array<{ state: ConversationState }> = await manager.query(
@@ -164,7 +219,9 @@ export class ConversationRepository {
         `INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor) VALUES ($1, $2, $3, $4, $5)`,
         [id, current.state, to, reason, actor],
       );
-      return { conversation: toConversation(row!), from: current.state };
+      const conversation = toConversation(row!);
+      if (alsoInTransaction) await alsoInTransaction(manager, conversation);
+      return { conversation, from: current.state };
     });
   }
 

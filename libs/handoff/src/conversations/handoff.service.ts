@@ -147,6 +147,7 @@ export class HandoffService {
   async requeue(conversation: Conversation, actor: string): Promise<Conversation | null> {
     const queued = await this.conversations.requeue(conversation.id, actor, 'agent_left');
     if (!queued) return null;
+    await this.timers.requeued(queued.id);
     await this.publish(queued, 'assigned', 'queued', 'agent_left', actor);
     await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
     return queued;
@@ -163,22 +164,25 @@ export class HandoffService {
    * and, once the user's queue is drained, clear the platform's agent session exactly once.
    */
   async end(conversationId: string, reason: CloseReason, actor: string): Promise<boolean> {
-    const closed = await this.conversations.close(conversationId, reason, actor);
+    const closed = await this.conversations.close(conversationId, reason, actor, (c) => ({ text: this.endNotice(c, reason), externalId: `closed:${c.id}` }));
     if (!closed) return false;
     const { conversation, from } = closed;
     await this.publish(conversation, from, 'closed', reason, actor);
     await this.timers.stopSession(conversation.id);
-    const failed = await this.transcript.failPending(conversation.id, 'session closed');
+    const failed = await this.transcript.failPendingToAgent(conversation.id, 'session closed');
     if (failed > 0) this.logger.warn(`conversation ${conversation.id}: ${failed} message(s) to the agent undelivered at close`);
-    const notice = settingsFor(this.config, conversation.botId).messages[END_NOTICE[reason]];
-    const timeout = this.config.handoff.inactivityTimeoutSeconds;
-    await this.relay.toUser(conversation, fillTemplate(notice, { minutes: Math.round(timeout / 60), duration: humanDuration(timeout) }), {
-      externalId: `closed:${conversation.id}`,
-    });
+    // Pending messages to the user (the agent's last words, then the notice) go out in order.
+    await this.relay.drain(conversation.id, 'to_user');
     if (reason !== 'agent_closed' && providerChatOf(conversation)) {
       await this.sessions.add(JOBS.closeProviderChat, { conversationId: conversation.id, reason, actor }, { ...LIFECYCLE_OPTS, jobId: jobId('close-chat', conversation.id) });
     }
     return true;
+  }
+
+  private endNotice(conversation: Conversation, reason: CloseReason): string {
+    const notice = settingsFor(this.config, conversation.botId).messages[END_NOTICE[reason]];
+    const timeout = this.config.handoff.inactivityTimeoutSeconds;
+    return fillTemplate(notice, { minutes: Math.round(timeout / 60), duration: humanDuration(timeout) });
   }
 
   private async publish(conversation: Conversation, from: ConversationState | 'bot', to: ConversationState, reason: string | null, actor: string): Promise<void> {

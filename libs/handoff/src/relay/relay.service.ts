@@ -13,6 +13,11 @@ export const DELIVERY_JOB_OPTS = {
   removeOnFail: { count: 5000 },
 } as const;
 
+/** The deduplication id of a conversation's drain in one direction: at most one waits at a time. */
+export function drainDedupId(conversationId: string, direction: Direction): string {
+  return `${direction}:${conversationId}`;
+}
+
 /**
  * Relays messages between the user and the agent. A message is first a transcript row (durable,
  * ordered), then delivered by its conversation's drain job for that direction: at most one drain
@@ -48,7 +53,7 @@ export class RelayService {
     const name = direction === 'to_user' ? JOBS.deliverToUser : JOBS.deliverToAgent;
     return this.queue.add(name, { conversationId }, {
       ...DELIVERY_JOB_OPTS,
-      deduplication: { id: `${direction}:${conversationId}`, keepLastIfActive: true },
+      deduplication: { id: drainDedupId(conversationId, direction), keepLastIfActive: true },
     });
   }
 }

@@ -138,17 +138,38 @@ export class TranscriptRepository {
     await this.db.query(`UPDATE transcript_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [id, error.slice(0, 500)]);
   }
 
-  /** Messages still waiting when a session closes are given up, not left pending forever. */
-  async failPending(conversationId: string, reason: string): Promise<number> {
+  /**
+   * User messages still waiting for the desk when a session closes are given up, not left pending
+   * forever. Messages to the user are not: the agent's last words go out before the closing notice.
+   */
+  async failPendingToAgent(conversationId: string, reason: string): Promise<number> {
     // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE but rows for a SELECT.
     const rows: Array<{ n: number }> = await this.db.query(
       `WITH failed AS (
          UPDATE transcript_messages SET delivery_state = 'failed', last_error = $2
-         WHERE conversation_id = $1 AND delivery_state = 'pending' RETURNING id
+         WHERE conversation_id = $1 AND direction = 'to_agent' AND delivery_state = 'pending' RETURNING id
        ) SELECT count(*)::int AS n FROM failed`,
       [conversationId, reason],
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * One page of the (conversation, direction) outboxes holding pending messages, after `cursor`,
+   * from the partial index of pending rows: what drain jobs must exist for.
+   */
+  async pendingOutboxes(
+    cursor: { conversationId: string; direction: Direction } | null,
+    limit: number,
+  ): Promise<Array<{ conversationId: string; direction: Direction }>> {
+    const rows: Array<{ conversation_id: string; direction: Direction }> = await this.db.query(
+      `SELECT conversation_id, direction FROM transcript_messages
+       WHERE delivery_state = 'pending' AND direction IN ('to_user', 'to_agent')
+         AND (conversation_id, direction) > ($1::uuid, $2::text)
+       GROUP BY conversation_id, direction ORDER BY conversation_id, direction LIMIT $3`,
+      [cursor?.conversationId ?? '00000000-0000-0000-0000-000000000000', cursor?.direction ?? '', limit],
+    );
+    return rows.map((r) => ({ conversationId: r.conversation_id, direction: r.direction }));
   }
 
   async list(conversationId: string, afterId = '0', limit = 500): Promise<TranscriptMessage[]> {

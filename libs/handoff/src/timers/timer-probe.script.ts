@@ -1,0 +1,32 @@
+/**
+ * Which timers of a page of sessions Redis no longer holds, in one call: for each session a bit
+ * set of 1 = keep-alive (its scheduler or the scheduler's next job is gone), 2 = inactivity (its
+ * deduplication key or the job it points at is gone), 4 = queue timeout gone, 8 = queue timeout
+ * failed for good (still holding its id). Checking both halves catches a partial loss (a replica
+ * that lagged) as well as an emptied Redis.
+ *
+ * ARGV: the queue's repeat key, its key prefix (`<prefix>:<queue>:`), the id prefixes of the
+ * keep-alive scheduler, the inactivity deduplication and the queue-timeout job (timerKeys), then
+ * `<id>`, `<queued 0|1>` per session.
+ */
+export const TIMER_PROBE = `
+local repeatKey, prefix, keepalive, inactivity, queueTimeout = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local out = {}
+for i = 6, #ARGV, 2 do
+  local id = ARGV[i]
+  local flags = 0
+  local scheduler = keepalive .. id
+  local nextMillis = redis.call('ZSCORE', repeatKey, scheduler)
+  if not nextMillis or redis.call('EXISTS', prefix .. 'repeat:' .. scheduler .. ':' .. nextMillis) == 0 then flags = flags + 1 end
+  local inactivityJob = redis.call('GET', prefix .. 'de:' .. inactivity .. id)
+  if not inactivityJob or redis.call('EXISTS', prefix .. inactivityJob) == 0 then flags = flags + 2 end
+  if ARGV[i + 1] == '1' then
+    local job = redis.call('HMGET', prefix .. queueTimeout .. id, 'timestamp', 'finishedOn')
+    if not job[1] then flags = flags + 4 elseif job[2] then flags = flags + 8 end
+  end
+  out[#out + 1] = flags
+end
+return out
+`;
+
+export const MISSING = { keepalive: 1, inactivity: 2, queueTimeout: 4, queueTimeoutFinished: 8 } as const;
