@@ -208,3 +208,14 @@ export const DRAIN_LANE_JOB_OPTIONS: JobsOptions = {
 export function jobId(kind: string, ...parts: string[]): string {
   return [kind, ...parts].map((p) => p.replace(/:/g, '_')).join('.');
 }
+
+/**
+ * Delivery drains ride out a platform or desk outage of half an hour, and catch up within seconds
+ * of the end of a short one (OUTAGE_BACKOFF: 24 attempts in the first two minutes, then every 30 s).
+ */
+export const DELIVERY_JOB_OPTIONS: JobsOptions = {
+  attempts: 80,
+  backoff: { type: OUTAGE_BACKOFF, delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: { count: 5000 },
+};

@@ -1,17 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
+import { DELIVERY_JOB_OPTIONS, JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
 import type { Conversation } from '../conversations/conversation.types';
 import { TranscriptRepository, type Author, type Direction, type TranscriptMessage } from './transcript.repository';
-
-/** Delivery jobs retry long enough to ride out a provider or platform outage of half an hour. */
-export const DELIVERY_JOB_OPTS = {
-  attempts: 12,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: true,
-  removeOnFail: { count: 5000 },
-} as const;
 
 /** The deduplication id of a conversation's drain in one direction: at most one waits at a time. */
 export function drainDedupId(conversationId: string, direction: Direction): string {
@@ -52,7 +44,7 @@ export class RelayService {
   drain(conversationId: string, direction: Direction): Promise<unknown> {
     const name = direction === 'to_user' ? JOBS.deliverToUser : JOBS.deliverToAgent;
     return this.queue.add(name, { conversationId }, {
-      ...DELIVERY_JOB_OPTS,
+      ...DELIVERY_JOB_OPTIONS,
       deduplication: { id: drainDedupId(conversationId, direction), keepLastIfActive: true },
     });
   }
