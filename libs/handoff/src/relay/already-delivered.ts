@@ -2,8 +2,8 @@ import { splitMessage, type BotkitClient, type BotkitPayload } from '@agent-brid
 
 /** The platform's clock and ours may differ a little; a sent message is looked for from this much earlier. */
 const CLOCK_SKEW_MS = 5000;
-/** A re-run follows a crash within seconds: the message, if it went out, is among the newest. */
-const LOOKBACK = 20;
+/** A re-run follows a crash within seconds: the message, if it went out, is among the newest (both directions count). */
+const LOOKBACK = 50;
 
 /**
  * Whether the platform already shows `text` to the user, sent at or after `since`: a send cut off
