@@ -8,6 +8,9 @@ import {
   TranscriptRepository,
   type Conversation,
 } from '@agent-bridge/handoff';
+import type Redis from 'ioredis';
+import { LaneInboxService } from '@agent-bridge/events';
+import { REDIS } from '@agent-bridge/persistence';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -387,6 +390,44 @@ describe('LiveChat v3.6 adapter', () => {
     lc.agentSays(chatId, 'and now live again', 'alice@example.com');
     expect((await sim.waitForDelivered(bot, 'u-lc-restart', 7, 10_000)).pop()).toBe('and now live again');
     expect((await conversations.findById(conversation.id))!.state).toBe('assigned');
+  });
+
+  it('a restart while the agent writes: missed, retried and newer messages reach the user once each, in order', async () => {
+    const user = 'u-lc-order';
+    const { chatId, conversation } = await handOff(user);
+    lc.agentSays(chatId, 'before', 'alice@example.com');
+    await sim.waitForDelivered(bot, user, 3, 10_000);
+    // LiveChat retries a failed webhook for a while: here for longer than the restart takes, so
+    // retries of the missed messages reach the new process too (before and after its catch-up).
+    const webhookSettings = lc.config.webhooks;
+    const retryDelays = webhookSettings.retryDelaysMs;
+    webhookSettings.retryDelaysMs = [300, 600, 1200, 2400, 4800, 9600];
+    try {
+      await bridge.close();
+      const missed = ['m1', 'm2', 'm3', 'm4'];
+      for (const text of missed) lc.agentSays(chatId, text, 'alice@example.com');
+      const ofChat = (d: { action: string; body: unknown }): boolean => d.action === 'incoming_event' && JSON.stringify(d.body).includes(chatId);
+      await lc.waitForDeliveries((d) => ofChat(d) && d.attempts.some((a) => a.status === undefined), missed.length, 10_000);
+      // LiveChat answers the catch-up slowly: the newer messages' webhooks arrive while it reads.
+      lc.setLatency(1500);
+      bridge = await startBridge(livechatConfig(env, lc), {}, port);
+      conversations = bridge.app.get(ConversationRepository);
+      const newer = ['n1', 'n2', 'n3'];
+      for (const text of newer) lc.agentSays(chatId, text, 'alice@example.com');
+      const expected = ['before', ...missed, ...newer];
+      await sim.waitForDelivered(bot, user, 2 + expected.length, 30_000);
+
+      // Nothing more can come: every webhook of the chat was answered, the chat's lane is empty and
+      // nothing waits for the user.
+      await waitFor('webhooks answered', () => (lc.webhookDeliveries().some((d) => ofChat(d) && d.state === 'pending') ? null : true), 30_000);
+      const redis = bridge.app.get<Redis>(REDIS);
+      const lanes = bridge.app.get(LaneInboxService);
+      await waitFor('the lane drained', async () => ((await redis.llen(lanes.inboxKey(lanes.laneOf('livechat', chatId)))) === 0 ? true : null), 15_000);
+      await nothingPendingForUser(conversation.id);
+      expect(sim.delivered(bot, user).slice(2)).toEqual(expected);
+    } finally {
+      webhookSettings.retryDelaysMs = retryDelays;
+    }
   });
 
   it('ignores its own messages when a webhook registered without the source filter sends them back', async () => {
