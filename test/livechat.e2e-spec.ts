@@ -9,6 +9,7 @@ import {
   type Conversation,
 } from '@agent-bridge/handoff';
 import type Redis from 'ioredis';
+import { BotkitClient } from '@agent-bridge/botkit';
 import { LaneInboxService } from '@agent-bridge/events';
 import { REDIS } from '@agent-bridge/persistence';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
@@ -250,12 +251,13 @@ describe('LiveChat v3.6 adapter', () => {
     sim.failNext('sendUserMessage', 503, 3);
     for (const text of ['p1', 'p2']) lc.agentSays(chatId, text, 'alice@example.com');
     expect((await sim.waitForDelivered(bot, user, 4, 15_000)).slice(2)).toEqual(['p1', 'p2']);
-    // The drain marks each delivered once the platform answered.
+    // The drain marks each delivered once the platform answered: attempts 1, its confirmed send (the
+    // immediate send that failed stored no attempt).
     const states = await waitFor('p1 and p2 marked delivered', async () => {
       const rows = await agentRows();
       return rows.every((m) => m.deliveryState === 'delivered') ? rows.map((m) => [m.text, m.deliveryState, m.attempts]) : null;
     }, 10_000);
-    expect(states).toEqual([['p1', 'delivered', 2], ['p2', 'delivered', 1]]);
+    expect(states).toEqual([['p1', 'delivered', 1], ['p2', 'delivered', 1]]);
 
     sim.failNext('sendUserMessage', 400, 1);
     lc.agentSays(chatId, 'q1', 'alice@example.com');
@@ -286,6 +288,16 @@ describe('LiveChat v3.6 adapter', () => {
     expect(times('stored, not sent')).toBe(0);
     expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-3', text: 'stored, not sent' }, own)).toBe('relayed');
     expect(times('stored, not sent')).toBe(1);
+
+    // A catch-up sent it and confirmed the send: a late repeat of its webhook sends nothing, and
+    // does not even ask the platform's history (which fails here: unanswered, it would send again).
+    expect(await desk.missedAgentMessagesForChat('livechat', conversation.id, chatId, [{ id: 'rerun-4', text: 'caught up', authorId: null }], 'entityId')).toBe(1);
+    expect(times('caught up')).toBe(1);
+    sim.failNext('getMessages', 503, 1);
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-4', text: 'caught up' }, own)).toBe('duplicate');
+    expect(times('caught up')).toBe(1);
+    const payload = (await conversations.findById(conversation.id))!.latestPayload;
+    await expect(bridge.app.get(BotkitClient).getMessages(payload, { limit: 1 }, { attempts: 1 })).rejects.toThrow();
 
     sim.failNext('sendUserMessage', 400, 1);
     expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('relayed');
