@@ -8,6 +8,10 @@ import {
   TranscriptRepository,
   type Conversation,
 } from '@agent-bridge/handoff';
+import type Redis from 'ioredis';
+import { BotkitClient } from '@agent-bridge/botkit';
+import { LaneInboxService } from '@agent-bridge/events';
+import { REDIS } from '@agent-bridge/persistence';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -247,12 +251,13 @@ describe('LiveChat v3.6 adapter', () => {
     sim.failNext('sendUserMessage', 503, 3);
     for (const text of ['p1', 'p2']) lc.agentSays(chatId, text, 'alice@example.com');
     expect((await sim.waitForDelivered(bot, user, 4, 15_000)).slice(2)).toEqual(['p1', 'p2']);
-    // The drain marks each delivered once the platform answered.
+    // The drain marks each delivered once the platform answered: attempts 1, its confirmed send (the
+    // immediate send that failed stored no attempt).
     const states = await waitFor('p1 and p2 marked delivered', async () => {
       const rows = await agentRows();
       return rows.every((m) => m.deliveryState === 'delivered') ? rows.map((m) => [m.text, m.deliveryState, m.attempts]) : null;
     }, 10_000);
-    expect(states).toEqual([['p1', 'delivered', 2], ['p2', 'delivered', 1]]);
+    expect(states).toEqual([['p1', 'delivered', 1], ['p2', 'delivered', 1]]);
 
     sim.failNext('sendUserMessage', 400, 1);
     lc.agentSays(chatId, 'q1', 'alice@example.com');
@@ -283,6 +288,16 @@ describe('LiveChat v3.6 adapter', () => {
     expect(times('stored, not sent')).toBe(0);
     expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-3', text: 'stored, not sent' }, own)).toBe('relayed');
     expect(times('stored, not sent')).toBe(1);
+
+    // A catch-up sent it and confirmed the send: a late repeat of its webhook sends nothing, and
+    // does not even ask the platform's history (which fails here: unanswered, it would send again).
+    expect(await desk.missedAgentMessagesForChat('livechat', conversation.id, chatId, [{ id: 'rerun-4', text: 'caught up', authorId: null }], 'entityId')).toBe(1);
+    expect(times('caught up')).toBe(1);
+    sim.failNext('getMessages', 503, 1);
+    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-4', text: 'caught up' }, own)).toBe('duplicate');
+    expect(times('caught up')).toBe(1);
+    const payload = (await conversations.findById(conversation.id))!.latestPayload;
+    await expect(bridge.app.get(BotkitClient).getMessages(payload, { limit: 1 }, { attempts: 1 })).rejects.toThrow();
 
     sim.failNext('sendUserMessage', 400, 1);
     expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('relayed');
@@ -387,6 +402,44 @@ describe('LiveChat v3.6 adapter', () => {
     lc.agentSays(chatId, 'and now live again', 'alice@example.com');
     expect((await sim.waitForDelivered(bot, 'u-lc-restart', 7, 10_000)).pop()).toBe('and now live again');
     expect((await conversations.findById(conversation.id))!.state).toBe('assigned');
+  });
+
+  it('a restart while the agent writes: missed, retried and newer messages reach the user once each, in order', async () => {
+    const user = 'u-lc-order';
+    const { chatId, conversation } = await handOff(user);
+    lc.agentSays(chatId, 'before', 'alice@example.com');
+    await sim.waitForDelivered(bot, user, 3, 10_000);
+    // LiveChat retries a failed webhook for a while: here for longer than the restart takes, so
+    // retries of the missed messages reach the new process too (before and after its catch-up).
+    const webhookSettings = lc.config.webhooks;
+    const retryDelays = webhookSettings.retryDelaysMs;
+    webhookSettings.retryDelaysMs = [300, 600, 1200, 2400, 4800, 9600];
+    try {
+      await bridge.close();
+      const missed = ['m1', 'm2', 'm3', 'm4'];
+      for (const text of missed) lc.agentSays(chatId, text, 'alice@example.com');
+      const ofChat = (d: { action: string; body: unknown }): boolean => d.action === 'incoming_event' && JSON.stringify(d.body).includes(chatId);
+      await lc.waitForDeliveries((d) => ofChat(d) && d.attempts.some((a) => a.status === undefined), missed.length, 10_000);
+      // LiveChat answers the catch-up slowly: the newer messages' webhooks arrive while it reads.
+      lc.setLatency(1500);
+      bridge = await startBridge(livechatConfig(env, lc), {}, port);
+      conversations = bridge.app.get(ConversationRepository);
+      const newer = ['n1', 'n2', 'n3'];
+      for (const text of newer) lc.agentSays(chatId, text, 'alice@example.com');
+      const expected = ['before', ...missed, ...newer];
+      await sim.waitForDelivered(bot, user, 2 + expected.length, 30_000);
+
+      // Nothing more can come: every webhook of the chat was answered, the chat's lane is empty and
+      // nothing waits for the user.
+      await waitFor('webhooks answered', () => (lc.webhookDeliveries().some((d) => ofChat(d) && d.state === 'pending') ? null : true), 30_000);
+      const redis = bridge.app.get<Redis>(REDIS);
+      const lanes = bridge.app.get(LaneInboxService);
+      await waitFor('the lane drained', async () => ((await redis.llen(lanes.inboxKey(lanes.laneOf('livechat', chatId)))) === 0 ? true : null), 15_000);
+      await nothingPendingForUser(conversation.id);
+      expect(sim.delivered(bot, user).slice(2)).toEqual(expected);
+    } finally {
+      webhookSettings.retryDelaysMs = retryDelays;
+    }
   });
 
   it('ignores its own messages when a webhook registered without the source filter sends them back', async () => {

@@ -43,8 +43,8 @@ describe('MessageIntakeRepository (the hot-path statements)', () => {
     return intake.takeUserMessage(BOT, visitor, payload, text === null ? null : { externalId: requestId, text }, options.transfer === false, options.payloadJson);
   }
 
-  async function transcript(conversationId: string): Promise<Array<{ id: string; text: string; delivery_state: string; xmin: string }>> {
-    return db.query(`SELECT id, text, delivery_state, xmin::text FROM transcript_messages WHERE conversation_id = $1 ORDER BY id`, [conversationId]);
+  async function transcript(conversationId: string): Promise<Array<{ id: string; text: string; delivery_state: string; attempts: number; xmin: string }>> {
+    return db.query(`SELECT id, text, delivery_state, attempts, xmin::text FROM transcript_messages WHERE conversation_id = $1 ORDER BY id`, [conversationId]);
   }
 
   it('stores the messages of one turn in one transaction, each answered with its own session', async () => {
@@ -145,7 +145,8 @@ describe('MessageIntakeRepository (the hot-path statements)', () => {
       const id = await session('desk-1', { providerRef: 'chat-desk-1' });
 
       const first = await desk('chat-desk-1', 'e1');
-      expect(first).toMatchObject({ own: false, olderPending: 0, message: { deliveryState: 'delivered', attempts: 1, text: 'agent says e1', authorName: 'Ann' } });
+      // Attempts 0: stored delivered before its send, which is not confirmed yet (a re-run may still send it).
+      expect(first).toMatchObject({ own: false, olderPending: 0, message: { deliveryState: 'delivered', attempts: 0, text: 'agent says e1', authorName: 'Ann' } });
       expect(first?.conversation.id).toBe(id);
 
       // The send failed: pending again (TranscriptRepository.undeliver); the next message queues behind it.
@@ -154,6 +155,21 @@ describe('MessageIntakeRepository (the hot-path statements)', () => {
       expect(second).toMatchObject({ olderPending: 1, message: { deliveryState: 'pending', attempts: 0 } });
       const rows = await transcript(id);
       expect(rows.map((row) => [row.text, row.delivery_state])).toEqual([['agent says e1', 'pending'], ['agent says e2', 'pending']]);
+    });
+
+    it('confirms a send (attempts 1) only while the message is still delivered; lists what is stored', async () => {
+      const id = await session('desk-5', { providerRef: 'chat-desk-5' });
+      const sent = await desk('chat-desk-5', 'e1');
+      const failed = await desk('chat-desk-5', 'e2');
+      await new TranscriptRepository(db).undeliver(failed!.message!.id, 'platform down');
+
+      await intake.confirmSent(sent!.message!.id);
+      await intake.confirmSent(failed!.message!.id);
+
+      const rows = await transcript(id);
+      expect(rows.map((row) => [row.text, row.delivery_state, row.attempts])).toEqual([['agent says e1', 'delivered', 1], ['agent says e2', 'pending', 0]]);
+      expect(await intake.storedExternalIds(id, 'to_user', ['livechat:e1', 'livechat:e3'])).toEqual(new Set(['livechat:e1']));
+      expect(await intake.storedExternalIds(id, 'to_agent', ['livechat:e1'])).toEqual(new Set());
     });
 
     it('stores nothing new for a re-run of the same desk message', async () => {

@@ -152,6 +152,17 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     return { duplicate: accepted === 0 };
   }
 
+  /**
+   * Marks dedupe keys as seen, as `accept` would (same keys, same 24 h): a later item under one of
+   * them is dropped. For an item's work done another way (a catch-up relayed its event).
+   */
+  async markSeen(dedupeKeys: string[]): Promise<void> {
+    if (dedupeKeys.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const key of dedupeKeys) pipeline.set(this.keys.key('dedupe', key), '1', 'EX', DEDUPE_TTL_SECONDS);
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
   /** Queues a drain job for the lane (at most one waiting per lane). */
   scheduleDrain(lane: string, delayMs = 0): Promise<unknown> {
     return this.queue.add(

@@ -88,6 +88,37 @@ export class DeskEventsService {
     return (await this.delivery.deliverAgainToUser(step.conversation, externalId, step.olderPending)) ? 'relayed' : 'duplicate';
   }
 
+  /**
+   * A catch-up from the chat's ordered lane: the messages (oldest first) not stored yet go the way
+   * of agentMessageForChat, in order, each send confirmed once it succeeded (a late repeat of its
+   * webhook then finds it confirmed and sends nothing). Returns how many were relayed.
+   */
+  async missedAgentMessagesForChat(
+    provider: string,
+    conversationId: string,
+    ref: string,
+    messages: Array<{ id: string; text: string; sentAt?: string | null; authorId: string | null }>,
+    ownStateKey: string,
+  ): Promise<number> {
+    const stored = await this.intake.storedExternalIds(conversationId, 'to_user', messages.map((m) => `${provider}:${m.id}`));
+    let relayed = 0;
+    for (const message of messages) {
+      if (stored.has(`${provider}:${message.id}`)) continue;
+      const step = await this.intake.takeDeskMessage(provider, ref, {
+        externalId: `${provider}:${message.id}`,
+        text: message.text,
+        authorName: null,
+        sentAt: message.sentAt ?? null,
+      }, { stateKey: ownStateKey, authorId: message.authorId });
+      // The session closed meanwhile (its close catches up on its own), or another run stored it.
+      if (!step?.message || step.own) continue;
+      await this.delivery.deliverNowToUser(step.conversation, step.message, step.olderPending);
+      if (step.message.deliveryState === 'delivered' && step.olderPending === 0) await this.intake.confirmSent(step.message.id);
+      relayed++;
+    }
+    return relayed;
+  }
+
   /** The desk closed the chat: the agent, or its router (inactivity, nobody available). */
   async chatClosed(provider: string, ref: string, by: string, reason: CloseReason = 'agent_closed'): Promise<boolean> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);

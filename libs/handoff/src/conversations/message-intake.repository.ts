@@ -63,10 +63,12 @@ const olderPending = (direction: 'to_agent' | 'to_user'): string => `(SELECT cou
 
 /**
  * delivery_state, delivered_at and attempts of a new message: `delivered` when it goes now (`goesNow`,
- * an SQL condition; a failed send corrects it), else `pending` for the drain.
+ * an SQL condition; a failed send corrects it), else `pending` for the drain. Attempts stay 0: the
+ * send is not confirmed yet, and `delivered` with attempts > 0 means a confirmed send (the drain's
+ * markDelivered, or confirmSent), which a re-run never repeats.
  */
 const storedAs = (goesNow: string): string => `CASE WHEN ${goesNow} THEN 'delivered' ELSE 'pending' END,
-  CASE WHEN ${goesNow} THEN now() END, CASE WHEN ${goesNow} THEN 1 ELSE 0 END`;
+  CASE WHEN ${goesNow} THEN now() END, 0`;
 
 /**
  * One user message: $1 bot, $2 visitor, $3 reset if seen, $4 request id, $5 payload, $6 transfer
@@ -290,5 +292,26 @@ export class MessageIntakeRepository {
       message: stored,
       olderPending: row.older_pending,
     };
+  }
+
+  /** Which of `externalIds` the session holds already in `direction` (one query for a catch-up's list). */
+  async storedExternalIds(conversationId: string, direction: 'to_user' | 'to_agent', externalIds: string[]): Promise<Set<string>> {
+    if (externalIds.length === 0) return new Set();
+    const rows: Array<{ external_id: string }> = await this.db.query(
+      `SELECT external_id FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND external_id = ANY($3::text[])`,
+      [conversationId, direction, externalIds],
+    );
+    return new Set(rows.map((r) => r.external_id));
+  }
+
+  /**
+   * A message stored `delivered` whose send just succeeded: confirmed (attempts 1), so a repeat of
+   * its event is not sent again. No-op when the send failed (pending again, or failed).
+   */
+  async confirmSent(messageId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE transcript_messages SET attempts = 1 WHERE id = $1 AND delivery_state = 'delivered' AND attempts = 0`,
+      [messageId],
+    );
   }
 }

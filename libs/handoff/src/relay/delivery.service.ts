@@ -121,13 +121,16 @@ export class DeliveryService {
 
   /**
    * The desk lane item of a message already stored runs again (its process stopped between the
-   * write and the end of the send), as relayAgain for user messages: a message stored delivered is
-   * sent again (at least once), a pending one is left to the drain job, a failed one stays given
-   * up. False when there was nothing to do.
+   * write and the end of the send), or a late repeat of its webhook arrives: a message whose send
+   * was confirmed (delivered, attempts > 0: the drain's, or a catch-up's) is not sent again; one
+   * stored delivered but unconfirmed is sent again unless the platform shows it (at least once), a
+   * pending one is left to the drain job, a failed one stays given up. False when there was
+   * nothing to do.
    */
   async deliverAgainToUser(conversation: Conversation, externalId: string, olderPending: number): Promise<boolean> {
     const message = await this.transcript.findByExternalId(conversation.id, 'to_user', externalId);
     if (!message || message.deliveryState === 'failed') return false;
+    if (message.deliveryState === 'delivered' && message.attempts > 0) return false;
     // Cut off mid-send by a crash: the platform may show it already, and then it is not sent twice.
     if (message.deliveryState === 'delivered' && olderPending === 0 && (await alreadyDelivered(this.botkit, conversation.latestPayload, message.text, message.createdAt))) {
       metrics.duplicatesAvoided.inc({ direction: 'to_user' });

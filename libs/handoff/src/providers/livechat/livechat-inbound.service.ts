@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LaneInboxService } from '@agent-bridge/events';
 import { ConversationRepository } from '../../conversations/conversation.repository';
 import type { CloseReason, Conversation } from '../../conversations/conversation.types';
 import { DeskEventsService } from '../../conversations/desk-events.service';
 import { providerChatOf } from '../../conversations/provider-chat';
 import { ProviderStateRepository } from '../shared/provider-state.repository';
+import { toProviderError } from './livechat-api.client';
+import { eventDedupeKey } from './livechat-lane';
 import { LIVECHAT } from './livechat-tokens.service';
 import { LiveChatProvider, type LiveChatChatState } from './livechat.provider';
 
@@ -16,7 +19,11 @@ interface LiveChatEvent {
   name?: string;
   system_message_type?: string;
   created_at?: string;
+  thread_id?: string;
 }
+
+/** Catch-ups reading LiveChat at once in one process: a start with many open chats stays within LiveChat's rate limits. */
+const CATCH_UP_CONCURRENCY = 8;
 
 /** Why the router or an agent closed a chat, from the system message that came with it. */
 const CLOSE_REASON: Record<string, CloseReason> = {
@@ -32,12 +39,14 @@ const CLOSE_REASON: Record<string, CloseReason> = {
 @Injectable()
 export class LiveChatInboundService {
   private readonly logger = new Logger(LiveChatInboundService.name);
+  private readonly catchUps = new Limiter(CATCH_UP_CONCURRENCY);
 
   constructor(
     private readonly conversations: ConversationRepository,
     private readonly desk: DeskEventsService,
     private readonly provider: LiveChatProvider,
     private readonly state: ProviderStateRepository,
+    private readonly lanes: LaneInboxService,
   ) {}
 
   async handle(action: string, payload: Record<string, unknown>): Promise<string> {
@@ -87,20 +96,78 @@ export class LiveChatInboundService {
     return `closed (${reason})`;
   }
 
-  /** Relays every agent message of the chat's recent threads not relayed yet (dedup by event id). */
+  /**
+   * The catch-up of a closing chat (outside its lane): every agent message of the session's thread
+   * not relayed yet, through the general path (dedup by event id), delivered before the close.
+   */
   async catchUp(conversation: Conversation): Promise<number> {
     const chat = providerChatOf(conversation);
     if (!chat) return 0;
     const own = await this.state.chatState<LiveChatChatState>(conversation.id);
-    const events = (await this.provider.threadEvents(chat)) as LiveChatEvent[];
     let relayed = 0;
-    for (const event of events.sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)))) {
-      if (event.type === 'system_message' || !event.id || event.author_id === own.entityId) continue;
-      const text = textOf(event);
-      if (text && (await this.desk.agentMessage(LIVECHAT, chat.ref, { id: event.id, text, sentAt: validTime(event.created_at) }))) relayed++;
+    for (const event of agentEvents((await this.provider.threadEvents(chat)) as LiveChatEvent[], own)) {
+      if (await this.desk.agentMessage(LIVECHAT, chat.ref, event)) relayed++;
     }
     if (relayed) this.logger.log(`conversation ${conversation.id}: caught up ${relayed} LiveChat message(s)`);
     return relayed;
+  }
+
+  /**
+   * The catch-up item of a chat's lane (queued at start, ahead of newer webhooks): the session's
+   * agent messages missed while no instance was up go to the user in order, through the same
+   * ordered path as the webhooks; their webhooks, retried by LiveChat later, are then dropped at
+   * accept. A failure LiveChat may get over is thrown (the lane retries it, holding newer events).
+   */
+  async catchUpInLane(chatId: string): Promise<string> {
+    const conversation = await this.conversations.findByProviderRef(LIVECHAT, chatId);
+    const chat = conversation && conversation.state !== 'closed' ? providerChatOf(conversation) : null;
+    if (!conversation || !chat) return 'no open session';
+    const own = await this.state.chatState<LiveChatChatState>(conversation.id);
+    let events: LiveChatEvent[];
+    try {
+      events = (await this.catchUps.run(() => this.provider.threadEvents(chat))) as LiveChatEvent[];
+    } catch (error) {
+      const failure = toProviderError(error);
+      if (failure.retryable) throw failure;
+      this.logger.warn(`conversation ${conversation.id}: no catch-up, LiveChat refused the threads (${failure.code})`);
+      return 'catch-up refused';
+    }
+    const missed = agentEvents(events, own);
+    const relayed = await this.desk.missedAgentMessagesForChat(LIVECHAT, conversation.id, chatId, missed, 'entityId');
+    await this.lanes.markSeen(missed.map((m) => eventDedupeKey(chatId, m.id)));
+    if (relayed) this.logger.log(`conversation ${conversation.id}: caught up ${relayed} LiveChat message(s) in order`);
+    return `caught up ${relayed}`;
+  }
+}
+
+/** The agent messages and files of the session's thread (not our own echoes), oldest first. */
+function agentEvents(events: LiveChatEvent[], own: LiveChatChatState): Array<{ id: string; text: string; sentAt: string | null; authorId: string | null }> {
+  return events
+    .filter((e) => e.type !== 'system_message' && e.id && e.author_id !== own.entityId && (!own.threadId || !e.thread_id || e.thread_id === own.threadId))
+    .sort((a, b) => String(a.created_at).localeCompare(String(b.created_at)))
+    .flatMap((e) => {
+      const text = textOf(e);
+      return text ? [{ id: e.id!, text, sentAt: validTime(e.created_at), authorId: typeof e.author_id === 'string' ? e.author_id : null }] : [];
+    });
+}
+
+/** At most `size` calls at once; the rest wait their turn. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await call();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
   }
 }
 

@@ -1,10 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Body, Controller, HttpCode, HttpException, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpException, Inject, Logger, Post, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { LaneInboxService } from '@agent-bridge/events';
 import { JOBS, QUEUES, jobId, type LiveChatWebhookJob } from '@agent-bridge/queue';
+import { ConversationRepository } from '../../conversations/conversation.repository';
+import { acceptCatchUp, LIVECHAT_LANE, webhookKey } from './livechat-lane';
+import { LIVECHAT } from './livechat-tokens.service';
+
+/** Catch-ups appended at once at start: one Redis write per batch, however many chats are open. */
+const CATCH_UP_BATCH = 500;
 
 interface Envelope {
   webhook_id?: unknown;
@@ -14,28 +20,6 @@ interface Envelope {
   payload?: unknown;
 }
 
-/** Deliveries are at least once: the same event id (or the same deactivation) is queued once. */
-export function webhookKey(action: string, payload: Record<string, unknown>): string | null {
-  const event = payload.event as { id?: unknown } | undefined;
-  const chat = typeof payload.chat_id === 'string' ? payload.chat_id : '';
-  switch (action) {
-    case 'incoming_event':
-      return typeof event?.id === 'string' ? `ev.${chat}.${event.id}` : null;
-    case 'chat_deactivated':
-      return `deact.${chat}.${String(payload.thread_id ?? '')}`;
-    case 'user_added_to_chat':
-    case 'user_removed_from_chat': {
-      const user = (payload.user as { id?: unknown } | undefined)?.id ?? payload.user_id;
-      return `${action}.${chat}.${String(payload.thread_id ?? '')}.${String(user ?? '')}`;
-    }
-    default:
-      return null;
-  }
-}
-
-/** The lane kind of LiveChat chat events: one ordered lane per chat. */
-export const LIVECHAT_LANE = 'livechat';
-
 /**
  * `POST {PUBLIC_URL}/webhooks/livechat`, what users register in LiveChat. The secret in the body is
  * compared in constant time (a mismatch is a 401 and nothing is processed). A chat's events go to
@@ -43,12 +27,29 @@ export const LIVECHAT_LANE = 'livechat';
  * as jobs. Either way LiveChat gets its 200 at once and retries nothing it need not.
  */
 @Controller('webhooks/livechat')
-export class LiveChatWebhookController {
+export class LiveChatWebhookController implements OnApplicationBootstrap {
+  private readonly logger = new Logger(LiveChatWebhookController.name);
+
   constructor(
     @InjectQueue(QUEUES.livechat) private readonly queue: Queue<LiveChatWebhookJob>,
     private readonly lanes: LaneInboxService,
+    private readonly conversations: ConversationRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Before this process listens (Nest runs this hook first): each open chat's lane gets a catch-up
+   * for the webhooks that failed while no instance was up. It runs ahead of every webhook accepted
+   * after it, so a newer message never overtakes one missed during the gap.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const chats = (await this.conversations.listActive(LIVECHAT)).flatMap((c) => (c.providerRef ? [c.providerRef] : []));
+    const now = Date.now();
+    for (let i = 0; i < chats.length; i += CATCH_UP_BATCH) {
+      await Promise.all(chats.slice(i, i + CATCH_UP_BATCH).map((chatId) => acceptCatchUp(this.lanes, chatId, now)));
+    }
+    if (chats.length) this.logger.log(`catch-up queued in the lanes of ${chats.length} open LiveChat chat(s)`);
+  }
 
   @Post()
   @HttpCode(200)

@@ -1,19 +1,19 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { LaneInboxService } from '@agent-bridge/events';
-import { InjectQueue } from '@nestjs/bullmq';
-import type { Job, Queue } from 'bullmq';
-import { JobHandler, JOBS, QUEUES, jobId, type JobHandlerFor, type LiveChatWebhookJob, type SessionJob } from '@agent-bridge/queue';
+import type { Job } from 'bullmq';
+import { JobHandler, JOBS, type JobHandlerFor, type LiveChatWebhookJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../../conversations/conversation.repository';
 import { DeliveryService } from '../../relay/delivery.service';
 import { ProviderStateRepository } from '../shared/provider-state.repository';
 import { LiveChatInboundService } from './livechat-inbound.service';
-import { LIVECHAT_LANE } from './livechat-webhook.controller';
+import { acceptCatchUp, CATCH_UP_ACTION, LIVECHAT_LANE } from './livechat-lane';
 import { LIVECHAT } from './livechat-tokens.service';
 import type { LiveChatChatState } from './livechat.provider';
 
 /**
- * A chat's lane (incoming events, in order) is handled like the queued webhooks. An agent's message
- * dead-lettered there is reported to both sides, as a message given up.
+ * A chat's lane (incoming events, in order) is handled like the queued webhooks; a catch-up item
+ * (appended at start) reads the chat's threads. An agent's message dead-lettered there is
+ * reported to both sides, as a message given up.
  */
 @Injectable()
 export class LiveChatLaneHandler implements OnModuleInit {
@@ -30,7 +30,8 @@ export class LiveChatLaneHandler implements OnModuleInit {
       LIVECHAT_LANE,
       async (item, decoded) => {
         const { action, payload } = (decoded ?? JSON.parse(item)) as LiveChatWebhookJob;
-        await this.inbound.handle(action, payload);
+        if (action === CATCH_UP_ACTION) await this.inbound.catchUpInLane(String(payload.chat_id));
+        else await this.inbound.handle(action, payload);
       },
       { onDeadLetter: (item, decoded) => this.deadLettered((decoded ?? JSON.parse(item)) as LiveChatWebhookJob) },
     );
@@ -58,34 +59,21 @@ export class LiveChatWebhookHandler implements JobHandlerFor<typeof JOBS.livecha
 }
 
 /**
- * Catches a chat up from LiveChat's threads. Queued for every open LiveChat session when a worker
- * starts: webhooks sent while no instance was up are relayed then, deduplicated by event id.
+ * A catch-up job queued by an older version at its start: the catch-up now runs in the chat's lane
+ * (ordered with its webhooks), so the job appends one there.
  */
 @Injectable()
 @JobHandler(JOBS.livechatCatchUp)
-export class LiveChatCatchUpHandler implements JobHandlerFor<typeof JOBS.livechatCatchUp>, OnApplicationBootstrap {
+export class LiveChatCatchUpHandler implements JobHandlerFor<typeof JOBS.livechatCatchUp> {
   constructor(
-    private readonly inbound: LiveChatInboundService,
     private readonly conversations: ConversationRepository,
-    @InjectQueue(QUEUES.livechat) private readonly queue: Queue<SessionJob>,
+    private readonly lanes: LaneInboxService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    const minute = String(Math.floor(Date.now() / 60_000));
-    for (const conversation of await this.conversations.listActive(LIVECHAT)) {
-      // One catch-up per session per minute, however many instances start together.
-      await this.queue.add(JOBS.livechatCatchUp, { conversationId: conversation.id }, {
-        jobId: jobId('lc-catchup', conversation.id, minute),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: { age: 3600 },
-      });
-    }
-  }
-
-  async handle(job: Job<SessionJob>): Promise<{ relayed: number }> {
+  async handle(job: Job<SessionJob>): Promise<{ outcome: string }> {
     const conversation = await this.conversations.findById(job.data.conversationId);
-    if (!conversation || conversation.state === 'closed') return { relayed: 0 };
-    return { relayed: await this.inbound.catchUp(conversation) };
+    if (!conversation?.providerRef || conversation.state === 'closed') return { outcome: 'no open chat' };
+    await acceptCatchUp(this.lanes, conversation.providerRef);
+    return { outcome: 'catch-up in the lane' };
   }
 }

@@ -122,13 +122,16 @@ export class LiveChatProvider implements HandoffProvider {
     return new Set(events.flatMap((e) => (typeof e.custom_id === 'string' ? [e.custom_id] : [])));
   }
 
-  /** Events of the chat's threads (newest first from LiveChat), for catching up after a gap. */
+  /**
+   * Events of the chat's threads (newest first from LiveChat), for catching up after a gap; each
+   * carries its `thread_id` (a resumed chat holds the threads of earlier sessions too).
+   */
   async threadEvents(chat: ProviderChat): Promise<Array<Record<string, unknown>>> {
-    const res = await this.asCustomer<{ threads?: Array<{ events?: Array<Record<string, unknown>> }> }>(chat, 'list_threads', {
+    const res = await this.asCustomer<{ threads?: Array<{ id?: string; events?: Array<Record<string, unknown>> }> }>(chat, 'list_threads', {
       chat_id: chat.ref,
       limit: 3,
     });
-    return (res.threads ?? []).flatMap((t) => t.events ?? []);
+    return (res.threads ?? []).flatMap((t) => (t.events ?? []).map((e) => ({ ...e, thread_id: t.id })));
   }
 
   private asCustomer<T>(who: { botId: string; visitorKey: string }, action: string, body: object): Promise<T> {

@@ -1,0 +1,45 @@
+import type { LaneInboxService } from '@agent-bridge/events';
+import type { LiveChatWebhookJob } from '@agent-bridge/queue';
+
+/** The lane kind of LiveChat chat events: one ordered lane per chat. */
+export const LIVECHAT_LANE = 'livechat';
+
+/**
+ * The lane item that catches a chat up from its threads. Only the bridge appends it (LiveChat's
+ * webhooks reach the lanes as `incoming_event` only), so a webhook cannot ask for one.
+ */
+export const CATCH_UP_ACTION = 'agent_bridge_catch_up';
+
+/** Deliveries are at least once: the same event id (or the same deactivation) is queued once. */
+export function webhookKey(action: string, payload: Record<string, unknown>): string | null {
+  const event = payload.event as { id?: unknown } | undefined;
+  const chat = typeof payload.chat_id === 'string' ? payload.chat_id : '';
+  switch (action) {
+    case 'incoming_event':
+      return typeof event?.id === 'string' ? `ev.${chat}.${event.id}` : null;
+    case 'chat_deactivated':
+      return `deact.${chat}.${String(payload.thread_id ?? '')}`;
+    case 'user_added_to_chat':
+    case 'user_removed_from_chat': {
+      const user = (payload.user as { id?: unknown } | undefined)?.id ?? payload.user_id;
+      return `${action}.${chat}.${String(payload.thread_id ?? '')}.${String(user ?? '')}`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The lane dedupe key of a chat event's webhook (what the controller accepts it under). */
+export function eventDedupeKey(chatId: string, eventId: string): string {
+  return `lc.${webhookKey('incoming_event', { chat_id: chatId, event: { id: eventId } })!}`;
+}
+
+/**
+ * Appends a catch-up to the chat's lane: it runs after what the lane holds and before any webhook
+ * accepted later. One per chat per minute, however many instances start together.
+ */
+export function acceptCatchUp(lanes: LaneInboxService, chatId: string, now = Date.now()): Promise<unknown> {
+  const job: LiveChatWebhookJob = { action: CATCH_UP_ACTION, payload: { chat_id: chatId }, receivedAt: now };
+  const minute = Math.floor(now / 60_000);
+  return lanes.accept(LIVECHAT_LANE, chatId, `lc.catchup.${chatId}.${minute}`, JSON.stringify(job), job);
+}
