@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { hashPassword } from '@agent-bridge/console';
@@ -7,28 +7,10 @@ import type { PlatformSim } from '../apps/platform-sim/src';
 import { BridgeProcess } from './bridge-process';
 import { simBot, startSim } from './bridge-harness';
 import { ConsoleClient } from './console-client';
+import { startRedis, stopRedis } from './own-redis';
 
 const bot = TEST_BOT.botId;
 const PASSWORD = 'correct horse battery staple';
-
-/** A Redis of this test's own, without persistence: a restart empties it. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) while starting`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 /**
  * The console's Redis goes away and comes back empty under a running bridge with an agent
@@ -65,7 +47,7 @@ describe('console presence over a Redis restart that lost every key (real proces
     client?.close();
     await sim?.stop();
     await bridge?.stop('SIGKILL');
-    if (redisServer) await stop(redisServer);
+    if (redisServer) await stopRedis(redisServer);
     await db?.end();
     await env?.destroy();
   });
@@ -77,7 +59,7 @@ describe('console presence over a Redis restart that lost every key (real proces
     const session = await client.waitForEvent('session');
     const annId: string = session.agent.id;
 
-    await stop(redisServer);
+    await stopRedis(redisServer);
     const adapterLines = (): string[] => bridge.logs().split('\n').filter((line) => line.includes('socket.io adapter'));
     await waitFor('both adapter clients reported through the log', () => ['publisher', 'subscriber'].every((c) => adapterLines().some((l) => l.includes(`socket.io adapter ${c}`))), 20_000);
     for (const line of adapterLines()) expect(JSON.parse(line)).toMatchObject({ level: 'warn' });

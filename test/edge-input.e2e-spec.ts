@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES } from '@agent-bridge/queue';
@@ -7,29 +7,11 @@ import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type Te
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { LoopbackDesk } from './loopback-desk.client';
+import { startRedis, stopRedis } from './own-redis';
 
 const bot = TEST_BOT.botId;
 const NUL_AND_SURROGATES = 'one\u0000two \ud800 three \udc00 \ud83d\ude00';
 const NORMALISED = 'onetwo \ufffd three \ufffd \ud83d\ude00';
-
-/** A Redis of this file's own: the outage case stops it (the shared one must stay up). */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) while starting`)));
-  });
-}
-
-function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 describe('edge input: normalised or refused before the acknowledgement, never a 5xx', () => {
   let env: TestEnvironment;

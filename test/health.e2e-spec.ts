@@ -1,29 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QUEUES } from '@agent-bridge/queue';
 import { createTestEnvironment, freePort, testConfig, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import { startBridge, type RunningBridge } from './bridge-harness';
 import { BridgeProcess } from './bridge-process';
-
-/** A Redis of this test's own (the shared one must stay up for the other suites), stopped and started again. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) while starting`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+import { startRedis, stopRedis } from './own-redis';
 
 describe('readiness when Redis goes away and comes back', () => {
   let env: TestEnvironment;
@@ -48,7 +30,7 @@ describe('readiness when Redis goes away and comes back', () => {
       await everyWorkerBack().catch(() => undefined);
       await bridge.close();
     }
-    if (redis) await stop(redis);
+    if (redis) await stopRedis(redis);
     await env?.destroy();
   }, 60_000);
 
@@ -70,7 +52,7 @@ describe('readiness when Redis goes away and comes back', () => {
 
   it('answers 503 at once while Redis is down, stays live, and is ready again when Redis is back', async () => {
     expect((await probe('/health/ready')).status).toBe(200);
-    await stop(redis);
+    await stopRedis(redis);
     const down = await waitFor('readiness to fail', async () => {
       const res = await probe('/health/ready');
       return res.status === 503 ? res : null;
@@ -98,7 +80,7 @@ describe('readiness when Redis goes away and comes back', () => {
     });
     await bridgeProcess.start();
     try {
-      await stop(own);
+      await stopRedis(own);
       await new Promise((resolve) => setTimeout(resolve, 500)); // every connection has noticed
       const started = Date.now();
       // BullMQ's Worker.close() waits for Redis forever here (taskforcesh/bullmq#4656).
@@ -108,7 +90,7 @@ describe('readiness when Redis goes away and comes back', () => {
     } finally {
       await bridgeProcess.stop('SIGKILL');
       own = await startRedis(ownPort);
-      await stop(own);
+      await stopRedis(own);
     }
   }, 60_000);
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -12,29 +12,11 @@ import { TimerReconcilerService } from '../libs/handoff/src/timers/timer-reconci
 import { timerKeys } from '../libs/handoff/src/timers/session-timers.service';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { LoopbackDesk } from './loopback-desk.client';
+import { startRedis, stopRedis } from './own-redis';
 
 const bot = TEST_BOT.botId;
 const INACTIVITY_S = 40;
 const QUEUE_TIMEOUT_S = 40;
-
-/** A Redis of this test's own, without persistence: FLUSHALL on it is what a restart of such a Redis does. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) while starting`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 describe('timers reconciled from Postgres after Redis lost its data (own Redis, FLUSHALL)', () => {
   let env: TestEnvironment;
@@ -67,7 +49,7 @@ describe('timers reconciled from Postgres after Redis lost its data (own Redis, 
     await sim?.stop();
     await bridge?.close();
     redis?.disconnect();
-    if (redisServer) await stop(redisServer);
+    if (redisServer) await stopRedis(redisServer);
     await env?.destroy();
   });
 
