@@ -36,10 +36,12 @@ export function eventDedupeKey(chatId: string, eventId: string): string {
 
 /**
  * Appends a catch-up to the chat's lane: it runs after what the lane holds and before any webhook
- * accepted later. One per chat per minute, however many instances start together.
+ * accepted later. `cause` names the gap: at start, one per chat per minute however many instances
+ * start together; after refused webhooks, one per chat per refusal (`refused.<when it began>`).
  */
-export function acceptCatchUp(lanes: LaneInboxService, chatId: string, now = Date.now()): Promise<unknown> {
+export function acceptCatchUp(lanes: LaneInboxService, chatId: string, now = Date.now(), cause = 'start'): Promise<unknown> {
   const job: LiveChatWebhookJob = { action: CATCH_UP_ACTION, payload: { chat_id: chatId }, receivedAt: now };
   const minute = Math.floor(now / 60_000);
-  return lanes.accept(LIVECHAT_LANE, chatId, `lc.catchup.${chatId}.${minute}`, JSON.stringify(job), job);
+  const key = cause === 'start' ? `lc.catchup.${chatId}.${minute}` : `lc.catchup.${cause}.${chatId}`;
+  return lanes.accept(LIVECHAT_LANE, chatId, key, JSON.stringify(job), job);
 }

@@ -29,6 +29,9 @@ interface Envelope {
 @Controller('webhooks/livechat')
 export class LiveChatWebhookController implements OnApplicationBootstrap {
   private readonly logger = new Logger(LiveChatWebhookController.name);
+  /** When this process began refusing webhooks (a store away), until a catch-up is queued after it. */
+  private refusedSince: number | null = null;
+  private catchingUp: Promise<void> | null = null;
 
   constructor(
     @InjectQueue(QUEUES.livechat) private readonly queue: Queue<LiveChatWebhookJob>,
@@ -42,13 +45,34 @@ export class LiveChatWebhookController implements OnApplicationBootstrap {
    * for the webhooks that failed while no instance was up. It runs ahead of every webhook accepted
    * after it, so a newer message never overtakes one missed during the gap.
    */
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): Promise<void> {
+    return this.queueCatchUps('start');
+  }
+
+  private async queueCatchUps(cause: string): Promise<void> {
     const chats = (await this.conversations.listActive(LIVECHAT)).flatMap((c) => (c.providerRef ? [c.providerRef] : []));
     const now = Date.now();
     for (let i = 0; i < chats.length; i += CATCH_UP_BATCH) {
-      await Promise.all(chats.slice(i, i + CATCH_UP_BATCH).map((chatId) => acceptCatchUp(this.lanes, chatId, now)));
+      await Promise.all(chats.slice(i, i + CATCH_UP_BATCH).map((chatId) => acceptCatchUp(this.lanes, chatId, now, cause)));
     }
-    if (chats.length) this.logger.log(`catch-up queued in the lanes of ${chats.length} open LiveChat chat(s)`);
+    if (chats.length) this.logger.log(`catch-up queued in the lanes of ${chats.length} open LiveChat chat(s) (${cause})`);
+  }
+
+  /**
+   * A webhook this process refused (a store was away) comes back whenever LiveChat retries it,
+   * maybe after newer ones: before accepting anything again, each open chat gets a catch-up, as
+   * at start. Concurrent webhooks wait for the same one.
+   */
+  private catchUpAfterRefusal(): Promise<void> {
+    const since = this.refusedSince;
+    this.catchingUp ??= this.queueCatchUps(`refused.${since}`)
+      .then(() => {
+        if (this.refusedSince === since) this.refusedSince = null;
+      })
+      .finally(() => {
+        this.catchingUp = null;
+      });
+    return this.catchingUp;
   }
 
   @Post()
@@ -61,12 +85,22 @@ export class LiveChatWebhookController implements OnApplicationBootstrap {
     if (typeof body.action !== 'string' || !body.payload || typeof body.payload !== 'object') {
       throw new HttpException('A LiveChat webhook needs an action and a payload', 400);
     }
-    const payload = body.payload as Record<string, unknown>;
-    const key = webhookKey(body.action, payload);
-    const job: LiveChatWebhookJob = { action: body.action, payload, receivedAt: Date.now() };
-    if (body.action === 'incoming_event' && key && typeof payload.chat_id === 'string') {
+    try {
+      if (this.refusedSince !== null) await this.catchUpAfterRefusal();
+      await this.store(body.action, body.payload as Record<string, unknown>);
+    } catch (error) {
+      this.refusedSince ??= Date.now();
+      throw error;
+    }
+    return { ok: true };
+  }
+
+  private async store(action: string, payload: Record<string, unknown>): Promise<void> {
+    const key = webhookKey(action, payload);
+    const job: LiveChatWebhookJob = { action, payload, receivedAt: Date.now() };
+    if (action === 'incoming_event' && key && typeof payload.chat_id === 'string') {
       await this.lanes.accept(LIVECHAT_LANE, payload.chat_id, `lc.${key}`, JSON.stringify(job), job);
-      return { ok: true };
+      return;
     }
     await this.queue.add(
       JOBS.livechatWebhook,
@@ -77,11 +111,10 @@ export class LiveChatWebhookController implements OnApplicationBootstrap {
         removeOnComplete: { age: 24 * 3600, count: 100_000 },
         removeOnFail: { count: 5000 },
         // A deactivation waits briefly: the agent's last message may still be on its way.
-        delay: body.action === 'chat_deactivated' ? this.config.livechat.closeGraceMs : 0,
+        delay: action === 'chat_deactivated' ? this.config.livechat.closeGraceMs : 0,
         ...(key ? { jobId: jobId('lc', key) } : {}),
       },
     );
-    return { ok: true };
   }
 }
 
