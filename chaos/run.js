@@ -26,6 +26,8 @@ const log = (m) => console.log(`[chaos ${((Date.now() - started) / 1000).toFixed
 
 async function main() {
   const opts = parseOptions(process.argv.slice(2), process.env);
+  // The commit of the code under test, read before the run: the tree may move on while it runs.
+  const commit = gitCommit(opts.root);
   for (const entry of ['apps/bridge/src/main.js', 'apps/worker/src/main.js', 'apps/platform-sim/src/index.js', 'apps/livechat-sim/src/index.js']) {
     if (!fs.existsSync(path.join(opts.root, 'dist', entry))) throw new Error(`dist/${entry} is missing: run "npm run build" first (npm run chaos does)`);
   }
@@ -90,7 +92,7 @@ async function main() {
     date: new Date(started).toISOString(),
     seconds: (Date.now() - started) / 1000,
     quick: opts.quick,
-    commit: gitCommit(opts.root),
+    commit,
     machine,
     loadAverageEnd: os.loadavg().map((v) => Math.round(v * 100) / 100),
     ownRedisVersion: redisVersion(),
