@@ -1,13 +1,13 @@
 import { DataSource } from 'typeorm';
 import { LaneInboxService } from '@agent-bridge/events';
-import { ConversationRepository, registerLiveChatWebhooks, TranscriptRepository } from '@agent-bridge/handoff';
+import { ConversationRepository, TranscriptRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
-import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
+import { LiveChatSim } from '../apps/livechat-sim/src';
+import { livechatSettings, registerSandboxWebhooks } from './livechat-harness';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 
 const bot = TEST_BOT.botId;
-const SECRET = 'livechat-webhook-secret-for-tests';
 
 /**
  * An agent's message on a LiveChat chat lane that Postgres refuses (a NUL byte): dead-lettered at
@@ -27,26 +27,11 @@ describe('dead letters on a LiveChat chat lane', () => {
     bridge = await startBridge(
       testConfig(env, {
         handoff: { provider: 'livechat' },
-        livechat: {
-          apiUrl: lc.url,
-          accountsUrl: lc.url,
-          organizationId: SANDBOX_DEFAULTS.organizationId,
-          clientId: SANDBOX_DEFAULTS.clientId,
-          clientSecret: SANDBOX_DEFAULTS.clientSecret,
-          refreshToken: SANDBOX_DEFAULTS.refreshToken,
-          webhookSecret: SECRET,
-          closeGraceMs: 300,
-        },
+        livechat: livechatSettings(lc),
       }),
     );
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
-    await registerLiveChatWebhooks({
-      apiUrl: lc.url,
-      pat: { accountId: SANDBOX_DEFAULTS.patAccountId, token: SANDBOX_DEFAULTS.patToken },
-      clientId: SANDBOX_DEFAULTS.clientId,
-      url: `${bridge.url}/webhooks/livechat`,
-      secret: SECRET,
-    });
+    await registerSandboxWebhooks(lc, bridge.url);
   });
   afterAll(async () => {
     await sim?.stop();

@@ -1,16 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import type Redis from 'ioredis';
 import { LaneInboxService } from '@agent-bridge/events';
-import { ConversationRepository, registerLiveChatWebhooks, TranscriptRepository } from '@agent-bridge/handoff';
+import { ConversationRepository, TranscriptRepository } from '@agent-bridge/handoff';
 import { REDIS } from '@agent-bridge/persistence';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
-import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
+import { LiveChatSim } from '../apps/livechat-sim/src';
+import { livechatSettings, registerSandboxWebhooks } from './livechat-harness';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { startRedis, stopRedis } from './own-redis';
 
 const bot = TEST_BOT.botId;
-const SECRET = 'livechat-webhook-secret-for-tests';
 
 /**
  * The bridge's Redis goes away while the agent writes: LiveChat's webhooks are refused (503) and
@@ -35,19 +35,10 @@ describe('LiveChat webhooks refused during a Redis outage (a Redis of the test\'
     bridge = await startBridge(testConfig(env, {
       redis: { url: `redis://127.0.0.1:${redisPort}`, keyPrefix: env.keyPrefix },
       handoff: { provider: 'livechat' },
-      livechat: {
-        apiUrl: lc.url, accountsUrl: lc.url, organizationId: SANDBOX_DEFAULTS.organizationId, clientId: SANDBOX_DEFAULTS.clientId,
-        clientSecret: SANDBOX_DEFAULTS.clientSecret, refreshToken: SANDBOX_DEFAULTS.refreshToken, webhookSecret: SECRET, closeGraceMs: 300,
-      },
+      livechat: livechatSettings(lc),
     }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
-    await registerLiveChatWebhooks({
-      apiUrl: lc.url,
-      pat: { accountId: SANDBOX_DEFAULTS.patAccountId, token: SANDBOX_DEFAULTS.patToken },
-      clientId: SANDBOX_DEFAULTS.clientId,
-      url: `${bridge.url}/webhooks/livechat`,
-      secret: SECRET,
-    });
+    await registerSandboxWebhooks(lc, bridge.url);
   }, 60_000);
 
   afterAll(async () => {

@@ -16,25 +16,16 @@ import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type Te
 import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+import { LIVECHAT_SECRET, livechatSettings } from './livechat-harness';
 
 const bot = TEST_BOT.botId;
-const SECRET = 'livechat-webhook-secret-for-tests';
+const SECRET = LIVECHAT_SECRET;
 
 function livechatConfig(env: TestEnvironment, lc: LiveChatSim, extra: TestConfigOverrides = {}) {
   return testConfig(env, {
     ...extra,
     handoff: { provider: 'livechat', ...extra.handoff },
-    livechat: {
-      apiUrl: lc.url,
-      accountsUrl: lc.url,
-      organizationId: SANDBOX_DEFAULTS.organizationId,
-      clientId: SANDBOX_DEFAULTS.clientId,
-      clientSecret: SANDBOX_DEFAULTS.clientSecret,
-      refreshToken: SANDBOX_DEFAULTS.refreshToken,
-      webhookSecret: SECRET,
-      closeGraceMs: 300,
-      ...extra.livechat,
-    },
+    livechat: livechatSettings(lc, extra.livechat),
   });
 }
 

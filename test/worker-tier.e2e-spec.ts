@@ -1,12 +1,12 @@
-import { ConversationRepository, registerLiveChatWebhooks, TranscriptRepository } from '@agent-bridge/handoff';
+import { ConversationRepository, TranscriptRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
-import { LiveChatSim, SANDBOX_DEFAULTS } from '../apps/livechat-sim/src';
+import { LiveChatSim } from '../apps/livechat-sim/src';
+import { LIVECHAT_SECRET, livechatSettings, registerSandboxWebhooks } from './livechat-harness';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { WorkerProcess } from './worker-process';
 
 const bot = TEST_BOT.botId;
-const SECRET = 'livechat-webhook-secret-for-tests';
 const OPS = `Basic ${Buffer.from('ops:test-ops-password').toString('base64')}`;
 
 /**
@@ -24,25 +24,10 @@ describe('the worker tier: a bridge with RUN_WORKERS=false outlives its only wor
     env = await createTestEnvironment('worker_tier');
     lc = new LiveChatSim({ port: 0, agents: [{ id: 'alice@example.com', name: 'Alice Agent', online: true }], webhooks: { timeoutMs: 2000, retryDelaysMs: [200, 400, 800] }, log: () => undefined });
     await lc.start();
-    const livechat = {
-      apiUrl: lc.url,
-      accountsUrl: lc.url,
-      organizationId: SANDBOX_DEFAULTS.organizationId,
-      clientId: SANDBOX_DEFAULTS.clientId,
-      clientSecret: SANDBOX_DEFAULTS.clientSecret,
-      refreshToken: SANDBOX_DEFAULTS.refreshToken,
-      webhookSecret: SECRET,
-      closeGraceMs: 300,
-    };
+    const livechat = livechatSettings(lc);
     bridge = await startBridge(testConfig(env, { workers: { enabled: false, concurrency: 20 }, handoff: { provider: 'livechat' }, livechat }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
-    await registerLiveChatWebhooks({
-      apiUrl: lc.url,
-      pat: { accountId: SANDBOX_DEFAULTS.patAccountId, token: SANDBOX_DEFAULTS.patToken },
-      clientId: SANDBOX_DEFAULTS.clientId,
-      url: `${bridge.url}/webhooks/livechat`,
-      secret: SECRET,
-    });
+    await registerSandboxWebhooks(lc, bridge.url);
     worker = new WorkerProcess({
       DATABASE_URL: env.databaseUrl,
       REDIS_URL: env.redisUrl,
@@ -57,7 +42,7 @@ describe('the worker tier: a bridge with RUN_WORKERS=false outlives its only wor
       LIVECHAT_CLIENT_ID: livechat.clientId,
       LIVECHAT_CLIENT_SECRET: livechat.clientSecret,
       LIVECHAT_REFRESH_TOKEN: livechat.refreshToken,
-      LIVECHAT_WEBHOOK_SECRET: SECRET,
+      LIVECHAT_WEBHOOK_SECRET: LIVECHAT_SECRET,
       LOG_LEVEL: 'warn',
     });
     await worker.start();
