@@ -8,6 +8,7 @@ const { io } = require('socket.io-client');
 const { serve } = require('../../bench/lib/rpc');
 const { nowMs, sleep } = require('../../bench/lib/clock');
 const { ArrivalLog, soakText } = require('../lib/arrival-log');
+const { soakMethods } = require('../lib/soak-methods');
 
 const arrivals = new ArrivalLog('u');
 const agents = []; // { id, url, socket, owns: Map<visitorKey, conversationId> }
@@ -108,14 +109,7 @@ serve({
     return { connected: agents.length, failures };
   },
   owners: () => Object.fromEntries(agents.map((a) => [a.id, { connected: a.socket.connected, owns: [...a.owns.keys()] }])),
-  startSoak,
-  soakProgress: () => ({ done: soak?.done ?? 0, acked: soak ? soak.records.filter((r) => r.ack === r.ack).length : 0 }),
-  stopSoak: () => {
-    if (soak) soak.stopped = true;
-  },
-  sent: () => soak?.records ?? [],
-  arrivals: () => arrivals.list(),
-  arrivalCount: () => arrivals.size,
+  ...soakMethods(startSoak, () => soak, arrivals),
   syncRecovered: () => syncRecovered,
   close: () => agents.forEach((a) => a.socket.close()),
 });

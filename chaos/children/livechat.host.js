@@ -6,6 +6,7 @@ const path = require('node:path');
 const { serve } = require('../../bench/lib/rpc');
 const { nowMs, sleep } = require('../../bench/lib/clock');
 const { ArrivalLog, soakText } = require('../lib/arrival-log');
+const { soakMethods } = require('../lib/soak-methods');
 
 const root = process.env.CHAOS_ROOT;
 const { LiveChatSim, SANDBOX_DEFAULTS } = require(path.join(root, 'dist/apps/livechat-sim/src'));
@@ -74,14 +75,7 @@ async function main() {
       }
       return { errors: errors.slice(0, 5) };
     },
-    startSoak,
-    soakProgress: () => ({ done: soak?.done ?? 0, acked: soak ? soak.records.filter((r) => r.ack === r.ack).length : 0 }),
-    stopSoak: () => {
-      if (soak) soak.stopped = true;
-    },
-    sent: () => soak?.records ?? [],
-    arrivals: () => arrivals.list(),
-    arrivalCount: () => arrivals.size,
+    ...soakMethods(startSoak, () => soak, arrivals),
     /** Closes the port for `ms` (connections refused); resolves once it listens again, with both times. */
     down: async (ms) => {
       const downAt = nowMs();

@@ -8,6 +8,7 @@ const path = require('node:path');
 const { serve } = require('../../bench/lib/rpc');
 const { nowMs, sleep } = require('../../bench/lib/clock');
 const { ArrivalLog, soakText } = require('../lib/arrival-log');
+const { soakMethods } = require('../lib/soak-methods');
 
 const root = process.env.CHAOS_ROOT;
 const { PlatformSim } = require(path.join(root, 'dist/apps/platform-sim/src'));
@@ -99,14 +100,7 @@ async function main() {
       }
       return { failed };
     },
-    startSoak,
-    soakProgress: () => ({ done: soak?.done ?? 0, acked: soak ? soak.records.filter((r) => r.ack === r.ack).length : 0 }),
-    stopSoak: () => {
-      if (soak) soak.stopped = true;
-    },
-    sent: () => soak?.records ?? [],
-    arrivals: () => arrivals.list(),
-    arrivalCount: () => arrivals.size,
+    ...soakMethods(startSoak, () => soak, arrivals),
     inAgentSession: (users) => users.filter((u) => sim.inAgentSession(bot.botId, u)).length,
     callCounts: () => {
       const counts = {};
