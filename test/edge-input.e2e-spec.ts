@@ -1,13 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
-import { QUEUES } from '@agent-bridge/queue';
 import { ConversationRepository, HistoryLinkService, TranscriptRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { LoopbackDesk } from './loopback-desk.client';
-import { startRedis, stopRedis } from './own-redis';
+import { everyWorkerBack, startRedis, stopRedis } from './own-redis';
 
 const bot = TEST_BOT.botId;
 const NUL_AND_SURROGATES = 'one\u0000two \ud800 three \udc00 \ud83d\ude00';
@@ -37,19 +34,13 @@ describe('edge input: normalised or refused before the acknowledgement, never a 
     await sim?.stop();
     if (bridge) {
       if (redis.exitCode !== null || redis.signalCode !== null) redis = await startRedis(redisPort);
-      await everyWorkerBack().catch(() => undefined);
+      await everyWorkerBack(bridge.app).catch(() => undefined);
       await bridge.close();
     }
     if (redis) await stopRedis(redis);
     await env?.destroy();
   }, 60_000);
 
-  /** Closing while a worker still reconnects hangs in BullMQ's Worker.close() (taskforcesh/bullmq#4656). */
-  const everyWorkerBack = () =>
-    waitFor('every worker back', async () => {
-      const counts = await Promise.all(Object.values(QUEUES).map((name) => bridge.app.get<Queue>(getQueueToken(name), { strict: false }).getWorkersCount()));
-      return counts.every((count) => count > 0);
-    }, 20_000, 200);
 
   async function handOff(user: string): Promise<{ ref: string; conversationId: string }> {
     expect((await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: user })).status).toBe(200);
@@ -160,6 +151,6 @@ describe('edge input: normalised or refused before the acknowledgement, never a 
       expect(res.status).not.toBe(500);
       return res.status === 200 ? res : null;
     }, 30_000, 200);
-    await everyWorkerBack();
+    await everyWorkerBack(bridge.app);
   }, 90_000);
 });

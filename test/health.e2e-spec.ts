@@ -1,11 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
-import { QUEUES } from '@agent-bridge/queue';
 import { createTestEnvironment, freePort, testConfig, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import { startBridge, type RunningBridge } from './bridge-harness';
 import { BridgeProcess } from './bridge-process';
-import { startRedis, stopRedis } from './own-redis';
+import { everyWorkerBack, startRedis, stopRedis } from './own-redis';
 
 describe('readiness when Redis goes away and comes back', () => {
   let env: TestEnvironment;
@@ -27,22 +24,13 @@ describe('readiness when Redis goes away and comes back', () => {
     if (bridge) {
       // A failed test may have left Redis down: bring it back so that the bridge can close.
       if (redis.exitCode !== null || redis.signalCode !== null) redis = await startRedis(port);
-      await everyWorkerBack().catch(() => undefined);
+      await everyWorkerBack(bridge.app).catch(() => undefined);
       await bridge.close();
     }
     if (redis) await stopRedis(redis);
     await env?.destroy();
   }, 60_000);
 
-  /**
-   * Every queue's worker takes jobs again. Closing while one is still reconnecting would hang in
-   * BullMQ's Worker.close() (taskforcesh/bullmq#4656), so afterAll waits for this too.
-   */
-  const everyWorkerBack = () =>
-    waitFor('every worker back', async () => {
-      const counts = await Promise.all(Object.values(QUEUES).map((name) => bridge.app.get<Queue>(getQueueToken(name), { strict: false }).getWorkersCount()));
-      return counts.every((count) => count > 0);
-    }, 20_000, 200);
 
   const probe = async (path: string) => {
     const started = Date.now();
@@ -67,7 +55,7 @@ describe('readiness when Redis goes away and comes back', () => {
       return res.status === 200 ? res : null;
     }, 20_000, 200);
     expect(up.body).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } } });
-    await everyWorkerBack();
+    await everyWorkerBack(bridge.app);
   }, 60_000);
 
   it('exits within STOP_TIMEOUT_SECONDS of a SIGTERM while Redis is away, saying why', async () => {

@@ -1,4 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QUEUES } from '@agent-bridge/queue';
+import { waitFor } from '@agent-bridge/testing';
 
 /**
  * A redis-server of the test's own on `port`, without persistence (a restart empties it), for the
@@ -21,4 +26,15 @@ export function stopRedis(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
+}
+
+/**
+ * Every queue's worker of `app` takes jobs again once its Redis is back. Closing while one is still
+ * reconnecting would hang in BullMQ's Worker.close() (taskforcesh/bullmq#4656).
+ */
+export function everyWorkerBack(app: INestApplicationContext): Promise<boolean> {
+  return waitFor('every worker back', async () => {
+    const counts = await Promise.all(Object.values(QUEUES).map((name) => app.get<Queue>(getQueueToken(name), { strict: false }).getWorkersCount()));
+    return counts.every((count) => count > 0);
+  }, 20_000, 200);
 }
