@@ -1,4 +1,5 @@
-import { BotVariablesService, ConversationRepository, HandoffEventsService, TranscriptRepository, type Conversation, type HandoffTransition } from '@agent-bridge/handoff';
+import { BotVariablesService, ConversationRepository, HandoffEventsService, TranscriptRepository, type HandoffTransition } from '@agent-bridge/handoff';
+import { type Conversation } from '@agent-bridge/desk-port';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
 import { DataSource } from 'typeorm';
 import type { PlatformSim } from '../apps/platform-sim/src';

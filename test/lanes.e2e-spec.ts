@@ -1,8 +1,9 @@
 import Redis from 'ioredis';
 import { Queue, Worker, type Job } from 'bullmq';
+import { DiscoveryService, ModulesContainer } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@agent-bridge/config';
-import { DeadLetterRepository, LaneInboxService, LEASE_MS } from '@agent-bridge/events';
+import { DeadLetterRepository, LaneInboxService, LEASE_MS, type LaneHandlerFor } from '@agent-bridge/events';
 import { metrics } from '@agent-bridge/observability';
 import { createDataSource, RedisKeys } from '@agent-bridge/persistence';
 import { LANE_RETRY, type DrainLaneJob } from '@agent-bridge/queue';
@@ -47,11 +48,13 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
     }
   };
 
+  const handles = (handle: (item: string, decoded?: unknown) => Promise<void>): LaneHandlerFor => ({ handle });
+
   function instance(): LaneInboxService {
     const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
     connections.push(redis);
-    const lanes = new LaneInboxService(redis, new RedisKeys(config), queue as unknown as Queue, new DeadLetterRepository(db));
-    lanes.register('test', handler);
+    const lanes = new LaneInboxService(redis, new RedisKeys(config), queue as unknown as Queue, new DeadLetterRepository(db), new DiscoveryService(new ModulesContainer()));
+    lanes.register('test', handles(handler));
     instances.push(lanes);
     return lanes;
   }
@@ -150,13 +153,13 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
   it('dead-letters what Postgres refuses (a NUL in text) at once, and what keeps failing after a few quick attempts', async () => {
     const lanes = instance();
     const attempts = new Map<string, number>();
-    lanes.register('pg', async (raw) => {
+    lanes.register('pg', handles(async (raw: string) => {
       const { n, text } = JSON.parse(raw) as { n: string; text: string };
       attempts.set(n, (attempts.get(n) ?? 0) + 1);
       if (n === 'flaky') throw new Error('unexpected');
       await db.query('SELECT $1::text', [text]); // a NUL in a text value: Postgres refuses it (22021)
       seen.set('pg', [...(seen.get('pg') ?? []), n]);
-    });
+    }));
     const started = Date.now();
     for (const [n, text] of [['a', 'fine'], ['nul', 'bad \u0000 byte'], ['flaky', 'x'], ['b', 'fine too']]) {
       await lanes.accept('pg', 'l', `pg:${n}`, JSON.stringify({ n, text }));
@@ -207,8 +210,8 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
       if (raw === 's1') await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 1.6)); // a desk call that takes its time
       running--;
     };
-    holder.register('slowlane', slow);
-    sweeper.register('slowlane', slow);
+    holder.register('slowlane', handles(slow));
+    sweeper.register('slowlane', handles(slow));
     await holder.accept('slowlane', 's', 'slowlane:1', 's1');
     await holder.accept('slowlane', 's', 'slowlane:2', 's2');
     // The other process sweeps all along, as every instance does: the renewed lease keeps it out.
@@ -228,10 +231,10 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
     const runs: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    lanes.register('taken', async (raw) => {
+    lanes.register('taken', handles(async (raw: string) => {
       runs.push(raw);
       if (raw === 't1' && runs.length === 1) await gate;
-    });
+    }));
     await lanes.accept('taken', 'x', 'taken:1', 't1');
     await lanes.accept('taken', 'x', 'taken:2', 't2');
     await waitFor('t1 in its handler', () => runs.length === 1);
@@ -246,7 +249,7 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
     // The other holder is gone too: a sweep takes the lane, t1 runs again (at least once), then t2.
     await redis.del(lanes.leaseKey('taken/x'));
     const next = instance();
-    next.register('taken', async (raw) => void runs.push(raw));
+    next.register('taken', handles(async (raw: string) => void runs.push(raw)));
     expect(await next.sweep(0)).toBe(1);
     await waitFor('the rest handled', () => runs.length === 3);
     expect(runs).toEqual(['t1', 't1', 't2']);
@@ -255,10 +258,10 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
   it('waits for its running drains when the application shuts down', async () => {
     const lanes = instance();
     let finished = false;
-    lanes.register('slow', async () => {
+    lanes.register('slow', handles(async () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       finished = true;
-    });
+    }));
     await lanes.accept('slow', 's', 'slow:1', 'x');
     await lanes.beforeApplicationShutdown();
     expect(finished).toBe(true);

@@ -1,4 +1,4 @@
-import { registerLiveChatWebhooks } from '@agent-bridge/handoff';
+import { registerLiveChatWebhooks } from '@agent-bridge/providers';
 import type { AppConfig } from '@agent-bridge/config';
 import { SANDBOX_DEFAULTS, type LiveChatSim } from '../apps/livechat-sim/src';
 

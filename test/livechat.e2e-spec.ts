@@ -1,13 +1,6 @@
-import {
-  registerLiveChatWebhooks,
-  ConversationRepository,
-  DeskEventsService,
-  ConversationRouter,
-  MessageIntakeRepository,
-  LiveChatTokensService,
-  TranscriptRepository,
-  type Conversation,
-} from '@agent-bridge/handoff';
+import { ConversationRepository, DeskEventsService, ConversationRouter, MessageIntakeRepository, TranscriptRepository } from '@agent-bridge/handoff';
+import { type Conversation } from '@agent-bridge/desk-port';
+import { registerLiveChatWebhooks, LiveChatTokensService } from '@agent-bridge/providers';
 import type Redis from 'ioredis';
 import { BotkitClient } from '@agent-bridge/botkit';
 import { LaneInboxService } from '@agent-bridge/events';
@@ -269,30 +262,30 @@ describe('LiveChat v3.6 adapter', () => {
 
     // A process sent the message and stopped before its lane step: the item runs again, and the
     // platform's history shows the message, so it is not sent again (each call returns after its send).
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent once' }, own)).toBe('relayed');
+    expect(await desk.agentMessageInOrder('livechat', chatId, { id: 'rerun-1', text: 'sent once' }, own)).toBe('relayed');
     expect(times('sent once')).toBe(1);
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-1', text: 'sent once' }, own)).toBe('relayed');
+    expect(await desk.agentMessageInOrder('livechat', chatId, { id: 'rerun-1', text: 'sent once' }, own)).toBe('relayed');
     expect(times('sent once')).toBe(1);
 
     // A process stored the message and stopped before sending it: the re-run sends it.
     await intake.takeDeskMessage('livechat', chatId, { externalId: 'livechat:rerun-3', text: 'stored, not sent', authorName: null, sentAt: null }, own);
     expect(times('stored, not sent')).toBe(0);
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-3', text: 'stored, not sent' }, own)).toBe('relayed');
+    expect(await desk.agentMessageInOrder('livechat', chatId, { id: 'rerun-3', text: 'stored, not sent' }, own)).toBe('relayed');
     expect(times('stored, not sent')).toBe(1);
 
     // A catch-up sent it and confirmed the send: a late repeat of its webhook sends nothing, and
     // does not even ask the platform's history (which fails here: unanswered, it would send again).
-    expect(await desk.missedAgentMessagesForChat('livechat', conversation.id, chatId, [{ id: 'rerun-4', text: 'caught up', authorId: null }], 'entityId')).toBe(1);
+    expect(await desk.missedAgentMessages('livechat', conversation.id, chatId, [{ id: 'rerun-4', text: 'caught up', authorId: null }], 'entityId')).toBe(1);
     expect(times('caught up')).toBe(1);
     sim.failNext('getMessages', 503, 1);
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-4', text: 'caught up' }, own)).toBe('duplicate');
+    expect(await desk.agentMessageInOrder('livechat', chatId, { id: 'rerun-4', text: 'caught up' }, own)).toBe('duplicate');
     expect(times('caught up')).toBe(1);
     const payload = (await conversations.findById(conversation.id))!.latestPayload;
     await expect(bridge.app.get(BotkitClient).getMessages(payload, { limit: 1 }, { attempts: 1 })).rejects.toThrow();
 
     sim.failNext('sendUserMessage', 400, 1);
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('relayed');
-    expect(await desk.agentMessageForChat('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('duplicate');
+    expect(await desk.agentMessageInOrder('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('relayed');
+    expect(await desk.agentMessageInOrder('livechat', chatId, { id: 'rerun-2', text: 'given up' }, own)).toBe('duplicate');
     expect(sim.delivered(bot, user)).not.toContain('given up');
   });
 

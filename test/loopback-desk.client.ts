@@ -1,5 +1,5 @@
 import { LOOPBACK_SECRET } from '@agent-bridge/testing';
-import type { LoopbackChat, LoopbackEntry, LoopbackFaults } from '@agent-bridge/handoff';
+import type { LoopbackChat, LoopbackEntry, LoopbackFaults } from '@agent-bridge/providers';
 import { waitFor } from '@agent-bridge/testing';
 
 /** Acts as the agent on the bridge's loopback desk, over HTTP, as a desk's webhooks would. */

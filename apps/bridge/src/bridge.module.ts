@@ -5,6 +5,7 @@ import { ConsoleModule } from '@agent-bridge/console';
 import { OpsModule } from '@agent-bridge/ops';
 import { HandoffHttpModule } from '@agent-bridge/handoff';
 import { DatabaseModule, RedisModule } from '@agent-bridge/persistence';
+import { DesksModule } from '@agent-bridge/providers';
 import { QueueModule } from '@agent-bridge/queue';
 import type { WebhookHandler } from '@agent-bridge/webhooks';
 import { LanesModule, WorkersModule } from '@agent-bridge/workers';
@@ -28,6 +29,7 @@ export class BridgeModule {
         QueueModule,
         sdk,
         HandoffHttpModule,
+        DesksModule.forRoot(config),
         ConsoleModule,
         OpsModule,
         // BotKit's apiPrefix; the SDK auth guard is on the controller, so it applies under any prefix.

@@ -1,4 +1,4 @@
-export { ConsoleModule, ConsoleWorkerModule, ConsoleCoreModule } from './console.module';
+export { ConsoleModule, ConsoleWorkerModule, ConsoleDeskModule } from './console.module';
 export { RedisIoAdapter } from './gateway/redis-io.adapter';
 export { AgentRepository } from './agents/agent.repository';
 export type { Agent, AgentRole } from './agents/agent.repository';
@@ -6,3 +6,7 @@ export { AgentAuthService } from './auth/agent-auth.service';
 export { hashPassword, verifyPassword } from './auth/password';
 export { ConsoleGateway } from './gateway/console.gateway';
 export { PresenceService } from './presence/presence.service';
+export { ConsoleEmitter } from './desk/console-emitter.service';
+export { ConsoleProvider } from './desk/console.provider';
+export { CONSOLE_NAMESPACE, CONSOLE_PROVIDER } from './desk/console-events';
+export type { ConversationView, MessageView, QueueItem, ServerToClientEvents } from './desk/console-events';

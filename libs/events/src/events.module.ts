@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterService } from './dead-letter.service';
 import { EventInboxService } from './event-inbox.service';
@@ -9,6 +10,7 @@ import { BotkitLaneHandler, DrainLaneHandler, SweepLanesHandler } from './lane.h
 
 /** Producer side: accepting items into their lanes (and draining them here, when this process has the handlers). */
 @Module({
+  imports: [DiscoveryModule],
   providers: [LaneInboxService, EventInboxService, DeadLetterRepository, DeadLetterService],
   exports: [LaneInboxService, EventInboxService, DeadLetterService],
 })

@@ -2,7 +2,9 @@ export { EventsModule, EventsLanesModule, EventsWorkerModule } from './events.mo
 export { EventInboxService, BOTKIT_LANE, laneItem } from './event-inbox.service';
 export type { AcceptResult } from './event-inbox.service';
 export { LaneInboxService } from './lane-inbox.service';
-export type { LaneHandler, LaneHooks, LaneAcceptResult } from './lane-inbox.service';
+export type { LaneAcceptResult } from './lane-inbox.service';
+export { LaneHandler } from './lane-handler.decorator';
+export type { LaneHandlerFor } from './lane-handler.decorator';
 export { LEASE_MS } from './lease-renewer';
 export { DeadLetterRepository } from './dead-letter.repository';
 export type { DeadLetterView } from './dead-letter.repository';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
@@ -7,6 +8,7 @@ import { metrics } from '@agent-bridge/observability';
 import { classifyFailure, REDIS, RedisBatch, RedisKeys, type Failure } from '@agent-bridge/persistence';
 import { DRAIN_LANE_JOB_OPTIONS, JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
 import { DeadLetterRepository } from './dead-letter.repository';
+import { LANE_HANDLER, type LaneHandlerFor } from './lane-handler.decorator';
 import { nextRetryDelay } from './lane-failure';
 import { INSTANCE_TTL_MS, InstanceHeartbeat } from './instance-heartbeat';
 import { ACCEPT, RELEASE, RENEW, STEP, TAKEOVER } from './lane-scripts';
@@ -19,29 +21,10 @@ const JOB_BATCH = 100;
 const STALE_MS = 1000;
 const SWEEP_LIMIT = 500;
 
-/**
- * What processes one lane's items, in order; throw to have the item retried in place (see
- * lane-failure.ts for how long). `decoded` is the value the item was encoded from, when the process
- * that accepted it drains it at once (no need to parse what was just serialized); otherwise undefined.
- */
-export type LaneHandler = (item: string, decoded?: unknown) => Promise<void>;
-
-export interface LaneHooks {
-  /**
-   * The item was dead-lettered and its lane moved on: tell whoever waits for it. Runs after the
-   * lane moved on; a failure is logged, not retried.
-   */
-  onDeadLetter?(item: string, decoded: unknown, deadLetter: { id: string; code: string }): Promise<void>;
-}
-
 export interface LaneAcceptResult {
   duplicate: boolean;
 }
 
-interface Registration {
-  handler: LaneHandler;
-  hooks: LaneHooks;
-}
 
 /**
  * Ordered, durable lanes: one per conversation (BotKit events) or per desk chat (LiveChat events).
@@ -52,9 +35,9 @@ interface Registration {
  * A failing item is retried in place, then dead-lettered (Postgres), and the lane moves on.
  */
 @Injectable()
-export class LaneInboxService implements BeforeApplicationShutdown {
+export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LaneInboxService.name);
-  private readonly registrations = new Map<string, Registration>();
+  private readonly registrations = new Map<string, LaneHandlerFor>();
   private readonly running = new Set<Promise<unknown>>();
   /** Retry waits in progress: a shutdown ends them at once. */
   private readonly sleepers = new Set<() => void>();
@@ -76,6 +59,7 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     private readonly keys: RedisKeys,
     @InjectQueue(QUEUES.events) private readonly queue: Queue<DrainLaneJob>,
     private readonly deadLetters: DeadLetterRepository,
+    private readonly discovery: DiscoveryService,
   ) {
     this.redis.defineCommand('abLaneAccept', { numberOfKeys: 4, lua: ACCEPT });
     this.redis.defineCommand('abLaneStep', { numberOfKeys: 3, lua: STEP });
@@ -99,9 +83,20 @@ export class LaneInboxService implements BeforeApplicationShutdown {
     );
   }
 
-  /** Lanes of a kind are drained by its handler, in every process that registers it (bridges and workers). */
-  register(kind: string, handler: LaneHandler, hooks: LaneHooks = {}): void {
-    this.registrations.set(kind, { handler, hooks });
+  /** Lanes of a kind are drained by its @LaneHandler, in every process that has one (bridges and workers). */
+  onModuleInit(): void {
+    for (const { instance, metatype } of this.discovery.getProviders()) {
+      const kind = instance && metatype ? (Reflect.getMetadata(LANE_HANDLER, metatype) as string | undefined) : undefined;
+      if (!kind) continue;
+      this.register(kind, instance as LaneHandlerFor);
+    }
+  }
+
+  /** Found by onModuleInit; called directly only where no Nest module builds the process. */
+  register(kind: string, handler: LaneHandlerFor): void {
+    const other = this.registrations.get(kind);
+    if (other && other !== handler) throw new Error(`lane kind "${kind}" has two handlers: ${other.constructor.name}, ${handler.constructor.name}`);
+    this.registrations.set(kind, handler);
   }
 
   laneOf(kind: string, id: string): string {
@@ -292,14 +287,14 @@ export class LaneInboxService implements BeforeApplicationShutdown {
    * One item, retried in place (its lease renewed meanwhile) until it is handled or dead-lettered.
    * 'stop': this drain lets go of the lane (its lease was lost, or the process is stopping).
    */
-  private async handle(lane: string, registration: Registration, token: string, item: string, decoded: unknown): Promise<'done' | 'stop'> {
+  private async handle(lane: string, registration: LaneHandlerFor, token: string, item: string, decoded: unknown): Promise<'done' | 'stop'> {
     const hold = this.leases.hold(lane, token);
     const kind = kindOf(lane);
     try {
       let failingSince = 0;
       for (let attempts = 1; ; attempts++) {
         try {
-          await registration.handler(item, decoded);
+          await registration.handle(item, decoded);
           return hold.lost ? 'stop' : 'done';
         } catch (error) {
           if (hold.lost) return 'stop';
@@ -318,16 +313,15 @@ export class LaneInboxService implements BeforeApplicationShutdown {
   }
 
   /** Records the item in Postgres, then the lane moves on; false when this drain had to let go first. */
-  private async deadLetter(lane: string, registration: Registration, item: string, decoded: unknown, failure: Failure, attempts: number, hold: LaneHold): Promise<boolean> {
+  private async deadLetter(lane: string, registration: LaneHandlerFor, item: string, decoded: unknown, failure: Failure, attempts: number, hold: LaneHold): Promise<boolean> {
     const kind = kindOf(lane);
     for (let tries = 1; ; tries++) {
       try {
         const id = await this.deadLetters.insert({ kind, lane, item, reason: failure.kind, errorCode: failure.code, attempts });
         metrics.laneDeadLetters.inc({ kind, reason: failure.kind });
         this.logger.error(`lane ${kind}: item dead-lettered as ${id} after ${attempts} attempt(s) (${failure.kind}, ${failure.code})`);
-        const notify = registration.hooks.onDeadLetter;
-        if (notify) {
-          this.track(notify(item, decoded, { id, code: failure.code }).catch((error: unknown) => {
+        if (registration.onDeadLetter) {
+          this.track(registration.onDeadLetter(item, decoded, { id, code: failure.code }).catch((error: unknown) => {
             this.logger.error(`lane ${kind}: dead letter ${id} not reported (${classifyFailure(error).code})`);
           }));
         }

@@ -1,32 +1,31 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { JobHandler, JOBS, QUEUES, jobId, type DrainLaneJob, type JobHandlerFor, type SweepLanesJob } from '@agent-bridge/queue';
 import { BOTKIT_LANE } from './event-inbox.service';
 import { EventRouter } from './event-router';
 import type { InboundEvent } from './inbound-event';
+import { LaneHandler, type LaneHandlerFor } from './lane-handler.decorator';
 import { LaneInboxService } from './lane-inbox.service';
 
-/** BotKit lanes are drained by the router, one event at a time, in order. */
+/** BotKit lanes: one per conversation, each event routed in order. */
 @Injectable()
-export class BotkitLaneHandler implements OnModuleInit {
-  constructor(
-    private readonly lanes: LaneInboxService,
-    private readonly router: EventRouter,
-  ) {}
+@LaneHandler(BOTKIT_LANE)
+export class BotkitLaneHandler implements LaneHandlerFor {
+  constructor(private readonly router: EventRouter) {}
 
-  onModuleInit(): void {
-    this.lanes.register(BOTKIT_LANE, (item, decoded) => this.router.route((decoded ?? JSON.parse(item)) as InboundEvent), {
-      onDeadLetter: async (item, decoded, deadLetter) => {
-        let event: InboundEvent;
-        try {
-          event = (decoded ?? JSON.parse(item)) as InboundEvent;
-        } catch {
-          return; // not even an event: nobody to tell
-        }
-        await this.router.deadLettered(event, deadLetter);
-      },
-    });
+  handle(item: string, decoded?: unknown): Promise<void> {
+    return this.router.route((decoded ?? JSON.parse(item)) as InboundEvent);
+  }
+
+  async onDeadLetter(item: string, decoded: unknown, deadLetter: { id: string; code: string }): Promise<void> {
+    let event: InboundEvent;
+    try {
+      event = (decoded ?? JSON.parse(item)) as InboundEvent;
+    } catch {
+      return; // not even an event: nobody to tell
+    }
+    await this.router.deadLettered(event, deadLetter);
   }
 }
 

@@ -1,10 +1,17 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { BotkitModule } from '@agent-bridge/botkit';
 import { EventsModule } from '@agent-bridge/events';
 import { ConversationRepository } from './conversations/conversation.repository';
 import { MessageIntakeRepository } from './conversations/message-intake.repository';
 import { ConversationRouter } from './conversations/conversation-router.service';
 import { DeskEventsService } from './conversations/desk-events.service';
+import { DeskEvents } from './desk-port/desk-events';
+import { DeskSessions } from './desk-port/desk-sessions';
+import { DeskStateStore } from './desk-port/desk-state.store';
+import { DeskSessionsService } from './desks/desk-sessions.service';
+import { DeskStateRepository } from './desks/desk-state.repository';
+import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
 import { EscalationRulesService } from './escalation/escalation-rules.service';
@@ -14,22 +21,6 @@ import { DeliverToAgentHandler, DeliverToUserHandler } from './jobs/delivery.han
 import { ClearAgentSessionHandler, CloseProviderChatHandler, EndSessionHandler } from './jobs/session-lifecycle.handlers';
 import { InactivityHandler, KeepaliveHandler, QueueTimeoutHandler } from './jobs/session-timer.handlers';
 import { ReconcileTimersHandler } from './jobs/reconcile-timers.handler';
-import { ConsoleEmitter } from './providers/console/console-emitter.service';
-import { ConsoleProvider } from './providers/console/console.provider';
-import { HANDOFF_PROVIDERS } from './providers/handoff-provider';
-import { LiveChatApiClient } from './providers/livechat/livechat-api.client';
-import { LiveChatInboundService } from './providers/livechat/livechat-inbound.service';
-import { LiveChatTokensService } from './providers/livechat/livechat-tokens.service';
-import { LiveChatWebhookController } from './providers/livechat/livechat-webhook.controller';
-import { LiveChatCatchUpHandler, LiveChatLaneHandler, LiveChatWebhookHandler } from './providers/livechat/livechat.handlers';
-import { LiveChatProvider } from './providers/livechat/livechat.provider';
-import { LiveChatV2PollHandler } from './providers/livechat-v2/livechat-v2-poll.handler';
-import { LiveChatV2Provider } from './providers/livechat-v2/livechat-v2.provider';
-import { ProviderStateRepository } from './providers/shared/provider-state.repository';
-import { LoopbackController } from './providers/loopback/loopback.controller';
-import { LoopbackDeskService } from './providers/loopback/loopback-desk.service';
-import { LoopbackProvider } from './providers/loopback/loopback.provider';
-import { ProviderRegistry } from './providers/provider-registry.service';
 import { DeliveryService } from './relay/delivery.service';
 import { RelayService } from './relay/relay.service';
 import { TranscriptRepository } from './relay/transcript.repository';
@@ -39,9 +30,12 @@ import { TimerReconcileSchedule } from './timers/timer-reconcile.schedule';
 import { TimerReconcilerService } from './timers/timer-reconciler.service';
 import { BotVariablesService } from './variables/bot-variables.service';
 
-/** The hand-off engine: sessions, relay, timers and the providers behind one interface. */
+/**
+ * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
+ * Desks plug in through the desk port (DeskPortModule) and are found at boot by ProviderRegistry.
+ */
 @Module({
-  imports: [BotkitModule, EventsModule],
+  imports: [BotkitModule, EventsModule, DiscoveryModule],
   providers: [
     ConversationRepository,
     MessageIntakeRepository,
@@ -49,6 +43,11 @@ import { BotVariablesService } from './variables/bot-variables.service';
     HandoffService,
     HandoffEventsService,
     DeskEventsService,
+    DeskSessionsService,
+    DeskStateRepository,
+    { provide: DeskEvents, useExisting: DeskEventsService },
+    { provide: DeskSessions, useExisting: DeskSessionsService },
+    { provide: DeskStateStore, useExisting: DeskStateRepository },
     ConversationRouter,
     RelayService,
     DeliveryService,
@@ -57,54 +56,27 @@ import { BotVariablesService } from './variables/bot-variables.service';
     HistoryLinkService,
     BotVariablesService,
     ProviderRegistry,
-    LoopbackDeskService,
-    LoopbackProvider,
-    ProviderStateRepository,
-    LiveChatApiClient,
-    LiveChatTokensService,
-    LiveChatProvider,
-    LiveChatInboundService,
-    // Lanes are drained in every process, bridges included (see libs/workers LanesModule).
-    LiveChatLaneHandler,
-    LiveChatV2Provider,
-    ConsoleEmitter,
-    ConsoleProvider,
-    {
-      provide: HANDOFF_PROVIDERS,
-      inject: [LoopbackProvider, LiveChatProvider, LiveChatV2Provider, ConsoleProvider],
-      useFactory: (...providers: unknown[]) => providers,
-    },
   ],
   exports: [
     EventsModule,
+    DeskEvents,
+    DeskSessions,
+    DeskStateStore,
     ConversationRouter,
     ConversationRepository,
     TranscriptRepository,
     HandoffService,
-    DeliveryService,
-    SessionTimersService,
-    ProviderRegistry,
-    DeskEventsService,
     HandoffEventsService,
     HistoryLinkService,
-    LoopbackDeskService,
     BotVariablesService,
-    ProviderStateRepository,
-    LiveChatProvider,
-    LiveChatV2Provider,
-    LiveChatApiClient,
-    LiveChatInboundService,
-    ConsoleEmitter,
-    ConsoleProvider,
-    RelayService,
   ],
 })
 export class HandoffModule {}
 
-/** HTTP side: the history page and the loopback desk's agent routes. */
+/** HTTP side: the history page. */
 @Module({
   imports: [HandoffModule, BotkitModule],
-  controllers: [HistoryController, LoopbackController, LiveChatWebhookController],
+  controllers: [HistoryController],
 })
 export class HandoffHttpModule {}
 
@@ -124,9 +96,6 @@ export class HandoffHttpModule {}
     ClearAgentSessionHandler,
     DeliverToUserHandler,
     DeliverToAgentHandler,
-    LiveChatWebhookHandler,
-    LiveChatCatchUpHandler,
-    LiveChatV2PollHandler,
   ],
 })
 export class HandoffWorkerModule {}

@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { ConsoleCoreModule } from '@agent-bridge/console';
+import { ConsoleDeskModule } from '@agent-bridge/console';
 import { EventsModule } from '@agent-bridge/events';
 import { QUEUES } from '@agent-bridge/queue';
 import { DeadLettersController } from './dead-letters.controller';
@@ -14,7 +14,7 @@ import { OpsStatsService } from './ops-stats.service';
 import { QUEUE_DASHBOARD_PATH, QueueDashboardPolicy } from './queue-dashboard.policy';
 
 @Module({
-  imports: [ConsoleCoreModule],
+  imports: [ConsoleDeskModule],
   providers: [OpsAuthService],
   exports: [OpsAuthService],
 })
@@ -35,7 +35,7 @@ const QueueDashboard = BullBoardModule.forRoot({
 @Module({
   imports: [
     TerminusModule,
-    ConsoleCoreModule,
+    ConsoleDeskModule,
     EventsModule,
     OpsAuthModule,
     QueueDashboard,

@@ -1,5 +1,5 @@
 import { loadConfigOrExit } from '@agent-bridge/config';
-import { registerLiveChatWebhooks } from '@agent-bridge/handoff';
+import { registerLiveChatWebhooks } from '@agent-bridge/providers';
 
 /**
  * `npm run livechat:webhooks`: registers the LiveChat license webhooks that point at this bridge.

@@ -52,14 +52,6 @@ export class AgentRepository {
     return rows.map(toAgent);
   }
 
-  /** Console chats each agent holds now: the load the router balances. */
-  async activeChats(): Promise<Map<string, number>> {
-    const rows: Array<{ agent_id: string; n: number }> = await this.db.query(
-      `SELECT agent_id, count(*)::int AS n FROM conversations WHERE provider = 'console' AND state = 'assigned' GROUP BY agent_id`,
-    );
-    return new Map(rows.map((r) => [r.agent_id, r.n]));
-  }
-
   async cannedResponses(): Promise<Array<{ shortcut: string; title: string; text: string }>> {
     return this.db.query(`SELECT shortcut, title, text FROM canned_responses ORDER BY shortcut`);
   }

@@ -1,19 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { normalizeText } from '@agent-bridge/botkit';
-import {
-  CONSOLE_PROVIDER,
-  ConsoleEmitter,
-  ConsoleProvider,
-  ConversationRepository,
-  DeskEventsService,
-  HandoffService,
-  HistoryLinkService,
-  TranscriptRepository,
-  conversationView,
-  messageView,
-  type Conversation,
-} from '@agent-bridge/handoff';
+import { DeskEvents, DeskSessions, type Conversation } from '@agent-bridge/desk-port';
+import { ConsoleEmitter } from '../desk/console-emitter.service';
+import { CONSOLE_PROVIDER, conversationView, messageView } from '../desk/console-events';
+import { ConsoleProvider } from '../desk/console.provider';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { PresenceService } from '../presence/presence.service';
 import { ConsoleQueueService } from '../routing/console-queue.service';
@@ -30,38 +21,35 @@ const DISPOSITIONS = new Set(['resolved', 'follow-up', 'spam', 'other']);
 @Injectable()
 export class ConsoleActionsService {
   constructor(
-    private readonly conversations: ConversationRepository,
-    private readonly transcript: TranscriptRepository,
-    private readonly desk: DeskEventsService,
-    private readonly handoff: HandoffService,
+    private readonly conversations: DeskSessions,
+    private readonly desk: DeskEvents,
     private readonly queue: ConsoleQueueService,
     private readonly agents: AgentRepository,
     private readonly presence: PresenceService,
     private readonly emitter: ConsoleEmitter,
     private readonly provider: ConsoleProvider,
-    private readonly links: HistoryLinkService,
   ) {}
 
   async sendSnapshot(socket: Socket, agent: Agent): Promise<void> {
     socket.emit('queue', { items: await this.queue.items() });
     const own = agent.role === 'agent'
       ? await this.conversations.assignedTo(CONSOLE_PROVIDER, agent.id)
-      : [...(await this.conversations.listActive(CONSOLE_PROVIDER))].filter((c) => c.state === 'assigned');
-    for (const conversation of own) socket.emit('conversation', conversationView(conversation, this.links.url(conversation.id)));
+      : [...(await this.conversations.open(CONSOLE_PROVIDER))].filter((c) => c.state === 'assigned');
+    for (const conversation of own) socket.emit('conversation', conversationView(conversation, this.conversations.historyUrl(conversation.id)));
   }
 
   async accept(agent: Agent, conversationId: unknown): Promise<Ack> {
     if (typeof conversationId !== 'string' || !CONVERSATION_ID.test(conversationId)) return { ok: false, error: 'conversationId is required' };
     const result = await this.queue.accept(conversationId, agent);
     await this.provider.route('accepted');
-    return result.ok ? { ok: true, conversation: conversationView(result.conversation, this.links.url(conversationId)) } : result;
+    return result.ok ? { ok: true, conversation: conversationView(result.conversation, this.conversations.historyUrl(conversationId)) } : result;
   }
 
   async sync(agent: Agent, conversationId: unknown, after: unknown): Promise<Ack> {
     const conversation = await this.allowed(agent, conversationId, true);
     if (!conversation) return { ok: false, error: 'not allowed' };
     const cursor = typeof after === 'string' && /^\d+$/.test(after) ? after : '0';
-    const messages = await this.transcript.list(conversation.id, cursor, SYNC_PAGE + 1);
+    const messages = await this.conversations.messages(conversation.id, cursor, SYNC_PAGE + 1);
     return { ok: true, messages: messages.slice(0, SYNC_PAGE).map(messageView), more: messages.length > SYNC_PAGE };
   }
 
@@ -75,7 +63,7 @@ export class ConsoleActionsService {
     // The client id makes a resend after a reconnect the same message, stored and delivered once.
     const stored =
       (await this.desk.agentMessage(CONSOLE_PROVIDER, conversation.id, { id: clientId, text, agentName: agent.name })) ??
-      (await this.transcript.findByExternalId(conversation.id, 'to_user', `${CONSOLE_PROVIDER}:${clientId}`));
+      (await this.conversations.messageByExternalId(conversation.id, 'to_user', `${CONSOLE_PROVIDER}:${clientId}`));
     if (!stored) return { ok: false, error: 'not stored' };
     return { ok: true, message: messageView(stored) };
   }
@@ -88,15 +76,15 @@ export class ConsoleActionsService {
     // A note re-sent after a lost ack (same client id) is stored once.
     const externalId = typeof clientId === 'string' && clientId.length > 0 && clientId.length <= 100 ? `note:${normalizeText(clientId)}` : null;
     const stored =
-      (await this.transcript.append({ conversationId: conversation.id, direction: 'internal', author: 'note', authorName: agent.name, text, delivered: true, externalId })) ??
-      (externalId ? await this.transcript.findByExternalId(conversation.id, 'internal', externalId) : null);
+      (await this.desk.internalNote(conversation.id, { author: 'note', authorName: agent.name, text, externalId })) ??
+      (externalId ? await this.conversations.messageByExternalId(conversation.id, 'internal', externalId) : null);
     if (!stored) return { ok: false, error: 'not stored' };
     this.emitter.toOwner(conversation.agentId, 'message', messageView(stored));
     return { ok: true, message: messageView(stored) };
   }
 
   async agentsList(): Promise<Ack> {
-    const [agents, load, presence] = await Promise.all([this.agents.list(), this.agents.activeChats(), this.presence.all()]);
+    const [agents, load, presence] = await Promise.all([this.agents.list(), this.conversations.loadByAgent(CONSOLE_PROVIDER), this.presence.all()]);
     return {
       ok: true,
       items: agents.map((a) => ({ id: a.id, name: a.name, status: presence.get(a.id) ?? 'offline', activeChats: load.get(a.id) ?? 0, maxChats: a.maxChats })),
@@ -109,9 +97,9 @@ export class ConsoleActionsService {
     const target = typeof toAgentId === 'string' && CONVERSATION_ID.test(toAgentId) ? await this.agents.findById(toAgentId) : null;
     if (!target || target.disabled || target.id === conversation.agentId) return { ok: false, error: 'no such agent' };
     if (typeof note === 'string' && note.trim()) await this.note(agent, conversation.id, `Transfer note: ${note.trim()}`);
-    const moved = await this.handoff.assign(conversation, { id: target.id, name: target.name }, `agent:${agent.id}`);
+    const moved = await this.desk.assign(conversation, { id: target.id, name: target.name }, `agent:${agent.id}`);
     if (!moved) return { ok: false, error: 'the chat has ended' };
-    const view = conversationView(moved, this.links.url(moved.id));
+    const view = conversationView(moved, this.conversations.historyUrl(moved.id));
     this.emitter.toOwner(target.id, 'conversation', view);
     if (conversation.agentId) this.emitter.toRoom(`agent:${conversation.agentId}`, 'conversation:closed', { conversationId: moved.id, reason: 'transferred' });
     return { ok: true, conversation: view };
@@ -121,8 +109,8 @@ export class ConsoleActionsService {
     const conversation = await this.allowed(agent, conversationId);
     if (!conversation || conversation.state === 'closed') return { ok: false, error: 'not allowed' };
     const text = typeof disposition === 'string' ? normalizeText(disposition).trim().slice(0, 200) : '';
-    if (text) await this.conversations.setDisposition(conversation.id, DISPOSITIONS.has(text) ? text : `other: ${text}`);
-    await this.handoff.end(conversation.id, 'agent_closed', `agent:${agent.id}`);
+    const recorded = text ? (DISPOSITIONS.has(text) ? text : `other: ${text}`) : null;
+    await this.desk.end(conversation.id, 'agent_closed', `agent:${agent.id}`, recorded);
     this.emitter.toOwner(conversation.agentId, 'conversation:closed', { conversationId: conversation.id, reason: 'agent_closed' });
     return { ok: true };
   }
@@ -133,7 +121,7 @@ export class ConsoleActionsService {
    */
   private async allowed(agent: Agent, conversationId: unknown, readQueued = false): Promise<Conversation | null> {
     if (typeof conversationId !== 'string' || !CONVERSATION_ID.test(conversationId)) return null;
-    const conversation = await this.conversations.findById(conversationId);
+    const conversation = await this.conversations.byId(conversationId);
     if (!conversation || conversation.provider !== CONSOLE_PROVIDER) return null;
     if (agent.role !== 'agent') return conversation;
     if (conversation.agentId === agent.id) return conversation;

@@ -10,14 +10,8 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import {
-  AGENTS_ROOM,
-  CONSOLE_NAMESPACE,
-  ConsoleProvider,
-  SUPERVISORS_ROOM,
-  agentRoom,
-  type ServerToClientEvents,
-} from '@agent-bridge/handoff';
+import { AGENTS_ROOM, CONSOLE_NAMESPACE, SUPERVISORS_ROOM, agentRoom, type ServerToClientEvents } from '../desk/console-events';
+import { ConsoleProvider } from '../desk/console.provider';
 import { InstanceRegistry } from '@agent-bridge/persistence';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { AgentAuthService } from '../auth/agent-auth.service';

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import { Controller, Get, HttpException, Param, Req, Res, type OnModuleInit } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -12,16 +12,8 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** apps/bridge/console, from the sources or from dist/ (the files are not compiled). */
-function consoleDir(): string | null {
-  let dir = __dirname;
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'apps', 'bridge', 'console');
-    if (existsSync(join(candidate, 'index.html'))) return candidate;
-    dir = dirname(dir);
-  }
-  return null;
-}
+/** The page's files sit beside the lib's sources (libs/console/page); `npm run build` copies them into dist. */
+const PAGE_DIR = join(__dirname, '..', '..', 'page');
 
 /**
  * Serves the console page: a fixed set of files read once at start-up (only names that exist in
@@ -32,8 +24,8 @@ export class ConsoleStaticController implements OnModuleInit {
   private readonly files = new Map<string, { type: string; body: Buffer }>();
 
   onModuleInit(): void {
-    const dir = consoleDir();
-    if (!dir) return;
+    const dir = PAGE_DIR;
+    if (!existsSync(join(dir, 'index.html'))) throw new Error(`the console page is missing from ${dir}: run npm run build`);
     for (const name of readdirSync(dir)) {
       const type = TYPES[extname(name)];
       if (type) this.files.set(name, { type, body: readFileSync(join(dir, name)) });

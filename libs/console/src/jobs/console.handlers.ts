@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { CONSOLE_PROVIDER, ConsoleProvider, ConversationRepository, HandoffService } from '@agent-bridge/handoff';
+import { DeskEvents, DeskSessions } from '@agent-bridge/desk-port';
 import { JobHandler, JOBS, type ConsoleAgentGraceJob, type ConsoleRouteJob, type JobHandlerFor } from '@agent-bridge/queue';
+import { CONSOLE_PROVIDER } from '../desk/console-events';
+import { ConsoleProvider } from '../desk/console.provider';
 import { PresenceService } from '../presence/presence.service';
 import { ConsoleQueueService } from '../routing/console-queue.service';
 
@@ -24,8 +26,8 @@ export class ConsoleAgentGraceHandler implements JobHandlerFor<typeof JOBS.conso
 
   constructor(
     private readonly presence: PresenceService,
-    private readonly conversations: ConversationRepository,
-    private readonly handoff: HandoffService,
+    private readonly conversations: DeskSessions,
+    private readonly desk: DeskEvents,
     private readonly provider: ConsoleProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -36,7 +38,7 @@ export class ConsoleAgentGraceHandler implements JobHandlerFor<typeof JOBS.conso
     await this.presence.set(agentId, 'offline');
     let requeued = 0;
     for (const conversation of await this.conversations.assignedTo(CONSOLE_PROVIDER, agentId)) {
-      if (await this.handoff.requeue(conversation, 'console:grace')) requeued++;
+      if (await this.desk.requeue(conversation, 'console:grace')) requeued++;
     }
     this.logger.log(`agent ${agentId} offline after ${this.config.console.disconnectGraceSeconds} s; ${requeued} chat(s) re-queued`);
     await this.provider.route('agent offline');

@@ -1,17 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import {
-  AGENTS_ROOM,
-  CONSOLE_PROVIDER,
-  ConsoleEmitter,
-  ConversationRepository,
-  HandoffService,
-  HistoryLinkService,
-  RelayService,
-  conversationView,
-  type Conversation,
-  type QueueItem,
-} from '@agent-bridge/handoff';
+import { DeskEvents, DeskSessions, type Conversation } from '@agent-bridge/desk-port';
+import { ConsoleEmitter } from '../desk/console-emitter.service';
+import { AGENTS_ROOM, CONSOLE_PROVIDER, conversationView, type QueueItem } from '../desk/console-events';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { PresenceService } from '../presence/presence.service';
 
@@ -25,13 +16,11 @@ export type AcceptResult = { ok: true; conversation: Conversation } | { ok: fals
 @Injectable()
 export class ConsoleQueueService {
   constructor(
-    private readonly conversations: ConversationRepository,
+    private readonly conversations: DeskSessions,
     private readonly agents: AgentRepository,
     private readonly presence: PresenceService,
-    private readonly handoff: HandoffService,
-    private readonly relay: RelayService,
+    private readonly desk: DeskEvents,
     private readonly emitter: ConsoleEmitter,
-    private readonly links: HistoryLinkService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -48,14 +37,14 @@ export class ConsoleQueueService {
   }
 
   async accept(conversationId: string, agent: Agent): Promise<AcceptResult> {
-    const conversation = await this.conversations.findById(conversationId);
+    const conversation = await this.conversations.byId(conversationId);
     if (!conversation || conversation.provider !== CONSOLE_PROVIDER) return { ok: false, error: 'not_found' };
     if (conversation.state !== 'queued') return { ok: false, error: 'taken' };
-    const load = (await this.agents.activeChats()).get(agent.id) ?? 0;
+    const load = (await this.conversations.loadByAgent(CONSOLE_PROVIDER)).get(agent.id) ?? 0;
     if (load >= agent.maxChats) return { ok: false, error: 'at_capacity' };
-    const assigned = await this.handoff.assign(conversation, { id: agent.id, name: agent.name }, `agent:${agent.id}`, true);
+    const assigned = await this.desk.assign(conversation, { id: agent.id, name: agent.name }, `agent:${agent.id}`, true);
     if (!assigned) return { ok: false, error: 'taken' };
-    this.emitter.toOwner(agent.id, 'conversation', conversationView(assigned, this.links.url(assigned.id)));
+    this.emitter.toOwner(agent.id, 'conversation', conversationView(assigned, this.conversations.historyUrl(assigned.id)));
     return { ok: true, conversation: assigned };
   }
 
@@ -73,7 +62,7 @@ export class ConsoleQueueService {
     let assigned = 0;
     const queued = await this.conversations.queued(CONSOLE_PROVIDER);
     if (queued.length === 0) return 0;
-    const [agents, load, presence, live] = await Promise.all([this.agents.list(), this.agents.activeChats(), this.presence.all(), this.presence.liveInstances()]);
+    const [agents, load, presence, live] = await Promise.all([this.agents.list(), this.conversations.loadByAgent(CONSOLE_PROVIDER), this.presence.all(), this.presence.liveInstances()]);
     for (const conversation of queued) {
       const candidates = [];
       for (const agent of agents) {
@@ -99,11 +88,11 @@ export class ConsoleQueueService {
     if (items.length === 0) return;
     const average = await this.conversations.averageWaitSeconds(CONSOLE_PROVIDER);
     for (const item of items) {
-      const conversation = await this.conversations.findById(item.conversationId);
+      const conversation = await this.conversations.byId(item.conversationId);
       if (!conversation || conversation.state !== 'queued') continue;
       const wait = average === null ? '' : ` Estimated wait: ${estimate(average * item.position)}.`;
       // The external id makes each place in line a notice of its own, sent once.
-      await this.relay.toUser(conversation, `You are number ${item.position} in the queue.${wait}`, { externalId: `position:${item.conversationId}:${item.position}` });
+      await this.desk.tellUser(conversation, `You are number ${item.position} in the queue.${wait}`, `position:${item.conversationId}:${item.position}`);
     }
   }
 }

@@ -188,6 +188,15 @@ export class ConversationRepository {
   }
 
   /** Average wait of the last sessions an agent took, for the user's estimated wait. */
+  /** Assigned sessions per agent on a desk (the console's load). */
+  async loadByAgent(provider: string): Promise<Map<string, number>> {
+    const rows: Array<{ agent_id: string; n: number }> = await this.db.query(
+      `SELECT agent_id, count(*)::int AS n FROM conversations WHERE provider = $1 AND state = 'assigned' GROUP BY agent_id`,
+      [provider],
+    );
+    return new Map(rows.map((r) => [r.agent_id, r.n]));
+  }
+
   async averageWaitSeconds(provider: string, sample = 50): Promise<number | null> {
     const rows: Array<{ s: number | null }> = await this.db.query(
       `SELECT avg(extract(epoch FROM assigned_at - opened_at))::float AS s FROM (

@@ -1,28 +1,7 @@
-import type { BotkitPayload } from '@agent-bridge/botkit';
 
-export type ConversationState = 'queued' | 'assigned' | 'closed';
-export type HandoffTrigger = 'agent_transfer' | 'tone' | 'keyword';
-export type CloseReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
+import type { ConversationState } from '../desk-port/desk-session';
 
-export interface Conversation {
-  id: string;
-  botId: string;
-  visitorKey: string;
-  state: ConversationState;
-  trigger: HandoffTrigger;
-  provider: string;
-  providerRef: string | null;
-  agentId: string | null;
-  agentName: string | null;
-  userName: string | null;
-  latestRequestId: string;
-  latestPayload: BotkitPayload;
-  openedAt: Date;
-  assignedAt: Date | null;
-  closedAt: Date | null;
-  closeReason: CloseReason | null;
-  lastActivityAt: Date;
-}
+export type { CloseReason, Conversation, ConversationState, HandoffTrigger } from '../desk-port/desk-session';
 
 /** What other modules (console, ops, metrics) hear about: every transition, once. */
 export interface HandoffTransition {

@@ -1,19 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DeskEvents, type AgentMessage } from '../desk-port/desk-events';
+import type { CloseReason, Conversation, TranscriptMessage } from '../desk-port/desk-session';
 import { RelayService } from '../relay/relay.service';
 import { DeliveryService } from '../relay/delivery.service';
-import type { TranscriptMessage } from '../relay/transcript.repository';
+import { TranscriptRepository } from '../relay/transcript.repository';
 import { ConversationRepository } from './conversation.repository';
 import { MessageIntakeRepository } from './message-intake.repository';
-import type { CloseReason } from './conversation.types';
 import { HandoffService } from './handoff.service';
 
-/**
- * What desks tell us about their chats, whatever their wire format: an agent joined, wrote, or
- * closed. Adapters call these after checking the desk's authentication; each call is durable (a
- * row or a job) before it returns, so the adapter can acknowledge its webhook right after.
- */
+/** The engine's side of the desk port: what desks tell it about their chats (see DeskEvents). */
 @Injectable()
-export class DeskEventsService {
+export class DeskEventsService implements DeskEvents {
   private readonly logger = new Logger(DeskEventsService.name);
 
   constructor(
@@ -22,6 +19,7 @@ export class DeskEventsService {
     private readonly relay: RelayService,
     private readonly intake: MessageIntakeRepository,
     private readonly delivery: DeliveryService,
+    private readonly transcript: TranscriptRepository,
   ) {}
 
   async agentJoined(provider: string, ref: string, agent: { id: string; name: string }): Promise<boolean> {
@@ -30,16 +28,7 @@ export class DeskEventsService {
     return (await this.handoff.assign(conversation, agent, `agent:${agent.id}`)) !== null;
   }
 
-  /**
-   * An agent's message. It is stored even when it arrives after the chat was closed (a desk may
-   * send the close before the last message), and still delivered in order before the closing notice
-   * when it was sent before the close.
-   */
-  async agentMessage(
-    provider: string,
-    ref: string,
-    message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
-  ): Promise<TranscriptMessage | null> {
+  async agentMessage(provider: string, ref: string, message: AgentMessage): Promise<TranscriptMessage | null> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);
     if (!conversation) {
       this.logger.warn(`${provider} message for unknown chat, dropped`);
@@ -55,17 +44,10 @@ export class DeskEventsService {
     return stored;
   }
 
-  /**
-   * agentMessage on the hot path, for an adapter that handles each chat's events in order: the
-   * session lookup, the own-echo check (`own`: the adapter's chat-state key holding our own author
-   * id on the desk) and the store are one statement; then the message goes to the user at once when
-   * nothing older waits (else the ordered drain job takes it). Returns what happened, for the
-   * adapter's log of the event.
-   */
-  async agentMessageForChat(
+  async agentMessageInOrder(
     provider: string,
     ref: string,
-    message: { id: string; text: string; agentName?: string | null; sentAt?: string | null },
+    message: AgentMessage,
     own: { stateKey: string; authorId: string | null },
   ): Promise<'not our chat' | 'own event' | 'duplicate' | 'relayed'> {
     const externalId = `${provider}:${message.id}`;
@@ -88,16 +70,11 @@ export class DeskEventsService {
     return (await this.delivery.deliverAgainToUser(step.conversation, externalId, step.olderPending)) ? 'relayed' : 'duplicate';
   }
 
-  /**
-   * A catch-up from the chat's ordered lane: the messages (oldest first) not stored yet go the way
-   * of agentMessageForChat, in order, each send confirmed once it succeeded (a late repeat of its
-   * webhook then finds it confirmed and sends nothing). Returns how many were relayed.
-   */
-  async missedAgentMessagesForChat(
+  async missedAgentMessages(
     provider: string,
     conversationId: string,
     ref: string,
-    messages: Array<{ id: string; text: string; sentAt?: string | null; authorId: string | null }>,
+    messages: Array<AgentMessage & { authorId: string | null }>,
     ownStateKey: string,
   ): Promise<number> {
     const stored = await this.intake.storedExternalIds(conversationId, 'to_user', messages.map((m) => `${provider}:${m.id}`));
@@ -119,11 +96,46 @@ export class DeskEventsService {
     return relayed;
   }
 
-  /** The desk closed the chat: the agent, or its router (inactivity, nobody available). */
   async chatClosed(provider: string, ref: string, by: string, reason: CloseReason = 'agent_closed'): Promise<boolean> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);
     if (!conversation || conversation.state === 'closed') return false;
     await this.handoff.requestEnd(conversation.id, reason, by);
     return true;
+  }
+
+  agentMessageLost(conversation: Conversation): Promise<void> {
+    return this.delivery.reportUndeliverable(conversation, 'user');
+  }
+
+  assign(conversation: Conversation, agent: { id: string; name: string }, actor: string, onlyIfQueued = false): Promise<Conversation | null> {
+    return this.handoff.assign(conversation, agent, actor, onlyIfQueued);
+  }
+
+  requeue(conversation: Conversation, actor: string): Promise<Conversation | null> {
+    return this.handoff.requeue(conversation, actor);
+  }
+
+  async end(conversationId: string, reason: CloseReason, actor: string, disposition: string | null = null): Promise<boolean> {
+    if (disposition) await this.conversations.setDisposition(conversationId, disposition);
+    return this.handoff.end(conversationId, reason, actor);
+  }
+
+  internalNote(
+    conversationId: string,
+    note: { author: 'system' | 'note'; authorName?: string | null; text: string; externalId?: string | null },
+  ): Promise<TranscriptMessage | null> {
+    return this.transcript.append({
+      conversationId,
+      direction: 'internal',
+      author: note.author,
+      authorName: note.authorName ?? null,
+      text: note.text,
+      delivered: true,
+      externalId: note.externalId ?? null,
+    });
+  }
+
+  async tellUser(conversation: Conversation, text: string, externalId: string): Promise<void> {
+    await this.relay.toUser(conversation, text, { externalId });
   }
 }

@@ -1,17 +1,4 @@
-import type { ProviderChat } from '../providers/handoff-provider';
-import type { Conversation } from './conversation.types';
-
-/** What an adapter gets to know about a session; null while the provider chat is not open yet. */
-export function providerChatOf(conversation: Conversation): ProviderChat | null {
-  if (!conversation.providerRef) return null;
-  return {
-    conversationId: conversation.id,
-    ref: conversation.providerRef,
-    botId: conversation.botId,
-    visitorKey: conversation.visitorKey,
-    agentId: conversation.agentId,
-  };
-}
+export { providerChatOf } from '../desk-port/desk-session';
 
 /** Fills `{agent}` and `{minutes}` in a configured text. */
 export function fillTemplate(text: string, values: Record<string, string | number>): string {

@@ -5,8 +5,8 @@ import { JobHandler, JOBS, type EndSessionJob, type JobHandlerFor, type SessionJ
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { HandoffService } from '../conversations/handoff.service';
 import { providerChatOf } from '../conversations/provider-chat';
-import { ProviderError, ProviderErrorCode } from '../providers/handoff-provider';
-import { ProviderRegistry } from '../providers/provider-registry.service';
+import { ProviderError, ProviderErrorCode } from '../desk-port/desk-adapter';
+import { ProviderRegistry } from '../desks/provider-registry.service';
 
 /** Chat-closed handling, and every other path that ends a session through a job. */
 @Injectable()

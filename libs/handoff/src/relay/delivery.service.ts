@@ -9,8 +9,8 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import type { Conversation } from '../conversations/conversation.types';
 import { providerChatOf } from '../conversations/provider-chat';
 import { settingsFor } from '../escalation/escalation-rules.service';
-import { ProviderError, ProviderErrorCode, type HandoffProvider, type ProviderChat } from '../providers/handoff-provider';
-import { ProviderRegistry } from '../providers/provider-registry.service';
+import { ProviderError, ProviderErrorCode, type HandoffProvider, type ProviderChat } from '../desk-port/desk-adapter';
+import { ProviderRegistry } from '../desks/provider-registry.service';
 import { alreadyDelivered } from './already-delivered';
 import { RelayService } from './relay.service';
 import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';

@@ -3,22 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 
-export type Direction = 'to_agent' | 'to_user' | 'internal';
-export type Author = 'user' | 'agent' | 'system' | 'note';
-export type DeliveryState = 'pending' | 'delivered' | 'failed';
+import type { DeliveryState, Direction, Author, TranscriptMessage } from '../desk-port/desk-session';
 
-export interface TranscriptMessage {
-  id: string;
-  conversationId: string;
-  direction: Direction;
-  author: Author;
-  authorName: string | null;
-  text: string;
-  externalId: string | null;
-  createdAt: Date;
-  deliveryState: DeliveryState;
-  attempts: number;
-}
+export type { Author, Direction, TranscriptMessage } from '../desk-port/desk-session';
 
 /** Explicit columns: a prepared statement must keep its result shape when a migration adds one. */
 const COLUMNS = 'id, conversation_id, direction, author, author_name, text, external_id, created_at, delivery_state, attempts';

@@ -1,0 +1,89 @@
+import { type Conversation, type TranscriptMessage } from '@agent-bridge/desk-port';
+
+/** The console's typed server-to-client events (socket.io namespace /console). */
+export interface MessageView {
+  conversationId: string;
+  cursor: string;
+  kind: 'user' | 'agent' | 'system' | 'note';
+  authorName: string | null;
+  text: string;
+  at: string;
+  clientId: string | null;
+  deliveryState: 'pending' | 'delivered' | 'failed';
+}
+
+export interface ConversationView {
+  id: string;
+  botId: string;
+  visitorKey: string;
+  userName: string | null;
+  state: Conversation['state'];
+  agentId: string | null;
+  agentName: string | null;
+  historyUrl: string;
+  trigger: Conversation['trigger'];
+  openedAt: string;
+  assignedAt: string | null;
+  closedAt: string | null;
+  closeReason: string | null;
+}
+
+export interface QueueItem {
+  conversationId: string;
+  botId: string;
+  visitorKey: string;
+  userName: string | null;
+  trigger: Conversation['trigger'];
+  waitingSince: string;
+  position: number;
+}
+
+export interface ServerToClientEvents {
+  session: (data: { agent: { id: string; name: string; email: string; role: string; maxChats: number }; status: string }) => void;
+  queue: (data: { items: QueueItem[] }) => void;
+  conversation: (data: ConversationView) => void;
+  message: (data: MessageView) => void;
+  typing: (data: { conversationId: string; typing: boolean }) => void;
+  read: (data: { conversationId: string; cursor: string }) => void;
+  'conversation:closed': (data: { conversationId: string; reason: string }) => void;
+  agents: (data: { items: Array<{ id: string; name: string; status: string; activeChats: number; maxChats: number }> }) => void;
+}
+
+export const CONSOLE_NAMESPACE = '/console';
+export const CONSOLE_PROVIDER = 'console';
+export const agentRoom = (agentId: string): string => `agent:${agentId}`;
+export const SUPERVISORS_ROOM = 'supervisors';
+export const AGENTS_ROOM = 'agents';
+
+export function messageView(message: TranscriptMessage): MessageView {
+  const kind = message.author === 'note' ? 'note' : message.author;
+  const external = message.externalId ?? '';
+  return {
+    conversationId: message.conversationId,
+    cursor: message.id,
+    kind,
+    authorName: message.authorName,
+    text: message.text,
+    at: message.createdAt.toISOString(),
+    clientId: external.startsWith('console:') ? external.slice('console:'.length) : null,
+    deliveryState: message.deliveryState,
+  };
+}
+
+export function conversationView(c: Conversation, historyUrl: string): ConversationView {
+  return {
+    id: c.id,
+    botId: c.botId,
+    visitorKey: c.visitorKey,
+    userName: c.userName,
+    state: c.state,
+    agentId: c.agentId,
+    agentName: c.agentName,
+    historyUrl,
+    trigger: c.trigger,
+    openedAt: c.openedAt.toISOString(),
+    assignedAt: c.assignedAt?.toISOString() ?? null,
+    closedAt: c.closedAt?.toISOString() ?? null,
+    closeReason: c.closeReason,
+  };
+}

@@ -1,0 +1,6 @@
+export { DesksModule } from './desks.module';
+export { LiveChatTokensService } from './livechat/livechat-tokens.service';
+export { registerLiveChatWebhooks, LIVECHAT_WEBHOOK_ACTIONS } from './livechat/livechat-webhooks.registrar';
+export type { RegistrarSettings } from './livechat/livechat-webhooks.registrar';
+export { LoopbackDeskService } from './loopback/loopback-desk.service';
+export type { LoopbackChat, LoopbackEntry, LoopbackFaults } from './loopback/loopback-desk.service';

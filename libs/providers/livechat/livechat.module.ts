@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DeskPortModule } from '@agent-bridge/desk-port';
+import { LiveChatApiClient } from './livechat-api.client';
+import { LiveChatInboundService } from './livechat-inbound.service';
+import { LiveChatTokensService } from './livechat-tokens.service';
+import { LiveChatWebhookController } from './livechat-webhook.controller';
+import { LiveChatCatchUpHandler, LiveChatLaneHandler, LiveChatWebhookHandler } from './livechat.handlers';
+import { LiveChatProvider } from './livechat.provider';
+
+/** LiveChat (Agent Chat and Customer Chat API v3.6): the adapter, its webhooks, lane and jobs. */
+@Module({
+  imports: [DeskPortModule],
+  controllers: [LiveChatWebhookController],
+  providers: [LiveChatApiClient, LiveChatTokensService, LiveChatProvider, LiveChatInboundService, LiveChatLaneHandler, LiveChatWebhookHandler, LiveChatCatchUpHandler],
+  exports: [LiveChatProvider],
+})
+export class LiveChatDeskModule {}

@@ -1,0 +1,166 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { metrics } from '@agent-bridge/observability';
+import { LiveChatApiClient, LiveChatApiError, toProviderError } from './livechat-api.client';
+import { LIVECHAT, LiveChatTokensService } from './livechat-tokens.service';
+import { Desk, DeskStateStore, type HandoffProvider, type OpenChatRequest, type OpenedChat, type ProviderChat, type UserActivity, type UserMessageForDesk } from '@agent-bridge/desk-port';
+
+/** LiveChat's limit for a message text (16 KB); longer user messages go in parts. */
+const MAX_TEXT = 16_000;
+
+export interface LiveChatChatState {
+  threadId?: string;
+  entityId?: string;
+  /** The last routing/system message seen, to name why a chat was deactivated. */
+  lastSystemType?: string;
+}
+
+interface ChatSummary {
+  id: string;
+  last_thread_id?: string;
+  active?: boolean;
+}
+
+/**
+ * LiveChat v3.6, customer side: the bridge acts as the end user through the Customer Chat Web
+ * API with a customer token per visitor; agents answer in LiveChat's app, and their side reaches
+ * us through license webhooks (LiveChatWebhookController).
+ */
+@Injectable()
+@Desk()
+export class LiveChatProvider implements HandoffProvider {
+  readonly name = LIVECHAT;
+
+  constructor(
+    private readonly api: LiveChatApiClient,
+    private readonly tokens: LiveChatTokensService,
+    private readonly state: DeskStateStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async openChat(request: OpenChatRequest): Promise<OpenedChat> {
+    try {
+      const { entityId } = await this.tokens.customerToken(request.botId, request.visitorKey);
+      const intro = { type: 'message', text: introText(request).slice(0, MAX_TEXT), recipients: 'all', custom_id: `intro-${request.conversationId}` };
+      const access = this.config.livechat.groupId === null ? undefined : { group_ids: [this.config.livechat.groupId] };
+      let chatId: string;
+      let threadId: string | undefined;
+      try {
+        const started = await this.asCustomer<{ chat_id: string; thread_id: string }>(request, 'start_chat', {
+          chat: { thread: { events: [intro] }, ...(access ? { access } : {}) },
+          continuous: false,
+        });
+        chatId = started.chat_id;
+        threadId = started.thread_id;
+      } catch (error) {
+        // One customer holds one chat per licence: reuse it, or resume it when it is closed.
+        if (!(error instanceof LiveChatApiError) || error.type === 'groups_offline' || error.type !== 'validation') throw error;
+        const existing = await this.existingChat(request);
+        if (!existing) throw error;
+        chatId = existing.id;
+        if (existing.active) {
+          await this.asCustomer(request, 'send_event', { chat_id: chatId, event: intro });
+          threadId = existing.threadId;
+        } else {
+          threadId = (await this.asCustomer<{ thread_id: string }>(request, 'resume_chat', { chat: { id: chatId, thread: { events: [intro] } }, continuous: false })).thread_id;
+        }
+      }
+      await this.state.patchChatState(request.conversationId, LIVECHAT, { threadId, entityId } satisfies LiveChatChatState);
+      return { ref: chatId };
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  async sendUserMessage(chat: ProviderChat, message: UserMessageForDesk): Promise<void> {
+    const parts = chunk(message.text, MAX_TEXT);
+    try {
+      // A re-run after a crash: the chat's events say whether the first send got through.
+      const sent = message.again ? await this.sentCustomIds(chat) : null;
+      for (const [i, text] of parts.entries()) {
+        const customId = parts.length === 1 ? message.messageId : `${message.messageId}#${i}`;
+        if (sent?.has(customId)) {
+          metrics.duplicatesAvoided.inc({ direction: 'to_agent' });
+          continue;
+        }
+        await this.asCustomer(chat, 'send_event', { chat_id: chat.ref, event: { type: 'message', text, recipients: 'all', custom_id: customId } });
+      }
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  async sendUserActivity(chat: ProviderChat, activity: UserActivity): Promise<void> {
+    try {
+      if (activity.type === 'read') {
+        await this.asCustomer(chat, 'mark_events_as_seen', { chat_id: chat.ref, seen_up_to: new Date().toISOString() });
+      } else {
+        // LiveChat shows a typing customer through a sneak peek; an empty one clears it.
+        await this.asCustomer(chat, 'send_sneak_peek', { chat_id: chat.ref, sneak_peek_text: activity.type === 'typing_started' ? '…' : '' });
+      }
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
+  /** The customer side cannot post system messages; a notice is a clearly marked customer message. */
+  async sendSystemNotice(chat: ProviderChat, text: string): Promise<void> {
+    await this.sendUserMessage(chat, { messageId: `notice-${Date.now()}`, text: `[agent-bridge] ${text}` });
+  }
+
+  async closeChat(chat: ProviderChat): Promise<void> {
+    try {
+      await this.asCustomer(chat, 'deactivate_chat', { id: chat.ref });
+    } catch (error) {
+      if (error instanceof LiveChatApiError && error.type === 'chat_inactive') return;
+      throw toProviderError(error);
+    }
+  }
+
+  private async sentCustomIds(chat: ProviderChat): Promise<Set<string>> {
+    const events = await this.threadEvents(chat);
+    return new Set(events.flatMap((e) => (typeof e.custom_id === 'string' ? [e.custom_id] : [])));
+  }
+
+  /**
+   * Events of the chat's threads (newest first from LiveChat), for catching up after a gap; each
+   * carries its `thread_id` (a resumed chat holds the threads of earlier sessions too).
+   */
+  async threadEvents(chat: ProviderChat): Promise<Array<Record<string, unknown>>> {
+    const res = await this.asCustomer<{ threads?: Array<{ id?: string; events?: Array<Record<string, unknown>> }> }>(chat, 'list_threads', {
+      chat_id: chat.ref,
+      limit: 3,
+    });
+    return (res.threads ?? []).flatMap((t) => (t.events ?? []).map((e) => ({ ...e, thread_id: t.id })));
+  }
+
+  private asCustomer<T>(who: { botId: string; visitorKey: string }, action: string, body: object): Promise<T> {
+    return this.tokens.asCustomer(who.botId, who.visitorKey, (token) => this.api.customerAction<T>(action, token, body));
+  }
+
+  private async existingChat(request: OpenChatRequest): Promise<{ id: string; active: boolean; threadId?: string } | null> {
+    const res = await this.asCustomer<{ chats_summary?: ChatSummary[] }>(request, 'list_chats', { limit: 1 });
+    const chat = res.chats_summary?.[0];
+    if (!chat) return null;
+    return { id: chat.id, active: chat.active ?? false, threadId: chat.last_thread_id };
+  }
+}
+
+/** The first message the agent sees: who, why, the signed history link and the last few lines. */
+export function introText(request: OpenChatRequest): string {
+  const who = request.user.name ? `${request.user.name} (${request.user.id})` : request.user.id;
+  const why = { agent_transfer: 'the bot transferred the chat', tone: 'the user sounded upset', keyword: 'the user asked for a person' }[request.trigger];
+  const lines = [`${who} was handed over: ${why}.`, `History with the bot: ${request.historyUrl}`];
+  if (request.recentMessages.length) {
+    lines.push('Last messages:');
+    for (const m of request.recentMessages) lines.push(`${m.from === 'user' ? 'User' : 'Bot'}: ${m.text}`);
+  }
+  return lines.join('\n');
+}
+
+function chunk(text: string, size: number): string[] {
+  if (text.length <= size) return [text];
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
+  return parts;
+}

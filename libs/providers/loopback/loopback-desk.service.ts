@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { type OpenChatRequest, type UserActivity } from '@agent-bridge/desk-port';
+
+export interface LoopbackChat {
+  ref: string;
+  conversationId: string;
+  botId: string;
+  visitorKey: string;
+  userName: string | null;
+  historyUrl: string;
+  recentMessages: OpenChatRequest['recentMessages'];
+  trigger: string;
+  openedAt: string;
+  closed: boolean;
+  closeReason?: string;
+}
+
+export type LoopbackEntry =
+  | { kind: 'message'; messageId: string; text: string; at: string }
+  | { kind: 'activity'; activity: UserActivity; at: string }
+  | { kind: 'notice'; text: string; at: string };
+
+export interface LoopbackFaults {
+  /** The next N user messages fail as if the desk were down (retryable). */
+  failMessages?: number;
+  /** The next N user messages are refused (not retryable). */
+  rejectMessages?: number;
+  /** openChat answers "no agents". */
+  noAgents?: boolean;
+}
+
+/**
+ * The loopback desk's state, in Redis so that every instance sees the same desk. It stands in for a
+ * real desk in tests and demos: the agent's side is driven over HTTP (LoopbackController).
+ */
+@Injectable()
+export class LoopbackDeskService {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  private k(...parts: string[]): string {
+    return this.keys.key('loopback', ...parts);
+  }
+
+  async open(request: OpenChatRequest): Promise<LoopbackChat> {
+    const chat: LoopbackChat = {
+      ref: `lb-${randomUUID()}`,
+      conversationId: request.conversationId,
+      botId: request.botId,
+      visitorKey: request.visitorKey,
+      userName: request.user.name,
+      historyUrl: request.historyUrl,
+      recentMessages: request.recentMessages,
+      trigger: request.trigger,
+      openedAt: new Date().toISOString(),
+      closed: false,
+    };
+    await this.redis.multi().set(this.k('chat', chat.ref), JSON.stringify(chat)).rpush(this.k('chats'), chat.ref).exec();
+    return chat;
+  }
+
+  async chat(ref: string): Promise<LoopbackChat | null> {
+    const raw = await this.redis.get(this.k('chat', ref));
+    return raw ? (JSON.parse(raw) as LoopbackChat) : null;
+  }
+
+  async chats(): Promise<LoopbackChat[]> {
+    const refs = await this.redis.lrange(this.k('chats'), 0, -1);
+    const chats = await Promise.all(refs.map((ref) => this.chat(ref)));
+    return chats.filter((c): c is LoopbackChat => c !== null);
+  }
+
+  /** Appends what the user side sent; a message id seen before is dropped (at-least-once upstream). */
+  async record(ref: string, entry: LoopbackEntry): Promise<boolean> {
+    if (entry.kind === 'message') {
+      const fresh = await this.redis.sadd(this.k('seen', ref), entry.messageId);
+      if (fresh === 0) return false;
+    }
+    await this.redis.rpush(this.k('entries', ref), JSON.stringify(entry));
+    return true;
+  }
+
+  async entries(ref: string): Promise<LoopbackEntry[]> {
+    return (await this.redis.lrange(this.k('entries', ref), 0, -1)).map((e) => JSON.parse(e) as LoopbackEntry);
+  }
+
+  async markClosed(ref: string, reason: string): Promise<void> {
+    const chat = await this.chat(ref);
+    if (!chat || chat.closed) return;
+    await this.redis.set(this.k('chat', ref), JSON.stringify({ ...chat, closed: true, closeReason: reason }));
+  }
+
+  async setFaults(faults: LoopbackFaults): Promise<void> {
+    await this.redis.set(this.k('faults'), JSON.stringify(faults));
+  }
+
+  /** Takes one unit of a counted fault, atomically enough for tests (one desk, many instances). */
+  async takeFault(kind: 'failMessages' | 'rejectMessages'): Promise<boolean> {
+    const raw = await this.redis.get(this.k('faults'));
+    const faults = raw ? (JSON.parse(raw) as LoopbackFaults) : {};
+    if (!faults[kind]) return false;
+    faults[kind] = faults[kind]! - 1;
+    await this.redis.set(this.k('faults'), JSON.stringify(faults));
+    return true;
+  }
+
+  async faults(): Promise<LoopbackFaults> {
+    const raw = await this.redis.get(this.k('faults'));
+    return raw ? (JSON.parse(raw) as LoopbackFaults) : {};
+  }
+}

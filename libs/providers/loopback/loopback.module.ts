@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { DeskPortModule } from '@agent-bridge/desk-port';
+import { LoopbackController } from './loopback.controller';
+import { LoopbackDeskService } from './loopback-desk.service';
+import { LoopbackProvider } from './loopback.provider';
+
+/** A desk kept in Redis and answered over HTTP (/providers/loopback): for tests, demos and the benchmark. */
+@Module({
+  imports: [DeskPortModule],
+  controllers: [LoopbackController],
+  providers: [LoopbackDeskService, LoopbackProvider],
+  exports: [LoopbackProvider, LoopbackDeskService],
+})
+export class LoopbackDeskModule {}
