@@ -58,6 +58,19 @@ module.exports = {
       to: { path: '^libs/handoff/', pathNot: DESK_PORT },
     },
     {
+      name: 'desk-only-infrastructure-libs',
+      severity: 'error',
+      comment:
+        'Besides the port, a desk uses infrastructure libs only. libs/botkit is allowed while the ' +
+        'desks still take HttpTransport, the JWT codec and text normalisation from it.',
+      from: { path: DESK, pathNot: TEST_CODE },
+      to: {
+        path: '^libs/',
+        // handoff, providers and console are the rules above and below.
+        pathNot: '^libs/(handoff|providers|console|config|persistence|queue|events|observability|http|botkit)/',
+      },
+    },
+    {
       name: 'engine-not-to-desks',
       severity: 'error',
       comment: 'The engine knows desks only as the port interface; apps wire desks in through @agent-bridge/providers.',
