@@ -1,9 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/**
- * The service's Prometheus metrics, in one registry per process. Modules import the instruments
- * they record to; /metrics renders the registry.
- */
+/** One registry per process; /metrics renders it. */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'ab_' });
 
