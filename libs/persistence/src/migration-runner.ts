@@ -33,7 +33,6 @@ export async function runMigrations(databaseUrl: string): Promise<MigrationRepor
   }
 }
 
-/** Reverts the newest migration (used by `npm run migrate:revert` and the down-migration test). */
 export async function revertLastMigration(databaseUrl: string): Promise<void> {
   const dataSource = createDataSource({ url: databaseUrl, poolSize: 1, applicationName: 'agent-bridge-migrate' });
   await dataSource.initialize();
