@@ -9,7 +9,6 @@ export interface StoredMessage {
   sessionId: string;
 }
 
-/** What the RTM side is told when a conversation changes. */
 export type ConversationEvent =
   | { kind: 'incoming'; botId: string; userId: string; message: StoredMessage; originSocket?: string }
   | { kind: 'outgoing'; botId: string; userId: string; message: StoredMessage }

@@ -24,7 +24,7 @@ const HARD_CAP = 500_000;
 
 /**
  * The requestIds the platform issued. A callback is honoured only for an id issued for that bot and
- * still inside its window; `extendcallid` pushes the window out again (sdk-functions: extendRequestId).
+ * still inside its window; `extendcallid` pushes the window out again (BotKit's extendRequestId).
  */
 export class RequestRegistry {
   private readonly requests = new Map<string, IssuedRequest>();
