@@ -26,7 +26,6 @@ export class AccountsRoutes {
     this.customerGrant = new CustomerTokenGrant(options, tokens, customers);
   }
 
-  /** Returns false when the path is not an Accounts path. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, bodyText: string): Promise<boolean> {
     const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
     const action = ROUTES[route];

@@ -72,8 +72,8 @@ export class TokenService {
   }
 
   /**
-   * Past the limit LiveChat silently revokes the oldest token of that client and account (reference
-   * §2.2), which is how a bridge that mints a token per request loses its working one.
+   * Past the limit LiveChat silently revokes the oldest token of that client and account: how a bridge
+   * that mints a token per request loses its working one.
    */
   issueAgentToken(grant: RefreshGrant): AgentAccessToken {
     const token: AgentAccessToken = {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** Chat and thread ids look like `PJ0MRSHTDG`: 10 upper-case alphanumerics (reference §2.11.8). */
+/** Chat and thread ids look like `PJ0MRSHTDG`: 10 upper-case alphanumerics. */
 export function shortId(): string {
   const bytes = randomBytes(10);
   let id = '';

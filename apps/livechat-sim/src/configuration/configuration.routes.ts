@@ -66,7 +66,7 @@ export class ConfigurationRoutes {
 
   /**
    * A PAT only works as Basic `account_id:PAT`; sent as Bearer it is just an unknown token, the common
-   * mistake the reference warns about. Customer tokens are not agent tokens either.
+   * mistake LiveChat's docs warn about. Customer tokens are not agent tokens either.
    */
   private authenticate(req: IncomingMessage): ConfigCaller {
     const credentials = parseAuthorization(req.headers.authorization);

@@ -76,7 +76,7 @@ export class ChatHub {
   /** `presentUserIds` is who was in the chat before it closed, for the presence filter. */
   deactivated(chat: SimChat, thread: SimThread, userId: string | undefined, source: ActionSource, presentUserIds: string[]): void {
     if (chat.kind === 'v3') {
-      // `user_id` is left out, not null, when the router closed the chat (reference §2.3.9).
+      // `user_id` is left out, not null, when the router closed the chat.
       const payload: Record<string, unknown> = { chat_id: chat.id, thread_id: thread.id };
       if (userId !== undefined) payload.user_id = userId;
       this.publisher.publish('chat_deactivated', chat, payload, source, undefined, presentUserIds);

@@ -10,7 +10,7 @@ export class WebhookRegistry {
   private readonly byAction = new Map<string, RegisteredWebhook[]>();
   private readonly enabledClients = new Set<string>();
 
-  /** Webhooks are on by default for the app installed on the licence (reference §2.3). */
+  /** Webhooks are on by default for the app installed on the licence. */
   constructor(installedClientId: string) {
     this.enabledClients.add(installedClientId);
   }
