@@ -210,7 +210,6 @@ function newInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** One registry per process, whichever modules import this (it is global, so Nest builds it once). */
 @Global()
 @Module({
   providers: [InstanceRegistry, { provide: INSTANCE_REGISTRY_TIMING, useValue: DEFAULT_TIMING }],
