@@ -209,7 +209,6 @@ export class LiveChatSim {
     return this.observer.chat(chatId);
   }
 
-  /** What the customer side sent to the chat, in order. */
   customerEvents(chatId: string): SimEvent[] {
     return this.observer.customerEvents(chatId);
   }

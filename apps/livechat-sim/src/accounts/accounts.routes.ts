@@ -11,7 +11,6 @@ import { AgentTokenGrant } from './agent-token.grant';
 
 type Params = Record<string, unknown>;
 
-/** accounts.livechat.com: `/v2/token` (agent OAuth) and `/v2/customer/*` (customer identities). */
 export class AccountsRoutes {
   private readonly agentGrant: AgentTokenGrant;
   private readonly customerGrant: CustomerTokenGrant;

@@ -32,7 +32,6 @@ export interface TokenSettings {
   region: () => string;
 }
 
-/** Every token the Accounts API has issued, with expiry and the per-client token limit. */
 export class TokenService {
   private readonly agentTokens = new Map<string, AgentAccessToken>();
   private readonly issuedPerClient = new Map<string, string[]>();

@@ -98,7 +98,6 @@ export function validation(message: string): ApiError {
   return new ApiError('validation', message);
 }
 
-/** Resolves the status for a type from the configured overrides, then the defaults. */
 export class ErrorStatusMap {
   private readonly statuses: Record<string, number>;
 

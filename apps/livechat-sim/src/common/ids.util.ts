@@ -24,10 +24,7 @@ export function opaqueToken(bytes = 18): string {
 
 let lastMicros = 0;
 
-/**
- * RFC 3339 UTC with microseconds, as LiveChat stamps events. Strictly increasing within the process so
- * events created in the same millisecond still sort in creation order.
- */
+/** Microseconds, as LiveChat stamps events; strictly increasing, so one millisecond's events keep their order. */
 export function isoMicros(now = Date.now()): string {
   let micros = now * 1000;
   if (micros <= lastMicros) micros = lastMicros + 1;

@@ -19,7 +19,6 @@ type PatSettings = () => { accountId: string; token: string; scopes: string[] };
 const CONFIGURATION_SCOPE = 'webhooks.configuration:rw';
 const STATE_SCOPE = 'webhooks.state:rw';
 
-/** Webhook management of the Configuration API: PAT as HTTP Basic, or an OAuth agent token. */
 export class ConfigurationRoutes {
   constructor(
     private readonly pat: PatSettings,

@@ -10,10 +10,7 @@ export interface LegacyEventSink {
   onClosed(chat: SimChat, userId: string | undefined): void;
 }
 
-/**
- * The one place chat changes fan out: v3 chats to licence webhooks, v2 chats to the visitor's pending
- * messages, and both to the `waitFor…` helpers.
- */
+/** The one place chat changes fan out, so v3 webhooks, v2 polls and waiters see the same changes. */
 export class ChatHub {
   private legacy: LegacyEventSink | undefined;
 

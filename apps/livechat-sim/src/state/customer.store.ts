@@ -3,7 +3,6 @@ import type { SimCustomer } from './chat.types';
 
 export type CustomerUpdate = Partial<Pick<SimCustomer, 'name' | 'email' | 'avatar' | 'sessionFields'>>;
 
-/** Customer identities, created by the `agent_token` grant (or by a v2 visitor chat). */
 export class CustomerStore {
   private readonly customers = new Map<string, SimCustomer>();
   private readonly pending = new Map<string, CustomerUpdate>();

@@ -4,7 +4,7 @@ import type { RegisteredWebhook } from './webhook.types';
 
 const MAX_PER_ACTION_PER_CLIENT = 3;
 
-/** Registered webhooks, indexed by action for the delivery hot path, and the per-client on/off state. */
+/** Indexed by action for the delivery hot path. */
 export class WebhookRegistry {
   private readonly byId = new Map<string, RegisteredWebhook>();
   private readonly byAction = new Map<string, RegisteredWebhook[]>();
