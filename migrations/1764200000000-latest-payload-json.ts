@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Every user message stores the platform's payload here and nothing queries inside it: as json it is
- * stored as received, not parsed and re-encoded on each write as jsonb was (bench/README.md).
+ * Every user message stores the platform's payload here and nothing queries inside it: json stores it
+ * as received, where jsonb parses and re-encodes it on each write (bench/README.md).
  */
 export class LatestPayloadJson1764200000000 implements MigrationInterface {
   name = 'LatestPayloadJson1764200000000';
