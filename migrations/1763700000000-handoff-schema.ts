@@ -1,10 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * The hand-off schema: one row per agent session (the visitor-session map), every state transition
- * with who/when/why, the transcript that doubles as the per-conversation delivery outbox, and the
- * cache of bot variables.
- */
+/** The transcript doubles as the per-conversation delivery outbox. */
 export class HandoffSchema1763700000000 implements MigrationInterface {
   name = 'HandoffSchema1763700000000';
 

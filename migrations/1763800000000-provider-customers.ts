@@ -1,9 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * A desk's own id for a visitor (LiveChat's customer `entity_id`), so the same visitor is the same
- * customer on the desk every time, and per-chat state an adapter must keep across restarts.
- */
+/** The same visitor is the same desk customer every time (LiveChat's `entity_id`); chat state survives restarts. */
 export class ProviderCustomers1763800000000 implements MigrationInterface {
   name = 'ProviderCustomers1763800000000';
 

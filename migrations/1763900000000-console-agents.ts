@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The built-in console's accounts and canned responses. Passwords are scrypt hashes only. */
+/** Passwords are scrypt hashes only. */
 export class ConsoleAgents1763900000000 implements MigrationInterface {
   name = 'ConsoleAgents1763900000000';
 

@@ -1,9 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Whether the platform has flagged this session's messages `agent_transfer: true`: a later message
- * without the flag means the platform dropped agent mode on its own (its 15-minute reset). Kept on
- * the session row, so the per-message update that stores the request context records it too.
+ * A later message without `agent_transfer: true` means the platform dropped agent mode on its own
+ * (its 15-minute reset). On the session row, so the per-message update records it at no extra cost.
  */
 export class AgentModeSeen1764000000000 implements MigrationInterface {
   name = 'AgentModeSeen1764000000000';

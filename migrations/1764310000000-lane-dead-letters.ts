@@ -1,10 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * Lane items given up (refused by a store, or failing past their retries): kept for the ops page,
- * which shows them and puts one back in its lane on request. `lane` and `item` are bytea: they are
- * stored exactly as the lane held them, whatever bytes a text column would refuse.
- */
+/** `lane` and `item` are bytea: stored exactly as the lane held them, whatever bytes a text column would refuse. */
 export class LaneDeadLetters1764310000000 implements MigrationInterface {
   name = 'LaneDeadLetters1764310000000';
 

@@ -6,6 +6,6 @@ import { ConversationsFillfactor1764100000000 } from './1764100000000-conversati
 import { LatestPayloadJson1764200000000 } from './1764200000000-latest-payload-json';
 import { LaneDeadLetters1764310000000 } from './1764310000000-lane-dead-letters';
 
-// Migrations in the order they apply. Each file is one class with a real `down`.
+// Each has a real `down`, for revertLastMigration.
 export const MIGRATIONS: Function[] = [HandoffSchema1763700000000, ProviderCustomers1763800000000, ConsoleAgents1763900000000, AgentModeSeen1764000000000,
   ConversationsFillfactor1764100000000, LatestPayloadJson1764200000000, LaneDeadLetters1764310000000];

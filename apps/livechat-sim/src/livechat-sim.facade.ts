@@ -26,12 +26,7 @@ export type RuntimeSettings = Partial<
   Pick<ResolvedOptions, 'inactivitySeconds' | 'idleSeconds' | 'v2KeepAliveSeconds' | 'tokenTtlSeconds' | 'archiveWhenAgentsOffline'>
 >;
 
-/**
- * A LiveChat stand-in on one `node:http` server: Accounts API, Customer Chat Web API (v3.5/v3.6),
- * Configuration API webhooks, licence webhook deliveries, the legacy v2 visitor API, a control API
- * under `/sim/` and an agent page at `/agent`. Agent and router actions throw `ApiError` on misuse
- * (`not_found`, `chat_inactive`, `validation`).
- */
+/** Agent and router actions throw `ApiError` on misuse (`not_found`, `chat_inactive`, `validation`). */
 export class LiveChatSim {
   private readonly c: SimContainer;
   private readonly observer: SimObserver;
@@ -80,7 +75,6 @@ export class LiveChatSim {
     return this.c.options;
   }
 
-  // ---- agents and router -------------------------------------------------------------------------
 
   agents(): SimAgent[] {
     return this.c.agents.list().map((a) => ({ ...a }));
@@ -145,7 +139,6 @@ export class LiveChatSim {
     this.c.router.tick();
   }
 
-  // ---- faults ------------------------------------------------------------------------------------
 
   /** The next `times` calls of `action` (`*` for any) fail with `errorType` in that API's error format. */
   failNext(action: string, errorType: string, times = 1, options: FailNextOptions = {}): void {
@@ -193,7 +186,6 @@ export class LiveChatSim {
     return code;
   }
 
-  // ---- webhooks and observation ------------------------------------------------------------------
 
   /** Registers without the Configuration API, as the Developer Console would. Validated the same way. */
   registerWebhook(input: DirectWebhook): RegisteredWebhook {
@@ -217,7 +209,6 @@ export class LiveChatSim {
     return this.observer.chat(chatId);
   }
 
-  /** What the customer side sent to the chat, in order. */
   customerEvents(chatId: string): SimEvent[] {
     return this.observer.customerEvents(chatId);
   }
@@ -249,7 +240,6 @@ export class LiveChatSim {
     };
   }
 
-  // ---- waiting -----------------------------------------------------------------------------------
 
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs?: number, description?: string): Promise<T> {
     return this.observer.waitFor(check, timeoutMs, description);

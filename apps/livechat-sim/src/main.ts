@@ -1,10 +1,7 @@
 import { LiveChatSim } from './livechat-sim.facade';
 import { SANDBOX_DEFAULTS } from './sim.options';
 
-/**
- * LiveChat sandbox CLI. Reads the same variable names the bridge reads, with sandbox defaults, and
- * prints what to point the bridge at. Logs ids and statuses only: no secrets, no message texts.
- */
+/** Reads the bridge's own variable names, so one environment starts both; logs ids and statuses, never secrets or message texts. */
 const WEBHOOK_ACTIONS = ['incoming_chat', 'incoming_event', 'chat_deactivated', 'user_added_to_chat', 'user_removed_from_chat', 'chat_transferred'];
 
 function env(name: string, fallback: string): string {

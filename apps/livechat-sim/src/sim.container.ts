@@ -23,7 +23,7 @@ import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 import { WebhookPublisher } from './webhooks/webhook.publisher';
 import { WebhookRegistry } from './webhooks/webhook.registry';
 
-/** The simulator's object graph, built once. Services read live settings from the shared options object. */
+/** Built once: services read live settings from the shared options object. */
 export interface SimContainer {
   options: ResolvedOptions;
   notifier: ChangeNotifier;

@@ -30,7 +30,6 @@ export interface ChatSnapshot {
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 
-/** Read side of the programmatic API: snapshots and `waitFor…` helpers that reject with a clear message. */
 export class SimObserver {
   constructor(
     private readonly store: ChatStore,

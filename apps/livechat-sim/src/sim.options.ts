@@ -1,6 +1,6 @@
-/** Settings of the simulator. Every value the reference marks [unverified] is one of these. */
+/** [unverified] marks behaviour LiveChat's docs leave open; the sandbox's guesses are settings where they can be. */
 export interface SimAgentConfig {
-  /** Agent ids look like emails (reference §2.3.7). */
+  /** Agent ids look like emails. */
   id: string;
   name: string;
   online?: boolean;
@@ -9,11 +9,11 @@ export interface SimAgentConfig {
 }
 
 export interface WebhookDeliverySettings {
-  /** Per-attempt timeout; LiveChat waits about 10 s (reference §2.7). */
+  /** Per-attempt timeout; LiveChat documents about 10 s. */
   timeoutMs: number;
   /**
-   * Delay before each retry; its length is the retry count. [unverified] The current guide says "up to
-   * 10 times within 6 hours", older text "3 times within ~1 minute"; the default follows the former.
+   * Its length is the retry count. [unverified] LiveChat's guide says "up to 10 times within 6 hours"
+   * (older text: 3 times within a minute); the default follows the former.
    */
   retryDelaysMs: number[];
   /** How many delivery records `webhookDeliveries()` keeps (oldest dropped first). */
@@ -40,7 +40,6 @@ export interface LiveChatSimOptions {
   authorizationCode?: string;
   /** When set, the `authorization_code` grant requires this exact `redirect_uri`. */
   redirectUri?: string;
-  /** Scopes granted to OAuth agent tokens. */
   agentScopes?: string[];
   pat?: { accountId: string; token: string; scopes?: string[] };
   agents?: SimAgentConfig[];

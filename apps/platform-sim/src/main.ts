@@ -3,10 +3,7 @@ import { isSubscribableEvent } from './events/botkit-events.constants';
 import { PlatformSim } from './platform-sim.facade';
 import type { PlatformSimOptions } from './sim.types';
 
-/**
- * `npm run sandbox`: the simulated Kore platform, configured from the same variables the bridge
- * reads so one environment starts both. Only ids and URLs are printed, never secrets or messages.
- */
+/** Reads the bridge's own variables, so one environment starts both; prints ids and URLs, never secrets or messages. */
 function optionsFromEnv(env: NodeJS.ProcessEnv): PlatformSimOptions {
   const problems: string[] = [];
   const port = Number(env.SIM_PORT ?? 4000);

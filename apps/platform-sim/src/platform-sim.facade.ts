@@ -35,10 +35,6 @@ import { ChatPageController } from './web/chat-page.controller';
 
 const DEFAULT_WAIT_MS = 15_000; // generous: only a failing wait uses it all, and CI machines are shared
 
-/**
- * The Kore.ai platform as agent-bridge sees it: it sends BotKit events, serves the BotKit callback
- * API strictly, runs a tiny scripted bot, and offers the RTM channel and a chat page for people.
- */
 export class PlatformSim {
   private readonly bots: BotRegistry;
   private readonly registry: RequestRegistry;
@@ -139,7 +135,6 @@ export class PlatformSim {
     return this.listeningUrl;
   }
 
-  /** The web-client app the chat page's assertions are signed for. */
   get webClientApp(): WebClientApp {
     return { ...this.webClient };
   }

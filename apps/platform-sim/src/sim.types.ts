@@ -90,7 +90,6 @@ export interface SendEventResult extends HttpResult {
   requestId: string;
 }
 
-/** One BotKit → platform call, as the simulator saw and answered it. */
 export interface RecordedCall {
   fn: string;
   method: string;

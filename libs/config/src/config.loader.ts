@@ -147,7 +147,6 @@ function readLiveChat(r: EnvReader, providers: Set<string>): AppConfig['livechat
   };
 }
 
-/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new EnvReader(env);
   const port = r.int('PORT', 3000, 0, 65535);

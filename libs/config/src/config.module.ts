@@ -4,7 +4,6 @@ import type { AppConfig } from './config.types';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
-/** Provides the validated AppConfig under APP_CONFIG; tests pass their own. */
 @Global()
 @Module({})
 export class ConfigModule {

@@ -32,7 +32,6 @@ export interface HandoffMessages {
   deliveryFailed: string;
 }
 
-/** Settings a bot may override. */
 export interface BotHandoffSettings {
   provider: string;
   toneEscalation: boolean;
@@ -76,7 +75,6 @@ export interface LiveChatConfig {
   closeGraceMs: number;
 }
 
-/** The built-in agent console. */
 export interface ConsoleConfig {
   /** Signs agents' session tokens; derived from the Kore secret when unset. Never logged. */
   tokenSecret: string;

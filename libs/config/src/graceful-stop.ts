@@ -1,8 +1,6 @@
 /**
- * On SIGTERM or SIGINT: stop taking work, let running jobs and requests finish (Nest closes the
- * HTTP server, the BullMQ workers wait for their active jobs), then exit 0. A second signal exits
- * at once. A stop still running after `timeoutSeconds` exits 1: with Redis unreachable, BullMQ's
- * Worker.close() and ioredis's quit() wait for it forever (taskforcesh/bullmq#4656).
+ * SIGTERM/SIGINT: finish running work, then exit 0; a second signal exits at once. Past `timeoutSeconds`
+ * exit 1: with Redis away, Worker.close() and quit() wait forever (https://github.com/taskforcesh/bullmq/issues/4656).
  */
 export function stopGracefully(close: () => Promise<void>, name: string, timeoutSeconds: number): void {
   let stopping = false;

@@ -32,7 +32,6 @@ export function deriveLinkSecret(seed: string): string {
   return createHmac('sha256', seed).update('agent-bridge/history-link/v1').digest('base64url');
 }
 
-/** Checks a BOTS_FILE `handoff` block; returns the problems found. */
 export function checkBotHandoff(botId: string, raw: unknown): { value?: Partial<BotHandoffSettings>; problems: string[] } {
   if (raw === undefined) return { problems: [] };
   const problems: string[] = [];

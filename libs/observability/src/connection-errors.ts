@@ -3,10 +3,8 @@ import { Logger } from '@nestjs/common';
 const EVERY_MS = 10_000;
 
 /**
- * The connection errors of a Redis client, queue or worker (Redis unreachable, mostly): each retry
- * of the connection raises one, many a second. Logged through the service's logger (ioredis and
- * BullMQ print them to the console, stack and all, when nobody listens) at most once every 10 s
- * per source, with how many were held back.
+ * Every reconnection attempt raises one, many a second while Redis is away; unheard, ioredis and
+ * BullMQ print each with its stack. One log line per source every 10 s, with the count held back.
  */
 export class ConnectionErrors {
   private readonly logger = new Logger('Connections');

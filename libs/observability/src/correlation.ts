@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 
 const storage = new AsyncLocalStorage<{ correlationId: string }>();
 
-/** The id that ties together the log lines of one request or job. */
 export function correlationId(): string | undefined {
   return storage.getStore()?.correlationId;
 }

@@ -1,9 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/**
- * The service's Prometheus metrics, in one registry per process. Modules import the instruments
- * they record to; /metrics renders the registry.
- */
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'ab_' });
 
@@ -29,7 +25,6 @@ export const metrics = {
   queueWorkers: new Gauge({ name: 'ab_queue_workers', help: 'BullMQ workers consuming each queue, on any instance (0: timers and retries wait)', labelNames: ['queue'], registers: [registry] }),
 };
 
-/** Times `run` into the provider-call histogram, labelled with its outcome. */
 export async function timedProviderCall<T>(provider: string, operation: string, run: () => Promise<T>): Promise<T> {
   const end = metrics.providerCalls.startTimer({ provider, operation });
   try {

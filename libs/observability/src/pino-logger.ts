@@ -3,11 +3,7 @@ import pino, { type Logger } from 'pino';
 import type { LogLevel } from '@agent-bridge/config';
 import { correlationId } from './correlation';
 
-/**
- * Nest's logger over pino: one JSON line per entry, with the correlation id of the request or job.
- * Our log calls carry ids, never payloads; redaction is the second line of defence for anything
- * that looks like a token, a secret or message text.
- */
+/** Log calls carry ids, never payloads: redaction is the second line of defence for tokens, secrets and message text. */
 export const REDACT_PATHS = [
   'token', 'auth', 'authorization', 'apikey', 'password', 'secret', 'clientSecret', 'secret_key', 'access_token', 'refresh_token',
   'message', 'text', 'body', 'context',

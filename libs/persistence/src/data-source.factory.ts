@@ -9,7 +9,7 @@ export interface DataSourceSettings {
   applicationName?: string;
 }
 
-/** The one place TypeORM is configured: never `synchronize`, migrations from the root migrations/ folder. */
+/** The one place TypeORM is configured: the schema changes through migrations only. */
 export function dataSourceOptions(settings: DataSourceSettings): DataSourceOptions {
   return {
     type: 'postgres',

@@ -4,20 +4,14 @@ import type { Logger as TypeOrmLogger, QueryRunner } from 'typeorm';
 /** Quoted parts of a Postgres message are values, unless they name a schema object. */
 const QUOTED_VALUE = /(?<!\b(?:constraint|relation|column|table|index|type|function|encoding|database|role|schema) )"[^"]*"/gi;
 
-/**
- * A failed query's log line: its SQLSTATE and Postgres's message with quoted values masked.
- * Never the query's parameters, which hold message text, payloads and emails.
- */
+/** Never the query's parameters: they hold message text, payloads and emails. */
 export function describeQueryError(error: unknown): string {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   const text = typeof message === 'string' ? message.replace(QUOTED_VALUE, '"…"').replace(/\u0000/g, '') : 'unknown error';
   return `${typeof code === 'string' ? `${code} ` : ''}${text}`;
 }
 
-/**
- * TypeORM's messages through the service's logger (pino, redacted) instead of its console logger,
- * which prints each failed query with its parameters.
- */
+/** Not TypeORM's console logger, which prints each failed query with its parameters. */
 export class DatabaseLogger implements TypeOrmLogger {
   private readonly logger = new NestLogger('Database');
 

@@ -3,7 +3,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { dataSourceOptions } from './data-source.factory';
 
-/** TypeORM over the pg pool; feature modules register their own entities with forFeature. */
 @Global()
 @Module({})
 export class DatabaseModule {

@@ -1,9 +1,6 @@
 import { Client } from 'pg';
 
-/**
- * Creates the database named in the URL when it does not exist yet, so that a first `npm start`
- * works on a fresh Postgres. Needs CREATEDB; without it the error says what to do.
- */
+/** So that a first `npm start` works on a fresh Postgres; needs CREATEDB. */
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const probe = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   try {

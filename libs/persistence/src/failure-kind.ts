@@ -1,23 +1,19 @@
 /**
- * What a failure means for the work that hit it, one answer for the HTTP edge (503 or 400) and the
- * lanes (hold the item, dead-letter it, or retry it a few times):
- * - `refused`: it can never succeed as it is (Postgres refuses a value, an error flagged
- *   `retryable: false`, a payload the code cannot handle);
- * - `outage`: Postgres, Redis or a remote party is unreachable; a retry later will likely succeed;
- * - `failed`: anything else.
+ * One answer for the HTTP edge (400 or 503) and the lanes (dead-letter, hold or retry):
+ * `refused` can never succeed as it is, `outage` will likely succeed later, `failed` is anything else.
  */
 export type FailureKind = 'refused' | 'outage' | 'failed';
 
 export interface Failure {
   kind: FailureKind;
-  /** A code safe to log and store (a SQLSTATE, a syscall or client error code, an error class): never the message. */
+  /** Safe to log and store (SQLSTATE, syscall code, error class): never the message. */
   code: string;
 }
 
-/** Data exceptions (22xxx: NUL in text, a malformed uuid or JSON, a value too long), program limits (54xxx), a bad value's own constraint. */
+/** Data exceptions (22xxx), program limits (54xxx) and NOT NULL / CHECK: the value itself is bad. */
 const REFUSED_SQL_CLASSES = ['22', '54'];
 const REFUSED_SQL_CODES = new Set(['23502', '23514']);
-/** Connection exceptions, operator shutdowns, too many connections, and the conflicts a retry resolves. */
+/** Connection exceptions, shutdowns, too many connections, and conflicts a retry resolves. */
 const OUTAGE_SQL_CLASSES = ['08', '53', '57'];
 const OUTAGE_SQL_CODES = new Set(['40001', '40P01', '55P03']);
 const OUTAGE_SYSCALL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
@@ -25,7 +21,7 @@ const OUTAGE_SYSCALL_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT',
 const OUTAGE_ERROR_CLASSES = new Set(['MaxRetriesPerRequestError', 'ConnectionIsNotSetError', 'CannotExecuteNotConnectedError']);
 const OUTAGE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Connection is closed|Stream isn't writeable|Reached the max retries per request limit|Client has encountered a connection error|Connection ended unexpectedly|the database system is|connect ECONNREFUSED/i;
-/** Deterministic failures of the code on this input (malformed, too deep to serialize). */
+/** Deterministic on this input (malformed, too deep to serialize). */
 const REFUSED_ERROR_CLASSES = new Set(['SyntaxError', 'TypeError', 'RangeError']);
 
 type Shape = { retryable?: unknown; code?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown; name?: unknown; message?: unknown };

@@ -6,7 +6,6 @@ import type Redis from 'ioredis';
 import { REDIS, RedisKeys } from './redis.module';
 
 export interface InstanceRegistryTiming {
-  /** How often this process beats. */
   beatMs: number;
   /** A process whose last beat is older than this is dead: what it held is released. */
   staleMs: number;
@@ -36,13 +35,10 @@ return redis.call('SMEMBERS', KEYS[2])`;
 const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
- * Which processes are alive: each beats into a sorted set (one write a second per process), and
- * any of them, under a Redis lock, reaps those whose beat went stale by running the release
- * handlers (socket ids, leases) for them. Each also holds a subscription to a channel of its own:
- * Redis drops it the moment the process's connection closes (kill -9 included), so readers of
- * liveInstances() stop counting a dead process at once, long before its beat goes stale. A process that finds its own entry gone takes a new id
- * and calls its rejoin handlers, so a Redis restart or flush heals on the next beat. Every process
- * that reaps must register the same release handlers (each lib registers its own at init).
+ * Processes beat into a sorted set; one at a time (Redis lock) reaps stale ones through the release
+ * handlers, which every reaping process must register alike. Each also subscribes to a channel of
+ * its own, which Redis drops when the connection closes (kill -9 too), so liveInstances() stops
+ * counting a dead process long before its beat goes stale.
  */
 @Injectable()
 export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -64,7 +60,7 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     @Inject(INSTANCE_REGISTRY_TIMING) private readonly timing: InstanceRegistryTiming = DEFAULT_TIMING,
   ) {}
 
-  /** This process's id; it changes when the registration was lost (see rejoin). */
+  /** Changes when the registration was lost (see rejoin). */
   get id(): string {
     return this.currentId;
   }
@@ -89,7 +85,7 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
       this.subscriberDown = true;
     });
     this.subscriber.on('ready', () => (this.subscriberDown = false));
-    // Redis away at start: no wait beyond 2 s (an 'error' ends the wait too); the beats subscribe later.
+    // Redis away at start must not hold up boot: the beats subscribe later.
     await Promise.race([once(this.subscriber, 'ready').catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
     // Registered before anything is recorded under this id; a Redis away at start is retried by the timer.
     await this.beat().catch(() => undefined);
@@ -214,7 +210,6 @@ function newInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** One registry per process, whichever modules import this (it is global, so Nest builds it once). */
 @Global()
 @Module({
   providers: [InstanceRegistry, { provide: INSTANCE_REGISTRY_TIMING, useValue: DEFAULT_TIMING }],

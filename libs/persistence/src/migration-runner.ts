@@ -8,10 +8,7 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/**
- * Applies pending migrations under a Postgres advisory lock, so that several instances starting
- * together run them once: the others wait for the lock, then find nothing pending.
- */
+/** Under an advisory lock, so instances starting together run them once: the others wait, then find nothing pending. */
 export async function runMigrations(databaseUrl: string): Promise<MigrationReport> {
   await ensureDatabase(databaseUrl);
   // Two connections: one holds the lock while the migrations run on the other.
@@ -33,7 +30,6 @@ export async function runMigrations(databaseUrl: string): Promise<MigrationRepor
   }
 }
 
-/** Reverts the newest migration (used by `npm run migrate:revert` and the down-migration test). */
 export async function revertLastMigration(databaseUrl: string): Promise<void> {
   const dataSource = createDataSource({ url: databaseUrl, poolSize: 1, applicationName: 'agent-bridge-migrate' });
   await dataSource.initialize();

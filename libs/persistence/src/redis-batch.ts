@@ -7,16 +7,9 @@ interface Command {
 }
 
 /**
- * Sends the commands issued during one turn of the event loop in one write (a TurnBatch): a
- * pipeline, so the requests read in one poll share one write to Redis, with at most `maxInFlight`
- * writes awaiting replies. A lone command goes out as a plain command.
- *
- * ioredis's own auto-pipelining keeps one batch in flight per connection: at 500 messages/s every
- * batch waited for the previous one's replies, which put the ack p99 at 9–20 ms against 5 ms here,
- * and kept about 1.5 MB of command objects per young-generation GC alive long enough to be promoted
- * (bench relay stage, v8.GCProfiler).
- *
- * `command` must exist on the client and its pipelines (a built-in, or one added with defineCommand).
+ * The commands of one event-loop turn as one pipeline (a TurnBatch), at most `maxInFlight` awaiting
+ * replies. Not ioredis's auto-pipelining: it keeps one batch in flight, so under load each batch
+ * waits for the previous one's replies (bench/README.md). `command` must exist on pipelines too.
  */
 export class RedisBatch {
   private readonly batch: TurnBatch<Command, unknown>;

@@ -24,10 +24,7 @@ class RedisShutdown implements OnApplicationShutdown {
   }
 }
 
-/**
- * One shared ioredis connection for commands (BullMQ opens its own for blocking calls), without
- * ioredis's auto-pipelining (why: RedisBatch, which the hot path, the lanes, uses instead).
- */
+/** One shared command connection; no auto-pipelining, the lanes batch with RedisBatch instead. */
 @Global()
 @Module({
   providers: [

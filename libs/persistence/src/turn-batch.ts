@@ -4,19 +4,13 @@ interface Waiting<I, O> {
   reject: (error: unknown) => void;
 }
 
-/** How `many` runs a batch: one call for all the items, answered item by item in their order. */
+/** One call for all the items, answered item by item in their order. */
 type RunMany<I, O> = (items: I[]) => Promise<Array<PromiseSettledResult<O>>>;
 
 /**
- * Runs the calls made during one turn of the event loop together: they gather until the turn's
- * check phase (setImmediate), then go out as one batch (`many`), or as a plain call (`one`) when
- * the turn made only one. At most `maxInFlight` runs wait for their answers at once; while that
- * many do, new calls gather and go out together when the first of them is answered. Under light
- * load nothing waits; under saturation the batches grow, and the round trips (a write, a statement,
- * a commit) stay few.
- *
- * `many` answers each item apart (a failed item fails only its own call); if it throws, every call
- * of the batch fails with that error.
+ * The calls of one event-loop turn go out together at its check phase (`many`, or `one` for a lone
+ * call), at most `maxInFlight` runs at once: under saturation batches grow and round trips stay few.
+ * A failed item fails only its own call; a `many` that throws fails the whole batch.
  */
 export class TurnBatch<I, O> {
   private pending: Array<Waiting<I, O>> | null = null;

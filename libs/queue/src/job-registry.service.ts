@@ -4,10 +4,7 @@ import type { Job } from 'bullmq';
 import { JOB_HANDLER, type JobHandlerFor } from './job-handler.decorator';
 import { JOB_QUEUE, type JobName, type QueueName } from './queue.constants';
 
-/**
- * Collects @JobHandler providers at boot and checks that each job of the queues this process
- * consumes has exactly one handler: a missing or duplicated handler fails start-up, not a job.
- */
+/** A missing or duplicated handler for a consumed queue's job fails start-up, not a job. */
 @Injectable()
 export class JobRegistry implements OnModuleInit {
   private readonly handlers = new Map<string, JobHandlerFor<JobName>>();

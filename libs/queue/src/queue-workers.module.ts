@@ -7,7 +7,6 @@ import { ConnectionErrors, withCorrelation } from '@agent-bridge/observability';
 import { JobRegistry } from './job-registry.service';
 import { QUEUES, WORKER_OPTIONS } from './queue.constants';
 
-/** Processors are thin: each hands the job to its registered handler. */
 abstract class DispatchingProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private errors?: ConnectionErrors;
@@ -24,14 +23,10 @@ abstract class DispatchingProcessor extends WorkerHost implements OnApplicationB
   }
 
   process(job: Job): Promise<unknown> {
-    // Each job's log lines carry its id as the correlation id.
     return withCorrelation(`job:${job.queueName}:${job.id}`, () => this.registry.dispatch(job));
   }
 
-  /**
-   * Before Postgres and Redis connections close (onApplicationShutdown): stop taking jobs and let
-   * the running ones finish, so none is cut between its outbound call and its bookkeeping.
-   */
+  /** Before the connections close, so no running job is cut between its outbound call and its bookkeeping. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.worker.close();
   }
@@ -78,7 +73,7 @@ class LiveChatV2PollProcessor extends DispatchingProcessor {
   }
 }
 
-/** Runs the BullMQ workers of this process (the bridge by default, or apps/worker alone). */
+/** Imported by the bridge by default, or by apps/worker alone. */
 @Module({
   imports: [DiscoveryModule],
   providers: [

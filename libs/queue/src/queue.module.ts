@@ -8,7 +8,6 @@ import { DEFAULT_JOB_OPTIONS, QUEUES } from './queue.constants';
 
 const queues = Object.values(QUEUES).map((name) => ({ name }));
 
-/** Every queue's connection errors go to the log, rate-limited (see ConnectionErrors). */
 @Injectable()
 class QueueErrorsReporter implements OnModuleInit {
   constructor(private readonly modules: ModuleRef) {}

@@ -16,8 +16,8 @@ export interface TestEnvironment {
 }
 
 /**
- * A fresh database (migrated) and a fresh Redis key prefix per test file, so files cannot see each
- * other's rows, jobs or keys, and a failed run leaves nothing that changes the next one.
+ * One per test file: files never see each other's rows, jobs or keys, and a failed run leaves
+ * nothing that changes the next one.
  */
 export async function createTestEnvironment(label: string): Promise<TestEnvironment> {
   const suffix = `${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;

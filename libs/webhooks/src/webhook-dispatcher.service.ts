@@ -15,9 +15,8 @@ const ANSWER_TTL_SECONDS = 600;
 const POLL_MS = 50;
 
 /**
- * Serves on_webhook synchronously (the platform waits for the answer): finds the component's
- * handler, bounds it with WEBHOOK_TIMEOUT_MS, and remembers the answer for a while so that a
- * redelivered request gets the same answer without running the handler twice.
+ * The platform waits for on_webhook's answer, so handlers are bounded by WEBHOOK_TIMEOUT_MS; answers
+ * are remembered so a redelivered request gets the same one without running the handler twice.
  */
 @Injectable()
 export class WebhookDispatcher implements OnModuleInit {

@@ -9,7 +9,6 @@ import type { WebhookHandler } from './webhook-handler';
 /** The Webhook-node handlers this deployment serves. Add yours here. */
 export const DEFAULT_WEBHOOK_HANDLERS: Array<Type<WebhookHandler>> = [ExampleCabBookingHandler];
 
-/** HTTP side of on_webhook: the dispatcher and the registered component handlers. */
 @Module({})
 export class WebhooksModule {
   static forRoot(handlers: Array<Type<WebhookHandler>> = DEFAULT_WEBHOOK_HANDLERS): DynamicModule {
@@ -22,7 +21,6 @@ export class WebhooksModule {
   }
 }
 
-/** Worker side: jobs that webhook handlers defer. */
 @Module({
   imports: [BotkitModule],
   providers: [CompleteExampleBookingHandler],

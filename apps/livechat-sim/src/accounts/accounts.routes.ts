@@ -11,7 +11,6 @@ import { AgentTokenGrant } from './agent-token.grant';
 
 type Params = Record<string, unknown>;
 
-/** accounts.livechat.com: `/v2/token` (agent OAuth) and `/v2/customer/*` (customer identities). */
 export class AccountsRoutes {
   private readonly agentGrant: AgentTokenGrant;
   private readonly customerGrant: CustomerTokenGrant;
@@ -26,7 +25,6 @@ export class AccountsRoutes {
     this.customerGrant = new CustomerTokenGrant(options, tokens, customers);
   }
 
-  /** Returns false when the path is not an Accounts path. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, bodyText: string): Promise<boolean> {
     const route = `${req.method} ${url.pathname.replace(/\/$/, '')}`;
     const action = ROUTES[route];

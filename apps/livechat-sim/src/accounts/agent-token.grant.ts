@@ -5,7 +5,6 @@ import { AccountsError, invalidRequest } from './accounts-error';
 
 type Settings = Pick<ResolvedOptions, 'clientId' | 'clientSecret' | 'redirectUri' | 'organizationId'>;
 
-/** `POST /v2/token` with `grant_type=authorization_code` or `refresh_token` (reference §2.2). */
 export class AgentTokenGrant {
   constructor(
     private readonly settings: Settings,

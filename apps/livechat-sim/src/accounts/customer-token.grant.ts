@@ -9,10 +9,7 @@ type Settings = Pick<ResolvedOptions, 'clientId' | 'organizationId'>;
 
 const CUSTOMERS_OWN = 'customers:own';
 
-/**
- * `POST /v2/customer/token` with the `agent_token` grant: a Bearer agent OAuth token with
- * `customers:own` mints a customer token, creating the customer unless `entity_id` names one.
- */
+/** A Bearer agent token with `customers:own` mints a customer token, creating the customer unless `entity_id` names one. */
 export class CustomerTokenGrant {
   constructor(
     private readonly settings: Settings,
@@ -33,7 +30,7 @@ export class CustomerTokenGrant {
     let customerId: string;
     if (body.entity_id !== undefined) {
       if (typeof body.entity_id !== 'string') throw invalidRequest('entity_id must be a string');
-      // [unverified] The spec only says the entity "should already exist"; an unknown one is a bad request.
+      // [unverified] LiveChat's docs only say the entity "should already exist"; an unknown one is a bad request.
       if (!this.customers.get(body.entity_id)) throw invalidRequest('entity_id does not identify an existing customer');
       customerId = body.entity_id;
     } else {
@@ -50,7 +47,7 @@ export class CustomerTokenGrant {
     };
   }
 
-  /** PATs can't mint customer tokens (reference §2.2): only a Bearer OAuth agent token with the scope. */
+  /** LiveChat documents that PATs can't mint customer tokens: only a Bearer OAuth agent token with the scope. */
   private agentToken(req: IncomingMessage): { clientId: string } {
     const credentials = parseAuthorization(req.headers.authorization);
     if (credentials.kind !== 'bearer') throw unauthorized('an agent OAuth Bearer token is required');

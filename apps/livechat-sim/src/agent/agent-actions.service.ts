@@ -13,11 +13,7 @@ export interface FileOptions {
   size?: number;
 }
 
-/**
- * What a human agent (through LiveChat's agent app) and the router do to a chat. Works for v3 and v2
- * chats alike; the hub decides how each change is announced. Throws `ApiError` (`not_found`,
- * `chat_inactive`, `validation`) on misuse.
- */
+/** For v3 and v2 chats alike: the hub decides how each change is announced. Throws `ApiError` on misuse. */
 export class AgentActionsService {
   constructor(
     private readonly store: ChatStore,
@@ -128,7 +124,7 @@ export class AgentActionsService {
     if (!thread.userIds.includes(agent.id)) thread.userIds.push(agent.id);
   }
 
-  /** An agent may write without joining; they are then listed with `present:false` (reference §2.6). */
+  /** An agent may write without joining; they are then listed with `present:false`. */
   private author(chat: SimChat, agentId?: string): SimAgent {
     if (agentId) {
       const agent = this.agent(agentId);

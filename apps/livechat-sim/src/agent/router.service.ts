@@ -11,10 +11,7 @@ export interface SweepTask {
 
 type RouterSettings = Pick<ResolvedOptions, 'inactivitySeconds' | 'idleSeconds' | 'archiveWhenAgentsOffline' | 'v2KeepAliveSeconds'>;
 
-/**
- * The LiveChat router's timers. One sweep over the active chats instead of a timer per chat: a
- * benchmark sends many messages per chat, and re-arming a timer on each one costs more than a sweep.
- */
+/** One sweep over the active chats, not a timer per chat: re-arming one on every benchmark message costs more. */
 export class RouterService {
   private timer: NodeJS.Timeout | undefined;
   private readonly tasks: SweepTask[] = [];

@@ -1,9 +1,8 @@
 import type { SimEvent } from '../state/chat.types';
 
 /**
- * Texts from LiveChat's system-messages reference. `routing.assigned` is not in that list (only the
- * `routing.assigned_*` reassignments are); its text here is [unverified]. It is what the simulator posts
- * when the first agent takes a chat, `agent_joined` being documented for agents after the first.
+ * LiveChat's documented texts, but `routing.assigned` (only its `routing.assigned_*` variants are
+ * documented) is [unverified]: posted when the first agent takes a chat; `agent_joined` for later ones.
  */
 export const SYSTEM_MESSAGE_TEXTS = {
   'routing.assigned': 'Chat assigned to %agent%',
@@ -20,7 +19,7 @@ export const SYSTEM_MESSAGE_TEXTS = {
 
 export type SystemMessageType = keyof typeof SYSTEM_MESSAGE_TEXTS;
 
-/** A system message has no `author_id`, `custom_id` or `properties` (data structures reference). */
+/** A system message has no `author_id`, `custom_id` or `properties` (LiveChat's data structures). */
 export function systemMessage(type: SystemMessageType, textVars: Record<string, string> = {}): Omit<SimEvent, 'id' | 'created_at'> {
   const text = SYSTEM_MESSAGE_TEXTS[type].replace(/%(\w+)%/g, (_, name: string) => textVars[name] ?? '');
   const event: Omit<SimEvent, 'id' | 'created_at'> = { type: 'system_message', system_message_type: type, text, visibility: 'all' };

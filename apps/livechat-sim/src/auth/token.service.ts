@@ -32,7 +32,6 @@ export interface TokenSettings {
   region: () => string;
 }
 
-/** Every token the Accounts API has issued, with expiry and the per-client token limit. */
 export class TokenService {
   private readonly agentTokens = new Map<string, AgentAccessToken>();
   private readonly issuedPerClient = new Map<string, string[]>();
@@ -72,8 +71,8 @@ export class TokenService {
   }
 
   /**
-   * Past the limit LiveChat silently revokes the oldest token of that client and account (reference
-   * §2.2), which is how a bridge that mints a token per request loses its working one.
+   * Past the limit LiveChat silently revokes the oldest token of that client and account: how a bridge
+   * that mints a token per request loses its working one.
    */
   issueAgentToken(grant: RefreshGrant): AgentAccessToken {
     const token: AgentAccessToken = {

@@ -1,7 +1,6 @@
 /**
- * Chat and Configuration API error types (reference §2.9) with the message LiveChat's public error
- * table gives each one. HTTP statuses are not documented per type, so they are a setting (see
- * `errorStatuses` in the options); `DEFAULT_ERROR_STATUSES` is the reference's "obvious mapping".
+ * With the message LiveChat's public error table gives each type. Statuses are not documented per
+ * type, so they are a setting (`errorStatuses`).
  */
 export type ApiErrorType =
   | 'authentication'
@@ -32,7 +31,7 @@ export type ApiErrorType =
   | 'missing_access';
 
 export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ApiErrorType, string>> = {
-  // #862 shows the live service answering "Invalid access token" rather than the table's generic text.
+  // The live service answers this rather than the table's generic text.
   authentication: 'Invalid access token',
   authorization: 'Authorization error',
   chat_anonymized: 'Chat anonymized',
@@ -61,7 +60,7 @@ export const DEFAULT_ERROR_MESSAGES: Readonly<Record<ApiErrorType, string>> = {
   missing_access: 'Missing access',
 };
 
-/** [unverified] The reference's suggested mapping; anything not listed answers 400. */
+/** [unverified] The obvious mapping; anything not listed answers 400. */
 export const DEFAULT_ERROR_STATUSES: Readonly<Partial<Record<string, number>>> = {
   authentication: 401,
   authorization: 403,
@@ -99,7 +98,6 @@ export function validation(message: string): ApiError {
   return new ApiError('validation', message);
 }
 
-/** Resolves the status for a type from the configured overrides, then the defaults. */
 export class ErrorStatusMap {
   private readonly statuses: Record<string, number>;
 

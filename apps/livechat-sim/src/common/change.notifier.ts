@@ -1,7 +1,4 @@
-/**
- * Wakes `waitFor…` helpers when state changes. Costs nothing on the hot path while nobody waits, which
- * matters when a benchmark drives the simulator.
- */
+/** Costs nothing on the hot path while nobody waits: a benchmark drives the simulator. */
 export class ChangeNotifier {
   private readonly listeners = new Set<() => void>();
 
@@ -10,11 +7,7 @@ export class ChangeNotifier {
     for (const listener of [...this.listeners]) listener();
   }
 
-  /**
-   * Resolves with the first truthy value `check` returns, checking now and after every change. Rejects
-   * after `timeoutMs` with a message built by `describe`, called at that moment so it can report what
-   * it saw instead.
-   */
+  /** `describe` is called at the timeout, so the rejection can say what it saw instead. */
   waitFor<T>(check: () => T | undefined | null | false, timeoutMs: number, describe: () => string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false;

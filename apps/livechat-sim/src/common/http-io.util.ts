@@ -20,10 +20,7 @@ export interface ReadBody {
   tooLarge: boolean;
 }
 
-/**
- * Reads the body up to `limit` bytes. Past the limit the rest is drained and dropped so the caller can
- * still answer on a keep-alive connection instead of resetting it.
- */
+/** Past `limit` the rest is drained and dropped, so the caller can still answer on the keep-alive connection. */
 export function readBody(req: IncomingMessage, limit: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

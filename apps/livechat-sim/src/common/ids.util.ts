@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** Chat and thread ids look like `PJ0MRSHTDG`: 10 upper-case alphanumerics (reference §2.11.8). */
+/** Chat and thread ids look like `PJ0MRSHTDG`: 10 upper-case alphanumerics. */
 export function shortId(): string {
   const bytes = randomBytes(10);
   let id = '';
@@ -24,10 +24,7 @@ export function opaqueToken(bytes = 18): string {
 
 let lastMicros = 0;
 
-/**
- * RFC 3339 UTC with microseconds, as LiveChat stamps events. Strictly increasing within the process so
- * events created in the same millisecond still sort in creation order.
- */
+/** Microseconds, as LiveChat stamps events; strictly increasing, so one millisecond's events keep their order. */
 export function isoMicros(now = Date.now()): string {
   let micros = now * 1000;
   if (micros <= lastMicros) micros = lastMicros + 1;

@@ -19,7 +19,6 @@ type PatSettings = () => { accountId: string; token: string; scopes: string[] };
 const CONFIGURATION_SCOPE = 'webhooks.configuration:rw';
 const STATE_SCOPE = 'webhooks.state:rw';
 
-/** Webhook management of the Configuration API: PAT as HTTP Basic, or an OAuth agent token. */
 export class ConfigurationRoutes {
   constructor(
     private readonly pat: PatSettings,
@@ -66,7 +65,7 @@ export class ConfigurationRoutes {
 
   /**
    * A PAT only works as Basic `account_id:PAT`; sent as Bearer it is just an unknown token, the common
-   * mistake the reference warns about. Customer tokens are not agent tokens either.
+   * mistake LiveChat's docs warn about. Customer tokens are not agent tokens either.
    */
   private authenticate(req: IncomingMessage): ConfigCaller {
     const credentials = parseAuthorization(req.headers.authorization);

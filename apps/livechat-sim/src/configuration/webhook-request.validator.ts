@@ -6,7 +6,7 @@ import { ADDITIONAL_DATA, AUTHOR_TYPE_ACTIONS, CHAT_WEBHOOK_ACTIONS, OTHER_WEBHO
 const CHAT_ACTIONS: readonly string[] = CHAT_WEBHOOK_ACTIONS;
 const ALL_ACTIONS: readonly string[] = [...CHAT_WEBHOOK_ACTIONS, ...OTHER_WEBHOOK_ACTIONS];
 
-/** `register_webhook` body (reference §2.7); `owner_client_id` is resolved by the caller's auth. */
+/** `owner_client_id` is resolved by the caller's auth. */
 export function webhookRegistration(body: Record<string, unknown>, ownerClientId: string): Omit<RegisteredWebhook, 'id'> {
   const url = requiredString(body, 'url');
   if (url.length > 500) throw validation('`url` must be at most 500 characters');

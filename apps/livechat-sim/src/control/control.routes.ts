@@ -9,10 +9,7 @@ import { faultRoute } from './control-fault.routes';
 
 const statuses = new ErrorStatusMap();
 
-/**
- * `/sim/*`: the agent, router and fault controls over HTTP, for another process (a benchmark, the agent
- * page). `/agent` serves the page. Bound to loopback by default and unauthenticated: a sandbox tool.
- */
+/** Bound to loopback by default and unauthenticated: a sandbox tool. */
 export class ControlRoutes {
   constructor(private readonly sim: LiveChatSim) {}
 

@@ -11,7 +11,6 @@ import type { CustomerQueryService } from './customer-query.service';
 
 type Handler = (caller: CustomerCaller, body: Record<string, unknown>) => Record<string, unknown>;
 
-/** `POST /v3.x/customer/action/<action>?organization_id=…` with a Bearer customer token. */
 export class CustomerApiRoutes {
   private readonly handlers: Record<string, Handler>;
 

@@ -2,7 +2,6 @@ import { ApiError, validation } from '../common/api-error';
 import type { ChatStore } from '../state/chat.store';
 import type { ActionSource, SimChat, SimCustomer } from '../state/chat.types';
 
-/** The authenticated customer behind a Customer Chat API call. */
 export interface CustomerCaller {
   customer: SimCustomer;
   /** Client id the customer token was minted for: becomes the chat's `source.client_id`. */

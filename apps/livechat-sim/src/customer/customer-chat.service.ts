@@ -14,7 +14,6 @@ import { customerEventFields, type EventFields } from './event-request.validator
 
 type Settings = Pick<ResolvedOptions, 'existingChatErrorType' | 'fileUrlPattern'>;
 
-/** Customer Chat API actions that change a chat (reference §2.4). */
 export class CustomerChatService {
   constructor(
     private readonly store: ChatStore,

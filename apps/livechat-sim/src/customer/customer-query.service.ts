@@ -9,7 +9,6 @@ import type { CustomerCaller } from './customer-caller.util';
 import { ownChat, requireString } from './customer-caller.util';
 import { paginate, readPaging } from './pagination.util';
 
-/** Customer Chat API reads, customer profile calls and group status (reference §2.4, §4.9). */
 export class CustomerQueryService {
   constructor(
     private readonly store: ChatStore,

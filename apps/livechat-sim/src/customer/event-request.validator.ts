@@ -7,10 +7,7 @@ export type EventFields = Omit<SimEvent, 'id' | 'created_at'>;
 const MAX_TEXT_BYTES = 16 * 1024;
 const RICH_TEMPLATES = ['cards', 'sticker', 'quick_replies'];
 
-/**
- * Checks a customer-side event request (data structures reference, v3.6) and returns it in stored
- * form: `recipients` becomes `visibility`, `author_id` is set. Throws `validation` with the field path.
- */
+/** Returns the stored form (`recipients` becomes `visibility`); throws `validation` with the field path. */
 export function customerEventFields(raw: unknown, authorId: string, fileUrlPattern: RegExp, path = 'event'): EventFields {
   if (!isPlainObject(raw)) throw validation(`\`${path}\` must be an object`);
   const type = raw.type;

@@ -15,10 +15,7 @@ export interface PagingRules {
   allowMinEvents: boolean;
 }
 
-/**
- * Reads `limit` / `sort_order` / `min_events_count` or a `page_id`. The two forms cannot be combined
- * (reference §2.4), and `limit` and `min_events_count` exclude each other.
- */
+/** A `page_id` cannot be combined with the other fields (LiveChat's docs), nor `limit` with `min_events_count`. */
 export function readPaging(body: Record<string, unknown>, rules: PagingRules): PageSpec {
   const hasLimit = body.limit !== undefined;
   const hasMin = body.min_events_count !== undefined;

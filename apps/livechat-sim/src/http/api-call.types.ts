@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** One Web API request (Customer Chat or Configuration API) after the path has been parsed. */
 export interface ApiCall {
   req: IncomingMessage;
   res: ServerResponse;

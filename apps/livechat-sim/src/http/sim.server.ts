@@ -21,7 +21,6 @@ export type DownMode = 'refuse' | '503';
 const WEB_API_PATH = /^\/(?:v(\d+\.\d+)\/)?(customer|configuration|agent)\/action\/([A-Za-z0-9_]+)$/;
 const BODY_LIMIT = 2 * 1024 * 1024;
 
-/** The simulator's single `node:http` server: dispatch by path, plus the "down" fault. */
 export class SimServer {
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();

@@ -5,12 +5,11 @@ import type { FaultInjector } from '../faults/fault-injector.service';
 import type { ResolvedOptions } from '../sim.options';
 import { type ApiCall, sleep } from './api-call.types';
 
-/** v3.5 is legacy but still served; 3.4 is deprecated and 3.7 a developer preview (reference §2.1). */
+/** v3.5 is legacy but still served; 3.4 is deprecated and 3.7 a developer preview in LiveChat's docs. */
 export const SUPPORTED_VERSIONS = ['3.5', '3.6'];
 
 type GateSettings = Pick<ResolvedOptions, 'region' | 'defaultRequestRegion'>;
 
-/** What every Web API call goes through before its action runs, and how its errors are written. */
 export class WebApiGate {
   constructor(
     private readonly settings: GateSettings,

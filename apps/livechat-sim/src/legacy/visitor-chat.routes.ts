@@ -12,7 +12,7 @@ const WELCOME_MAX = 1024;
 
 type Settings = Pick<ResolvedOptions, 'licenseId' | 'v2AcceptJson'>;
 
-/** The deprecated REST API v2 visitor calls (reference §1): no credentials beyond licence and session. */
+/** The deprecated REST API v2 takes no credentials beyond licence and session. */
 export class VisitorChatRoutes {
   constructor(
     private readonly settings: Settings,

@@ -20,10 +20,6 @@ export interface StartParams {
   email?: string;
 }
 
-/**
- * The legacy v2 visitor chat: a polling session per visitor. Agent actions reach it through the hub
- * (`LegacyEventSink`), and the router's clock closes it when polling stops (`SweepTask`).
- */
 export class VisitorChatService implements LegacyEventSink, SweepTask {
   private readonly byVisitor = new Map<string, VisitorSession>();
   private readonly byChat = new Map<string, VisitorSession>();

@@ -1,4 +1,3 @@
-/** A `get_pending_messages` event of the legacy v2 visitor API (reference §1). */
 export interface V2Event {
   message_id: number;
   /** Unix seconds. */

@@ -1,7 +1,6 @@
 import type { SimAgentConfig } from '../sim.options';
 import type { SimAgent } from './chat.types';
 
-/** The licence's human agents and whether each is accepting chats. */
 export class AgentRegistry {
   private readonly agents = new Map<string, SimAgent>();
 

@@ -3,7 +3,6 @@ import type { SimAgent, SimChat, SimCustomer, SimEvent, SimThread } from './chat
 import { lastThread } from './chat.types';
 import type { CustomerStore } from './customer.store';
 
-/** Renders the in-memory model in the documented wire shapes (Chat, Thread, User objects). */
 export class ChatViewMapper {
   constructor(
     private readonly customers: CustomerStore,

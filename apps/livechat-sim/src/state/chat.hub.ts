@@ -10,10 +10,7 @@ export interface LegacyEventSink {
   onClosed(chat: SimChat, userId: string | undefined): void;
 }
 
-/**
- * The one place chat changes fan out: v3 chats to licence webhooks, v2 chats to the visitor's pending
- * messages, and both to the `waitFor…` helpers.
- */
+/** The one place chat changes fan out, so v3 webhooks, v2 polls and waiters see the same changes. */
 export class ChatHub {
   private legacy: LegacyEventSink | undefined;
 
@@ -76,7 +73,7 @@ export class ChatHub {
   /** `presentUserIds` is who was in the chat before it closed, for the presence filter. */
   deactivated(chat: SimChat, thread: SimThread, userId: string | undefined, source: ActionSource, presentUserIds: string[]): void {
     if (chat.kind === 'v3') {
-      // `user_id` is left out, not null, when the router closed the chat (reference §2.3.9).
+      // `user_id` is left out, not null, when the router closed the chat.
       const payload: Record<string, unknown> = { chat_id: chat.id, thread_id: thread.id };
       if (userId !== undefined) payload.user_id = userId;
       this.publisher.publish('chat_deactivated', chat, payload, source, undefined, presentUserIds);

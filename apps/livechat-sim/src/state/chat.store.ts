@@ -13,7 +13,6 @@ export interface NewChat {
   visitorId?: string;
 }
 
-/** Chats by id plus the indexes the hot paths need (customer → chat, active chats for the router). */
 export class ChatStore {
   private readonly chats = new Map<string, SimChat>();
   private readonly byCustomer = new Map<string, string>();

@@ -3,7 +3,6 @@ import type { SimCustomer } from './chat.types';
 
 export type CustomerUpdate = Partial<Pick<SimCustomer, 'name' | 'email' | 'avatar' | 'sessionFields'>>;
 
-/** Customer identities, created by the `agent_token` grant (or by a v2 visitor chat). */
 export class CustomerStore {
   private readonly customers = new Map<string, SimCustomer>();
   private readonly pending = new Map<string, CustomerUpdate>();
@@ -18,10 +17,7 @@ export class CustomerStore {
     return this.customers.get(id);
   }
 
-  /**
-   * Profile changes made while the customer's chat is active only take effect after it closes
-   * (reference §2.3.4), so they wait here until then.
-   */
+  /** LiveChat applies profile changes made during an active chat only after it closes. */
   update(customer: SimCustomer, update: CustomerUpdate, chatActive: boolean): void {
     if (chatActive) this.pending.set(customer.id, { ...this.pending.get(customer.id), ...update });
     else Object.assign(customer, update);

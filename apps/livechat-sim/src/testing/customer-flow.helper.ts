@@ -19,7 +19,6 @@ export async function customerToken(sim: LiveChatSim, entityId?: string): Promis
   return { token: res.json.access_token, entityId: res.json.entity_id };
 }
 
-/** One Customer Chat Web API call. */
 export function customerAction(
   sim: LiveChatSim,
   token: string,

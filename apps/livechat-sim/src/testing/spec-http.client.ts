@@ -17,7 +17,6 @@ export interface SpecRequest {
 
 const agent = new http.Agent({ keepAlive: false });
 
-/** A minimal HTTP client for specs, on `node:http` like everything else here. */
 export function request(url: string, options: SpecRequest = {}): Promise<SpecResponse> {
   const headers: Record<string, string> = { ...options.headers };
   let payload: string | undefined;

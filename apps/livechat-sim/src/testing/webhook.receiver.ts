@@ -10,7 +10,6 @@ export interface ReceivedWebhook {
 /** What to answer the n-th request (1-based): a status, optionally after a delay. */
 export type Responder = (n: number, body: unknown) => { status: number; delayMs?: number };
 
-/** A tiny licence-webhook endpoint for specs: records every POST and answers as told. */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   private server: http.Server | undefined;

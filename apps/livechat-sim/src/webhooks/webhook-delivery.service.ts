@@ -28,10 +28,8 @@ interface Outcome {
 }
 
 /**
- * POSTs webhooks at least once: retried on non-2xx, connection errors and timeouts, on the configured
- * schedule. Faults (duplicates, reordering, delay, failed first attempts, wrong secret) are applied
- * here so every delivery path meets them. Uses `http.request` on keep-alive agents: fetch costs about
- * five times the CPU per call (performance-limits.md).
+ * At least once, as LiveChat delivers. Faults are applied here so every delivery path meets them.
+ * `http.request` on keep-alive agents, not fetch: the benchmark drives this hard (bench/README.md).
  */
 export class WebhookDeliveryService {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });

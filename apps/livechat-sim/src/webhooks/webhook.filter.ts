@@ -9,14 +9,13 @@ export interface FilterContext {
   event?: SimEvent;
 }
 
-/** The documented webhook filters (reference §2.7). */
 export function passesFilters(webhook: RegisteredWebhook, ctx: FilterContext): boolean {
   const filters = webhook.filters;
   if (!filters) return true;
   if (filters.only_my_chats && chatClientId(ctx.chat) !== webhook.owner_client_id) return false;
   if (filters.author_type && ctx.event) {
     const author = ctx.event.author_id;
-    // [unverified] System messages have no author, so an author_type filter drops them (reference §2.3).
+    // [unverified] System messages have no author, so an author_type filter drops them.
     if (author === undefined) return false;
     const isCustomer = author === ctx.chat.customerId;
     if (filters.author_type === 'customer' ? !isCustomer : isCustomer) return false;

@@ -5,7 +5,6 @@ import { passesFilters } from './webhook.filter';
 import type { WebhookRegistry } from './webhook.registry';
 import type { WebhookEnvelope } from './webhook.types';
 
-/** Turns a chat change into one delivery per matching, enabled licence webhook. */
 export class WebhookPublisher {
   constructor(
     private readonly organizationId: () => string,

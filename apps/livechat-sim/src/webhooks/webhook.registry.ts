@@ -4,13 +4,13 @@ import type { RegisteredWebhook } from './webhook.types';
 
 const MAX_PER_ACTION_PER_CLIENT = 3;
 
-/** Registered webhooks, indexed by action for the delivery hot path, and the per-client on/off state. */
+/** Indexed by action for the delivery hot path. */
 export class WebhookRegistry {
   private readonly byId = new Map<string, RegisteredWebhook>();
   private readonly byAction = new Map<string, RegisteredWebhook[]>();
   private readonly enabledClients = new Set<string>();
 
-  /** Webhooks are on by default for the app installed on the licence (reference §2.3). */
+  /** Webhooks are on by default for the app installed on the licence. */
   constructor(installedClientId: string) {
     this.enabledClients.add(installedClientId);
   }

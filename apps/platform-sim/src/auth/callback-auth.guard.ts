@@ -5,10 +5,8 @@ import { JwtRejected, verifyHsJwt } from './hs-jwt.codec';
 export type AuthOutcome = { ok: true } | { ok: false; msg: string };
 
 /**
- * Checks the `auth` header BotKit puts on every platform call (wire contract §2.2): an HS JWT signed
- * with the bot's Client Secret in the bot's algorithm, `appId` = Client ID, a numeric `exp` not yet
- * past. No leeway: the bridge mints a fresh token per call on the same clock. A fractional `exp` is
- * accepted, because the platform accepts the one stock BotKit sends.
+ * No leeway: the bridge mints a fresh token per call on the same clock. A fractional `exp` passes,
+ * because the platform accepts the one stock BotKit sends.
  */
 export function checkCallbackAuth(headers: IncomingHttpHeaders, bot: RegisteredBot): AuthOutcome {
   const token = headers.auth;

@@ -7,10 +7,7 @@ const LIFETIME_SECONDS = 60;
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
-/**
- * The auth headers the platform puts on an event: `token: JWT {appId, exp}` signed with the bot's
- * Client Secret. The other variants are what a strict bridge must refuse (wire contract §2.1).
- */
+/** Every variant but `valid` is one a strict bridge must refuse. */
 export function eventAuthHeaders(bot: RegisteredBot, variant: AuthVariant = 'valid'): Record<string, string> {
   if (typeof variant === 'object') return 'token' in variant ? { token: variant.token } : { apikey: variant.apikey };
   const claims = { appId: bot.clientId, exp: now() + LIFETIME_SECONDS };

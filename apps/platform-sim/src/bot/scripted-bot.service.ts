@@ -1,4 +1,3 @@
-/** What the sandbox bot's dialog does with one user utterance. */
 export type BotTurn =
   | { kind: 'reply'; text: string }
   | { kind: 'agent-transfer' }
@@ -11,10 +10,7 @@ export const DEFAULT_WEBHOOK_COMPONENTS: Readonly<Record<string, string>> = {
   webhook: 'BookTheCab',
 };
 
-/**
- * A tiny fixed dialog: enough to reach every node type the bridge handles (message, Agent
- * Transfer node, SDK webhook node) without a Kore account.
- */
+/** Just enough dialog to reach every node type the bridge handles (message, Agent Transfer, SDK webhook). */
 export class ScriptedBot {
   private readonly webhooks: Array<[string, string]>;
 
@@ -34,7 +30,6 @@ export class ScriptedBot {
     return { kind: 'reply', text: `You said: ${text}` };
   }
 
-  /** The bot's message once a webhook node has its context back. */
   afterWebhook(componentName: string, context: Record<string, unknown> | undefined): string {
     const outcome = context && typeof context === 'object' && 'successful' in context ? ` (successful: ${String(context.successful)})` : '';
     return `${componentName} finished${outcome}.`;

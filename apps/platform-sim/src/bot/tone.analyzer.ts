@@ -3,10 +3,7 @@ import type { Tone } from '../sim.types';
 const ANGRY = /\b(angry|furious|terrible|worst|hate|awful|useless|ridiculous|unacceptable)\b/i;
 const JOY = /\b(thanks|thank you|great|awesome|love|wonderful)\b/i;
 
-/**
- * A stand-in for the platform's tone analysis, just rich enough to drive the LiveChat sample's rule
- * (transfer when angry >= 2): angry words give level 2, and shouting (`!!!` or all capitals) level 3.
- */
+/** Just rich enough to drive the LiveChat sample's rule (transfer when angry >= 2). */
 export function analyzeTone(text: string): Tone | undefined {
   if (ANGRY.test(text)) return { name: 'angry', level: isShouting(text) ? 3 : 2 };
   if (JOY.test(text)) return { name: 'joy', level: 1 };
@@ -19,7 +16,6 @@ function isShouting(text: string): boolean {
   return letters.length >= 4 && letters === letters.toUpperCase();
 }
 
-/** The platform's tone entry shape (context-object.md): `{tone_name, level, count}`. */
 export function toneEntry(tone: Tone, count = 1): { tone_name: string; level: number; count: number } {
   return { tone_name: tone.name, level: tone.level, count };
 }

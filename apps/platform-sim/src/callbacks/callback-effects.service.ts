@@ -19,11 +19,9 @@ export interface EffectInput {
 export interface EffectResult {
   status: number;
   body: unknown;
-  /** The error message when status is not 2xx. */
   error?: string;
 }
 
-/** What the scripted conversation needs to hear from the callbacks. */
 export interface FlowHooks {
   botReceives(request: IssuedRequest, text: string): void;
   webhookCompleted(request: IssuedRequest, context: Record<string, unknown>): void;
@@ -38,7 +36,6 @@ export interface HookResponse {
 const OK: EffectResult = { status: 200, body: { ok: true } };
 const bad = (error: string, status = 400): EffectResult => ({ status, body: undefined, error });
 
-/** What each accepted platform call does to the simulated platform's state. */
 export class CallbackEffects {
   readonly hookResponses: HookResponse[] = [];
 

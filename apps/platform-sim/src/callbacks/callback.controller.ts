@@ -9,7 +9,7 @@ import type { CallbackEffects, EffectResult } from './callback-effects.service';
 import { parseCallbackPath } from './callback.routes';
 import type { FaultInjector } from './fault.injector';
 
-/** The context object alone may reach 1 MB (context-object.md); leave room for the rest. */
+/** The platform's context object alone may reach 1 MB; leave room for the rest. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export interface CallbackDeps {
@@ -24,10 +24,7 @@ type Verdict = EffectResult & { requestId?: string; userIdFallback?: string };
 
 const fail = (status: number, error: string): Verdict => ({ status, body: undefined, error });
 
-/**
- * The platform's `/api/botsdk/stream/:botId/...` endpoints, strict in the order the platform can
- * check: route, bot, auth, body, requestId. Every call is recorded with the status it got.
- */
+/** Strict in the order the platform can check: route, bot, auth, body, requestId. */
 export class CallbackController {
   constructor(private readonly deps: CallbackDeps) {}
 
@@ -37,7 +34,7 @@ export class CallbackController {
     if (this.deps.faults.latencyMs > 0) await new Promise((r) => setTimeout(r, this.deps.faults.latencyMs));
     const parsedPath = parseCallbackPath(url.pathname);
     const query = queryOf(url);
-    // BotKit sends GETs with a JSON `null` body too (wire contract §2.2); record whatever came.
+    // BotKit sends GETs with a JSON `null` body too; record whatever came.
     const parsedBody = text ? parseJson(text) : undefined;
     const body = parsedBody?.ok ? parsedBody.value : text || undefined;
     const verdict = this.judge(req, parsedPath, query, body, tooLarge);
@@ -90,7 +87,7 @@ export class CallbackController {
   }
 }
 
-/** The user a call is about, read the way BotKit's own code does (wire contract §1.5). */
+/** Read the way BotKit's own code reads it. */
 function userIdOf(body: unknown, query: Record<string, string>): string | undefined {
   if (query.userId) return query.userId;
   if (!isPlainObject(body)) return undefined;

@@ -1,4 +1,3 @@
-/** One BotKit → platform endpoint under `/api/botsdk/stream/:botId/`, named by its SDK function. */
 export interface CallbackRoute {
   fn: string;
   method: 'GET' | 'POST';
@@ -35,7 +34,7 @@ export interface ParsedCallbackPath {
   route?: CallbackRoute;
 }
 
-/** Splits `/api/botsdk/stream/{botId}/{action}[/{requestId}]`; `route` is unset for a path the platform does not serve. */
+/** `route` is unset for a path the platform does not serve. */
 export function parseCallbackPath(pathname: string): ParsedCallbackPath | null {
   if (!pathname.startsWith(STREAM_PREFIX)) return null;
   const segments = pathname.slice(STREAM_PREFIX.length).split('/');

@@ -1,4 +1,3 @@
-/** Fault injection: the next N calls of a function are answered with a chosen status. */
 export class FaultInjector {
   private readonly pending = new Map<string, { status: number; remaining: number }>();
   latencyMs = 0;
@@ -9,7 +8,6 @@ export class FaultInjector {
     this.pending.set(fn, { status, remaining: times });
   }
 
-  /** The injected status for this call, if any, using one of the planned failures. */
   take(fn: string): number | undefined {
     const fault = this.pending.get(fn);
     if (!fault) return undefined;

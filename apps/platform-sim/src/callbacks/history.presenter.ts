@@ -10,7 +10,7 @@ export interface HistoryPage {
 export type PagingResult = { ok: true; skip: number; limit: number } | { ok: false; msg: string };
 
 const DEFAULT_LIMIT = 20;
-/** The platform pages history; the sandbox caps a page at 100 (what Kore's LiveChat sample asks for). */
+/** What Kore's LiveChat sample asks for. */
 const MAX_LIMIT = 100;
 
 export function parsePaging(query: Record<string, string>): PagingResult {
@@ -59,7 +59,7 @@ function present(message: StoredMessage, conversation: Conversation): Record<str
   };
 }
 
-/** The RTM doc's "Get Conversation History" body: newest first, paged by skip/limit. */
+/** Newest first, as the platform's "Get Conversation History" answers. */
 export function historyPage(
   conversation: Conversation | undefined,
   paging: { skip: number; limit: number },

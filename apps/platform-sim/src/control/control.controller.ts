@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isPlainObject, parseJson, queryOf, readBody, sendError, sendJson } from '../http/json-io.helper';
 import type { CallFilter, ClientEventType, RecordedCall } from '../sim.types';
 
-/** The part of PlatformSim another process can drive over HTTP. */
 export interface ControlTarget {
   userSays(botId: string, userId: string, text: string): Promise<{ requestId: string; status: number }>;
   clientEvent(botId: string, userId: string, type: ClientEventType, id?: string): Promise<{ status: number }>;
@@ -16,7 +15,7 @@ export interface ControlTarget {
 
 const CLIENT_EVENTS = new Set(['TYPING_STARTED', 'TYPING_STOPPED', 'MESSAGE_READ']);
 
-/** `/sim/...`: the control API for tests and the benchmark in other processes. Sandbox-only, unauthenticated. */
+/** For tests and the benchmark in other processes; unauthenticated, as it is sandbox-only. */
 export class ControlController {
   constructor(private readonly sim: ControlTarget) {}
 

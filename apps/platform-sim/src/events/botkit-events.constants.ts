@@ -1,9 +1,6 @@
 import type { BotkitEventName } from '@agent-bridge/botkit';
 
-/**
- * The eight events a bot's BotKit settings can subscribe to (sdk-configuration.md). Typed against the
- * lib's names so the two cannot drift; the value lives here because the lib's entry point loads Nest.
- */
+/** Typed against the lib's names so the two cannot drift; defined here because the lib's entry point loads Nest. */
 export const SUBSCRIBABLE_EVENTS = [
   'on_user_message',
   'on_bot_message',

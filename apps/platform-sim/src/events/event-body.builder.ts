@@ -18,7 +18,6 @@ export interface EventBodyInput {
   agentTransfer: boolean;
   messageTone?: ToneEntry[];
   dialogTone?: ToneEntry[];
-  /** Where the bridge calls the platform back. */
   simUrl: string;
   preDefinedEvent?: { type: string; id?: string };
 }
@@ -69,7 +68,6 @@ function contextOf(input: EventBodyInput): Record<string, unknown> {
   return context;
 }
 
-/** The per-request URLs, all pointing back at the simulator (wire contract §1.5). */
 function urlsOf(input: EventBodyInput): Record<string, string> {
   const baseUrl = `${input.simUrl}/api/botsdk/stream/${encodeURIComponent(input.bot.botId)}`;
   const id = encodeURIComponent(input.requestId);
@@ -86,7 +84,6 @@ function urlsOf(input: EventBodyInput): Record<string, string> {
   };
 }
 
-/** The body the platform posts for one event; fields by event as the wire contract lists them. */
 export function buildEventBody(input: EventBodyInput): Record<string, unknown> {
   const urls = urlsOf(input);
   const body: Record<string, unknown> = {

@@ -10,7 +10,6 @@ import { toneEntry } from '../bot/tone.analyzer';
 
 export const DEFAULT_USER_ID = 'u-sandbox-user';
 
-/** What the scripted flow adds on top of a test's input. */
 export interface FlowExtras {
   fromFlow?: boolean;
   dialogTone?: ToneEntry[];
@@ -36,7 +35,6 @@ export interface SenderDeps {
   bridgeUrl: () => string;
 }
 
-/** Builds platform events, issues their requestIds and posts them to the bridge signed as the platform does. */
 export class EventSender {
   constructor(private readonly deps: SenderDeps) {}
 

@@ -20,11 +20,7 @@ export interface FlowDeps {
   log: (line: string) => void;
 }
 
-/**
- * What the platform does around the bridge for each user turn: on_user_message, the scripted bot's
- * answer as on_bot_message, Agent Transfer and webhook nodes. Events the bridge does not subscribe
- * to are skipped the way the platform skips them: the message goes straight on.
- */
+/** Events the bridge does not subscribe to are skipped as the platform skips them: the message goes straight on. */
 export class ConversationFlow implements FlowHooks {
   constructor(private readonly deps: FlowDeps) {}
 

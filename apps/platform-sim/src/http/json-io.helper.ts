@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The platform's error body: `{"errors":[{"msg", "code"}]}` (wire contract §1.4). */
 export function errorBody(msg: string, code: number | string): { errors: Array<{ msg: string; code: number | string }> } {
   return { errors: [{ msg, code }] };
 }

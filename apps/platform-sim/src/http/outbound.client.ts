@@ -4,10 +4,7 @@ import type { HttpResult } from '../sim.types';
 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-/**
- * Outbound calls to the bridge on node:http with keep-alive agents: the benchmark drives the
- * simulator hard, and fetch costs about five times the CPU per call (performance-limits.md).
- */
+/** node:http with keep-alive agents, not fetch: the benchmark drives the simulator hard (bench/README.md). */
 export class OutboundClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });

@@ -6,10 +6,7 @@ import { sendError } from './json-io.helper';
 /** A handler answers and returns true when the request is its own. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
-/**
- * One plain node:http server for every face of the simulated platform. No framework: the benchmark
- * runs through here and must measure the bridge, not the simulator.
- */
+/** No framework: the benchmark runs through here and must measure the bridge, not the simulator. */
 export class SimServer {
   private readonly server: http.Server;
 

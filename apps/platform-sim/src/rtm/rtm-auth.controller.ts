@@ -18,10 +18,7 @@ export interface RtmAuthDeps {
   socketBase: () => string;
 }
 
-/**
- * The client side of the platform's web socket channel (RTM doc): jwtgrant swaps the app's JWT for a
- * bearer token, rtm/start swaps that for a short-lived socket URL, and botmessages/rtm reads history.
- */
+/** Kore's RTM handshake: jwtgrant swaps the app's JWT for a bearer token, rtm/start that for a short-lived socket URL. */
 export class RtmAuthController {
   constructor(private readonly deps: RtmAuthDeps) {}
 

@@ -9,13 +9,12 @@ interface Grant extends RtmIdentity {
   expiresAt: number;
 }
 
-/** Access tokens live a day, like the platform's sample (expiresDate); socket URLs 30 s and one use (RTM doc). */
+/** Access tokens live a day, like the platform's sample (expiresDate); socket URLs 30 s and one use, as Kore documents. */
 const ACCESS_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
 const SOCKET_KEY_TTL_MS = 30 * 1000;
 
 const opaque = (): string => randomBytes(32).toString('base64url');
 
-/** The RTM credentials the simulated platform handed out: bearer access tokens and web socket keys. */
 export class RtmSessionStore {
   private readonly tokens = new Map<string, Grant>();
   private readonly socketKeys = new Map<string, Grant>();

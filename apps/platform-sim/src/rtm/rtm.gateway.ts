@@ -25,7 +25,6 @@ export interface RtmGatewayDeps {
   log: (line: string) => void;
 }
 
-/** The platform's RTM web socket (`/rtm/bot?key=`): client events in, bot_response and user_message out. */
 export class RtmGateway {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   private readonly clients = new Map<string, Set<Client>>();

@@ -4,7 +4,7 @@ export interface RegisteredBot extends Required<Omit<SimBot, 'botName'>> {
   botName: string;
 }
 
-/** The bots the simulated platform hosts, checked once at construction so misconfiguration fails early. */
+/** Checked once at construction, so misconfiguration fails early. */
 export class BotRegistry {
   private readonly bots = new Map<string, RegisteredBot>();
 

@@ -9,7 +9,6 @@ export interface StoredMessage {
   sessionId: string;
 }
 
-/** What the RTM side is told when a conversation changes. */
 export type ConversationEvent =
   | { kind: 'incoming'; botId: string; userId: string; message: StoredMessage; originSocket?: string }
   | { kind: 'outgoing'; botId: string; userId: string; message: StoredMessage }
@@ -38,7 +37,6 @@ const MAX_DELIVERED = 10_000;
 
 const keyOf = (botId: string, userId: string): string => `${botId}\u0000${userId}`;
 
-/** The platform's view of each (bot, user) pair: history, what reached the user, agent mode. */
 export class ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly listeners = new Set<(event: ConversationEvent) => void>();
@@ -76,7 +74,6 @@ export class ConversationStore {
     return message;
   }
 
-  /** A message reached the user: history, the delivered list, and their sockets. */
   deliver(botId: string, userId: string, text: string): StoredMessage {
     const conversation = this.get(botId, userId);
     const message = this.append(botId, userId, 'outgoing', text);

@@ -23,8 +23,8 @@ const SWEEP_EVERY_MS = 30_000;
 const HARD_CAP = 500_000;
 
 /**
- * The requestIds the platform issued. A callback is honoured only for an id issued for that bot and
- * still inside its window; `extendcallid` pushes the window out again (sdk-functions: extendRequestId).
+ * A callback is honoured only for an id issued for that bot and still inside its window;
+ * `extendcallid` pushes the window out again (BotKit's extendRequestId).
  */
 export class RequestRegistry {
   private readonly requests = new Map<string, IssuedRequest>();

@@ -3,11 +3,7 @@ import { StandInBridge, type Answer, type ReceivedEvent } from './stand-in-bridg
 
 export const TRANSFER_TEXT = 'An agent will be with you shortly';
 
-/**
- * Makes the stand-in behave like a BotKit with the LiveChat sample's flow: forward user messages to
- * the bot unless an agent has the chat, pass bot messages to the user, and on a transfer tell the
- * user and start the agent session. Webhooks are answered 202 and left for the spec to complete.
- */
+/** The LiveChat sample's BotKit flow; webhooks are answered 202 and left for the spec to complete. */
 export function actLikeBotkit(bridge: StandInBridge, bots: SimBot[]): void {
   bridge.onEvent = async (event: ReceivedEvent): Promise<Answer> => {
     const bot = bots.find((b) => b.botId === event.botId);

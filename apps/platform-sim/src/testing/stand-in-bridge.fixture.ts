@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { signJwt } from '../../../../libs/botkit/src/auth/jwt';
 import type { SimBot } from '../sim.types';
 
-/** One event as the stand-in bridge received it from the simulator. */
 export interface ReceivedEvent {
   path: string;
   botId: string;
@@ -27,10 +26,7 @@ export interface CallResult {
 
 const EVENT_PATH = /^\/sdk\/bots\/([^/]+)\/(?:components\/([^/]+)\/)?([^/]+)$/;
 
-/**
- * A minimal BotKit stand-in for the simulator's own specs: it records what the platform sends and
- * calls the platform back with `auth` tokens signed the way BotKit signs them.
- */
+/** For the simulator's own specs: records what the platform sends, calls back signed as BotKit signs. */
 export class StandInBridge {
   readonly received: ReceivedEvent[] = [];
   /** How the stand-in answers each event; the default acks with 200 and echoes the body. */

@@ -10,8 +10,8 @@ import { CHAT_PAGE_SCRIPT } from './chat-page.script';
 const DEMO_ASSERTION_SECONDS = 300;
 
 /**
- * The browser chat and its demo assertion. A real site mints the assertion on its own server with
- * the web-client secret; the sandbox does it here so a person can chat with no setup.
+ * A real site mints the assertion on its own server with the web-client secret; the sandbox does it
+ * here so a person can chat with no setup.
  */
 export class ChatPageController {
   constructor(

@@ -1,6 +1,5 @@
 /**
- * The chat page's browser code, plain ES2017 with no framework. It talks to the simulator exactly as
- * Kore's web SDK talks to the platform: demo assertion → jwtgrant → rtm/start → web socket.
+ * Talks to the simulator as Kore's web SDK talks to the platform (jwtgrant → rtm/start → web socket).
  * Message text only ever reaches the page through textContent.
  */
 export const CHAT_PAGE_SCRIPT = `(function () {

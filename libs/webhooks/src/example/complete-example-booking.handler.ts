@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { BotkitClient } from '@agent-bridge/botkit';
 import { JobHandler, JOBS, type CompleteExampleBookingJob, type JobHandlerFor } from '@agent-bridge/queue';
 
-/** Second half of the async example: reads the saved payload, sets the result, answers the hook. */
+/** Second half of ExampleCabBookingHandler. */
 @Injectable()
 @JobHandler(JOBS.completeExampleBooking)
 export class CompleteExampleBookingHandler implements JobHandlerFor<typeof JOBS.completeExampleBooking> {

@@ -9,9 +9,8 @@ import { AsyncResponse, WebhookComponent, type WebhookHandler, type WebhookReque
 export const EXAMPLE_BOOKING_DELAY_MS = 1000;
 
 /**
- * Example of the async path from Kore's docs (`BookTheCab`): answer 202 at once, book in the
- * background (a durable BullMQ job, not an in-process timer), then respondToHook with the result.
- * Copy it for your own Webhook nodes and list your handler in WEBHOOK_HANDLERS.
+ * Kore's `BookTheCab` async example: 202 at once, book in a durable BullMQ job (not an in-process
+ * timer, lost on restart), then respondToHook. Copy it and list yours in WEBHOOK_HANDLERS.
  */
 @Injectable()
 @WebhookComponent('BookTheCab')
