@@ -1,7 +1,7 @@
 // Unit specs live next to the code; end-to-end specs in test/ run against the real
 // Postgres, Redis and BullMQ on localhost and talk over real HTTP to the simulators.
 const moduleNameMapper = {
-  '^@agent-bridge/(config|console|botkit|persistence|queue|events|handoff|observability|ops|webhooks|workers|testing)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@agent-bridge/(config|console|botkit|http|persistence|queue|events|handoff|observability|ops|webhooks|workers|testing)$': '<rootDir>/libs/$1/src/index.ts',
   // Relative imports are written with the .js suffix node resolution needs; map them back to .ts.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
