@@ -94,12 +94,15 @@ describe('RetryPolicy', () => {
       expect(once.seen).toEqual([0]);
     });
 
-    it('throws a failure that is not retryable at once', async () => {
+    it('throws a failure that is not retryable at once, on the first try or a later one', async () => {
       const policy = new RetryPolicy(fast);
       const refused = new Flaky(false);
-      const { fn, seen } = failing(new Flaky(true), refused);
-      await expect(policy.execute(fn)).rejects.toBe(refused);
-      expect(seen).toEqual([0, 1]);
+      const first = failing(refused);
+      await expect(policy.execute(first.fn)).rejects.toBe(refused);
+      expect(first.seen).toEqual([0]);
+      const later = failing(new Flaky(true), refused);
+      await expect(policy.execute(later.fn)).rejects.toBe(refused);
+      expect(later.seen).toEqual([0, 1]);
     });
 
     it('does not retry a failure that asks to wait longer than maxDelayMs', async () => {
