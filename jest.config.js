@@ -3,7 +3,7 @@
 const moduleNameMapper = {
   '^@agent-bridge/desk-port$': '<rootDir>/libs/handoff/src/desk-port/index.ts',
   '^@agent-bridge/providers$': '<rootDir>/libs/providers/index.ts',
-  '^@agent-bridge/(config|console|botkit|persistence|queue|events|handoff|observability|ops|webhooks|workers|testing)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@agent-bridge/(config|console|botkit|persistence|queue|events|handoff|observability|ops|http|webhooks|workers|testing)$': '<rootDir>/libs/$1/src/index.ts',
   // Relative imports are written with the .js suffix node resolution needs; map them back to .ts.
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };

@@ -1,18 +1,14 @@
-import { Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { HttpTransportModule } from '@agent-bridge/http';
 import { BotCredentialsService } from './auth/bot-credentials';
 import { BotkitClient } from './client/botkit.client';
-import { HttpTransport } from './client/http-transport';
 import { RequestStoreService } from './store/request-store.service';
 
 /** The platform contract: credentials, the outbound client and the async-webhook request store. */
 @Module({
-  providers: [BotCredentialsService, BotkitClient, RequestStoreService, HttpTransport],
-  exports: [BotCredentialsService, BotkitClient, RequestStoreService, HttpTransport],
+  imports: [HttpTransportModule],
+  providers: [BotCredentialsService, BotkitClient, RequestStoreService],
+  // TEMP until desks move: the LiveChat adapters still take HttpTransport through this module.
+  exports: [BotCredentialsService, BotkitClient, RequestStoreService, HttpTransportModule],
 })
-export class BotkitModule implements OnApplicationShutdown {
-  constructor(private readonly transport: HttpTransport) {}
-
-  onApplicationShutdown(): void {
-    this.transport.close();
-  }
-}
+export class BotkitModule {}

@@ -2,8 +2,6 @@ export { BotkitModule } from './botkit.module';
 export { BotkitClient, withMetaTags } from './client/botkit.client';
 export type { CallOptions, FeedbackSurvey, GetMessagesQuery, GetMessagesResult, MetaTags, PlatformHistoryMessage } from './client/botkit.client';
 export { BotkitError, BotkitErrorCode } from './client/botkit.errors';
-export { HttpTransport, TransportTimeoutError } from './client/http-transport';
-export type { HttpRequest, HttpResponse } from './client/http-transport';
 export { checkMessageLimits, splitMessage, MAX_MESSAGE_CHARS, MAX_WORD_CHARS } from './client/message-limits';
 export { BotCredentialsService } from './auth/bot-credentials';
 export { signJwt, verifyJwt, JwtError } from './auth/jwt';
@@ -27,3 +25,5 @@ export {
 } from './input/text-normalization';
 export { requestUrlsOf } from './payload/request-urls';
 export type { RequestUrls } from './payload/request-urls';
+// TEMP until desks move: libs/handoff still imports the transport from here; it lives in @agent-bridge/http.
+export { HttpTransport, TransportTimeoutError } from '@agent-bridge/http';

@@ -1,7 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { AgentRepository, verifyPassword } from '@agent-bridge/console';
+import { sameSecret } from '@agent-bridge/http';
 
 const CACHE_MS = 60_000;
 
@@ -25,7 +26,7 @@ export class OpsAuthService {
   async check(authorization: string | undefined, { metricsToken = false } = {}): Promise<boolean> {
     if (!authorization) return false;
     const bearer = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
-    if (bearer) return metricsToken && this.config.ops.metricsToken !== null && same(bearer, this.config.ops.metricsToken);
+    if (bearer) return metricsToken && this.config.ops.metricsToken !== null && sameSecret(bearer, this.config.ops.metricsToken);
     const key = createHash('sha256').update(authorization).digest('base64');
     const until = this.recent.get(key);
     if (until && until > Date.now()) return true;
@@ -44,15 +45,9 @@ export class OpsAuthService {
     const colon = decoded.indexOf(':');
     if (colon < 0) return false;
     const [user, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    if (user === 'ops' && this.config.ops.password !== null) return same(password, this.config.ops.password);
+    if (user === 'ops' && this.config.ops.password !== null) return sameSecret(password, this.config.ops.password);
     const found = await this.agents.credentials(user);
     if (!found || found.agent.disabled || found.agent.role === 'agent') return false;
     return verifyPassword(password, found.passwordHash);
   }
-}
-
-function same(a: string, b: string): boolean {
-  const x = createHash('sha256').update(a).digest();
-  const y = createHash('sha256').update(b).digest();
-  return timingSafeEqual(x, y);
 }

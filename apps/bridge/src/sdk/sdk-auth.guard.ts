@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotCredentialsService, SdkError, verifyJwt } from '@agent-bridge/botkit';
+import { sameSecret } from '@agent-bridge/http';
 
 /**
  * BotKit's APIKeyMiddleware, fixed: applied to every SDK route whatever the prefix, any bot id
@@ -39,11 +39,4 @@ export class SdkAuthGuard implements CanActivate {
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  // Hash first so that the comparison takes the same time whatever the lengths.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }

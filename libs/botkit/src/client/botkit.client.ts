@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { HttpTransport, RetryPolicy, TransportTimeoutError, type HttpRequest } from '@agent-bridge/http';
 import { signJwt } from '../auth/jwt';
 import { BotCredentialsService } from '../auth/bot-credentials';
 import type { BotkitPayload } from '../payload/botkit-payload';
 import type { RequestUrls } from '../payload/request-urls';
 import { RequestStoreService } from '../store/request-store.service';
 import { BotkitError, BotkitErrorCode } from './botkit.errors';
-import { HttpTransport, TransportTimeoutError, type HttpRequest } from './http-transport';
 import { checkMessageLimits } from './message-limits';
 
 export interface CallOptions {
@@ -53,6 +53,15 @@ export interface MetaTags {
 
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 const JWT_LIFETIME_SECONDS = 60;
+const DEFAULT_ATTEMPTS = 3;
+/** 100-200 ms before the second attempt, 200-400 ms before the third; BotkitError says what is retryable. */
+const RETRY = new RetryPolicy({
+  attempts: DEFAULT_ATTEMPTS,
+  firstDelayMs: 100,
+  jitterRatio: 1,
+  maxDelayMs: 5_000,
+  retryable: (error) => error instanceof BotkitError && error.retryable,
+});
 
 /** Adds meta tags (platform v8.0+) to a payload before it is sent. */
 export function withMetaTags<T extends BotkitPayload>(payload: T, tags: MetaTags): T {
@@ -230,44 +239,33 @@ export class BotkitClient {
   ): Promise<string> {
     const creds = this.credentials.forBot(botId);
     if (!creds) throw new BotkitError(BotkitErrorCode.NoCredentials, `no credentials configured for bot ${botId}`);
-    const attempts = Math.max(1, options.attempts ?? 3);
+    const attempts = Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS);
     const timeoutMs = options.timeoutMs ?? this.config.kore.requestTimeoutMs;
     const path = new URL(req.url).pathname;
-    let lastError: BotkitError | undefined;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) await sleep(backoffMs(attempt - 1));
+    return RETRY.execute(async ({ attempt }) => {
       // A fresh token per attempt: `exp` is an integer (BotKit sent a fractional one) 60 s ahead.
       const token = signJwt({ appId: creds.clientId, exp: Math.floor(Date.now() / 1000) + JWT_LIFETIME_SECONDS }, creds.clientSecret, creds.jwtAlgorithm);
       const headers = { 'content-type': 'application/json', 'user-agent': 'agent-bridge (Kore/BotKit compatible)', ...req.headers, auth: token };
+      let failure: BotkitError;
       try {
         const res = await this.transport.request({ ...req, headers, timeoutMs });
         if (res.status >= 200 && res.status < 300) return res.body;
-        lastError = new BotkitError(
+        failure = new BotkitError(
           RETRY_STATUS.has(res.status) ? BotkitErrorCode.PlatformUnavailable : BotkitErrorCode.PlatformRejected,
           `${req.method} ${path} answered ${res.status}`,
           RETRY_STATUS.has(res.status),
           res.status,
         );
       } catch (error) {
-        lastError =
+        failure =
           error instanceof TransportTimeoutError
             ? new BotkitError(BotkitErrorCode.Timeout, `${req.method} ${path} timed out after ${timeoutMs} ms`, true)
             : new BotkitError(BotkitErrorCode.PlatformUnavailable, `${req.method} ${path} failed: ${(error as Error).message}`, true);
       }
-      if (!lastError.retryable) break;
-      this.logger.debug(`attempt ${attempt}/${attempts} failed: ${lastError.message}`);
-    }
-    throw lastError!;
+      if (failure.retryable) this.logger.debug(`attempt ${attempt + 1}/${attempts} failed: ${failure.message}`);
+      throw failure;
+    }, attempts);
   }
-}
-
-function backoffMs(retry: number): number {
-  const base = 100 * 2 ** (retry - 1);
-  return base + Math.floor(Math.random() * base);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function parseJson(body: string): unknown {

@@ -24,8 +24,8 @@ export class TransportTimeoutError extends Error {
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Outbound HTTP on node:http with keep-alive agents. Global fetch costs ~5x the CPU per call on
- * Node 20 (see performance-limits.md), which matters on the relay's hot path.
+ * Outbound HTTP on node:http with keep-alive agents. Global fetch costs several times the CPU per
+ * call on Node 20, which matters on the relay's hot path.
  */
 export class HttpTransport {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
