@@ -8,7 +8,6 @@ import { RequestStoreService } from './store/request-store.service';
 @Module({
   imports: [HttpTransportModule],
   providers: [BotCredentialsService, BotkitClient, RequestStoreService],
-  // TEMP until desks move: the LiveChat adapters still take HttpTransport through this module.
-  exports: [BotCredentialsService, BotkitClient, RequestStoreService, HttpTransportModule],
+  exports: [BotCredentialsService, BotkitClient, RequestStoreService],
 })
 export class BotkitModule {}

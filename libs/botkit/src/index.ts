@@ -25,5 +25,3 @@ export {
 } from './input/text-normalization';
 export { requestUrlsOf } from './payload/request-urls';
 export type { RequestUrls } from './payload/request-urls';
-// TEMP until desks move: libs/handoff still imports the transport from here; it lives in @agent-bridge/http.
-export { HttpTransport, TransportTimeoutError } from '@agent-bridge/http';

@@ -1,5 +1,5 @@
 import type { AppConfig } from '@agent-bridge/config';
-import { TransportTimeoutError, type HttpTransport } from '@agent-bridge/botkit';
+import { TransportTimeoutError, type HttpTransport } from '@agent-bridge/http';
 import type { V2Event } from './livechat-v2.types';
 import { ProviderError, ProviderErrorCode } from '@agent-bridge/desk-port';
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { HttpTransport, TransportTimeoutError } from '@agent-bridge/botkit';
+import { HttpTransport, RetryPolicy, TransportTimeoutError } from '@agent-bridge/http';
 import { ProviderError, ProviderErrorCode } from '@agent-bridge/desk-port';
 
 const API_VERSION = 'v3.6';
@@ -37,6 +37,20 @@ export function toProviderError(error: unknown): ProviderError {
   return new ProviderError(ProviderErrorCode.Unavailable, (error as Error).message);
 }
 
+/**
+ * 4 attempts, 150-250 ms, 300-400 ms and 600-700 ms apart (the delivery job retries longer on top).
+ * A misdirected_request is retried at once, the call having switched region; it uses up an attempt.
+ */
+const RETRY = new RetryPolicy({
+  attempts: 4,
+  firstDelayMs: 150,
+  jitterMs: 100,
+  maxDelayMs: 2_000,
+  retryable: (error) =>
+    misdirectedRegion(error) !== null || error instanceof TransportTimeoutError || !(error instanceof LiveChatApiError) || error.retryable,
+  retryAfterMs: (error) => (misdirectedRegion(error) !== null ? 0 : undefined),
+});
+
 export interface CallResult<T> {
   body: T;
 }
@@ -68,9 +82,8 @@ export class LiveChatApiClient {
     return this.call<T>(`${this.config.livechat.accountsUrl}${path}`, headers, body, null);
   }
 
-  private async call<T>(url: string, headers: Record<string, string>, body: string, tokenRegion: string | null): Promise<T> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= 4; attempt++) {
+  private call<T>(url: string, headers: Record<string, string>, body: string, tokenRegion: string | null): Promise<T> {
+    return RETRY.execute(async () => {
       const region = this.region ?? tokenRegion;
       try {
         const res = await this.http.request({
@@ -84,19 +97,21 @@ export class LiveChatApiClient {
         if (res.status >= 200 && res.status < 300) return parsed as T;
         throw decodeError(res.status, parsed);
       } catch (error) {
-        lastError = error;
-        if (error instanceof LiveChatApiError && error.type === 'misdirected_request' && typeof error.data?.region === 'string') {
-          this.logger.log(`LiveChat licence is in region ${error.data.region}; following it`);
-          this.region = error.data.region;
-          continue;
+        const misdirected = misdirectedRegion(error);
+        if (misdirected !== null) {
+          this.logger.log(`LiveChat licence is in region ${misdirected}; following it`);
+          this.region = misdirected;
         }
-        const retryable = error instanceof TransportTimeoutError || !(error instanceof LiveChatApiError) || error.retryable;
-        if (!retryable || attempt === 4) throw error;
-        await sleep(150 * 2 ** (attempt - 1) + Math.random() * 100);
+        throw error;
       }
-    }
-    throw lastError;
+    });
   }
+}
+
+/** The region a misdirected_request names, where the licence lives; null for any other failure. */
+function misdirectedRegion(error: unknown): string | null {
+  if (!(error instanceof LiveChatApiError) || error.type !== 'misdirected_request') return null;
+  return typeof error.data?.region === 'string' ? error.data.region : null;
 }
 
 function regionOf(token: string): string | null {
@@ -120,8 +135,4 @@ function decodeError(status: number, body: unknown): LiveChatApiError {
     return new LiveChatApiError('authentication', `${oauth.oauth_exception}: ${String(oauth.exception_description ?? '')}`, status);
   }
   return new LiveChatApiError(status >= 500 ? 'internal' : 'unknown', `HTTP ${status}`, status);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, HttpCode, HttpException, Inject, Logger, Post, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { LaneInboxService } from '@agent-bridge/events';
+import { sameSecret } from '@agent-bridge/http';
 import { JOBS, QUEUES, jobId, type LiveChatWebhookJob } from '@agent-bridge/queue';
 import { acceptCatchUp, LIVECHAT_LANE, webhookKey } from './livechat-lane';
 import { LIVECHAT } from './livechat-tokens.service';
@@ -116,10 +116,4 @@ export class LiveChatWebhookController implements OnApplicationBootstrap {
       },
     );
   }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }

@@ -1,4 +1,4 @@
-import { HttpTransport } from '@agent-bridge/botkit';
+import { HttpTransport } from '@agent-bridge/http';
 
 /** The webhooks the LiveChat adapter consumes; all filtered to chats started by our client. */
 export const LIVECHAT_WEBHOOK_ACTIONS = ['incoming_event', 'chat_deactivated', 'user_added_to_chat', 'user_removed_from_chat', 'chat_transferred'] as const;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeskPortModule } from '@agent-bridge/desk-port';
+import { HttpTransportModule } from '@agent-bridge/http';
 import { LiveChatApiClient } from './livechat-api.client';
 import { LiveChatInboundService } from './livechat-inbound.service';
 import { LiveChatTokensService } from './livechat-tokens.service';
@@ -9,7 +10,7 @@ import { LiveChatProvider } from './livechat.provider';
 
 /** LiveChat (Agent Chat and Customer Chat API v3.6): the adapter, its webhooks, lane and jobs. */
 @Module({
-  imports: [DeskPortModule],
+  imports: [DeskPortModule, HttpTransportModule],
   controllers: [LiveChatWebhookController],
   providers: [LiveChatApiClient, LiveChatTokensService, LiveChatProvider, LiveChatInboundService, LiveChatLaneHandler, LiveChatWebhookHandler, LiveChatCatchUpHandler],
   exports: [LiveChatProvider],

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   Body,
   Controller,
@@ -12,6 +11,7 @@ import {
   Put,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { sameSecret } from '@agent-bridge/http';
 import { LoopbackDeskService, type LoopbackFaults } from './loopback-desk.service';
 import { DeskEvents } from '@agent-bridge/desk-port';
 
@@ -80,9 +80,7 @@ export class LoopbackController {
   private authorize(given: string | undefined): void {
     const expected = this.config.handoff.loopbackSecret;
     if (!expected) throw new HttpException('Not Found', 404);
-    const a = createHash('sha256').update(given ?? '').digest();
-    const b = createHash('sha256').update(expected).digest();
-    if (!given || !timingSafeEqual(a, b)) throw new HttpException('Invalid loopback secret', 401);
+    if (!given || !sameSecret(given, expected)) throw new HttpException('Invalid loopback secret', 401);
   }
 }
 
