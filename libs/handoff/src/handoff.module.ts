@@ -6,9 +6,6 @@ import { ConversationRepository } from './conversations/conversation.repository'
 import { MessageIntakeRepository } from './conversations/message-intake.repository';
 import { ConversationRouter } from './conversations/conversation-router.service';
 import { DeskEventsService } from './conversations/desk-events.service';
-import { DeskEvents } from './desk-port/desk-events';
-import { DeskSessions } from './desk-port/desk-sessions';
-import { DeskStateStore } from './desk-port/desk-state.store';
 import { DeskSessionsService } from './desks/desk-sessions.service';
 import { DeskStateRepository } from './desks/desk-state.repository';
 import { ProviderRegistry } from './desks/provider-registry.service';
@@ -32,7 +29,7 @@ import { BotVariablesService } from './variables/bot-variables.service';
 
 /**
  * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
- * Desks plug in through the desk port (DeskPortModule) and are found at boot by ProviderRegistry.
+ * Desks plug in through the desk port (desk-port/DeskPortModule) and are found at boot by ProviderRegistry.
  */
 @Module({
   imports: [BotkitModule, EventsModule, DiscoveryModule],
@@ -45,9 +42,6 @@ import { BotVariablesService } from './variables/bot-variables.service';
     DeskEventsService,
     DeskSessionsService,
     DeskStateRepository,
-    { provide: DeskEvents, useExisting: DeskEventsService },
-    { provide: DeskSessions, useExisting: DeskSessionsService },
-    { provide: DeskStateStore, useExisting: DeskStateRepository },
     ConversationRouter,
     RelayService,
     DeliveryService,
@@ -57,11 +51,12 @@ import { BotVariablesService } from './variables/bot-variables.service';
     BotVariablesService,
     ProviderRegistry,
   ],
+  // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
     EventsModule,
-    DeskEvents,
-    DeskSessions,
-    DeskStateStore,
+    DeskEventsService,
+    DeskSessionsService,
+    DeskStateRepository,
     ConversationRouter,
     ConversationRepository,
     TranscriptRepository,
@@ -69,6 +64,10 @@ import { BotVariablesService } from './variables/bot-variables.service';
     HandoffEventsService,
     HistoryLinkService,
     BotVariablesService,
+    DeliveryService,
+    RelayService,
+    SessionTimersService,
+    ProviderRegistry,
   ],
 })
 export class HandoffModule {}

@@ -1,6 +1,21 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@agent-bridge/events';
+import { DeskEventsService } from '../conversations/desk-events.service';
+import { DeskSessionsService } from '../desks/desk-sessions.service';
+import { DeskStateRepository } from '../desks/desk-state.repository';
 import { HandoffModule } from '../handoff.module';
+import { DeskEvents } from './desk-events';
+import { DeskSessions } from './desk-sessions';
+import { DeskStateStore } from './desk-state.store';
 
-/** What a desk module imports: the port's services (DeskEvents, DeskSessions, DeskStateStore) and the lanes. */
-@Module({ imports: [HandoffModule], exports: [HandoffModule] })
+/** What a desk module imports: the port's three services and the lanes, nothing else of the engine. */
+@Module({
+  imports: [HandoffModule, EventsModule],
+  providers: [
+    { provide: DeskEvents, useExisting: DeskEventsService },
+    { provide: DeskSessions, useExisting: DeskSessionsService },
+    { provide: DeskStateStore, useExisting: DeskStateRepository },
+  ],
+  exports: [DeskEvents, DeskSessions, DeskStateStore, EventsModule],
+})
 export class DeskPortModule {}
