@@ -6,7 +6,7 @@ import type { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { metrics } from '@agent-bridge/observability';
 import { classifyFailure, REDIS, RedisBatch, RedisKeys, type Failure } from '@agent-bridge/persistence';
-import { DRAIN_LANE_JOB_OPTIONS, JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { LANE_HANDLER, type LaneHandlerFor } from './lane-handler.decorator';
 import { nextRetryDelay } from './lane-failure';
@@ -163,7 +163,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     return this.queue.add(
       JOBS.drainLane,
       { lane },
-      { ...DRAIN_LANE_JOB_OPTIONS, ...(delayMs > 0 ? { delay: delayMs } : {}), deduplication: { id: `drain.${lane.replace(/:/g, '_')}`, keepLastIfActive: true } },
+      { ...JOB_OPTIONS[JOBS.drainLane], ...(delayMs > 0 ? { delay: delayMs } : {}), deduplication: { id: `drain.${lane.replace(/:/g, '_')}`, keepLastIfActive: true } },
     );
   }
 

@@ -1,17 +1,11 @@
 import type { Queue } from 'bullmq';
-import { JOBS, jobId, type LiveChatV2PollJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, jobId, type LiveChatV2PollJob } from '@agent-bridge/queue';
 
 /**
  * A poll that fails is retried soon (within a poll interval) so a short blip does not eat into
  * LiveChat's ~30 s keep-alive; the scheduler's next tick polls anyway. Completed polls are not kept:
  * there is one every few seconds per chat.
  */
-const POLL_JOB_OPTS = {
-  attempts: 3,
-  backoff: { type: 'exponential', delay: 500 },
-  removeOnComplete: true,
-  removeOnFail: { count: 1000, age: 3600 },
-} as const;
 
 export function pollSchedulerId(conversationId: string): string {
   return jobId('v2poll', conversationId);
@@ -27,7 +21,7 @@ export async function startPolling(queue: Queue<LiveChatV2PollJob>, conversation
   await queue.upsertJobScheduler(
     pollSchedulerId(conversationId),
     { every: Math.round(periodMs + Math.random() * maxJitterMs), startDate: Date.now() + Math.round(Math.random() * periodMs) },
-    { name: JOBS.livechatV2Poll, data: { conversationId }, opts: POLL_JOB_OPTS },
+    { name: JOBS.livechatV2Poll, data: { conversationId }, opts: JOB_OPTIONS[JOBS.livechatV2Poll] },
   );
 }
 

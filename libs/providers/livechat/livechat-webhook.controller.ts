@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { LaneInboxService } from '@agent-bridge/events';
 import { sameSecret } from '@agent-bridge/http';
-import { JOBS, QUEUES, jobId, type LiveChatWebhookJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, jobId, type LiveChatWebhookJob } from '@agent-bridge/queue';
 import { acceptCatchUp, LIVECHAT_LANE, webhookKey } from './livechat-lane';
 import { LIVECHAT } from './livechat-tokens.service';
 import { DeskSessions } from '@agent-bridge/desk-port';
@@ -106,10 +106,7 @@ export class LiveChatWebhookController implements OnApplicationBootstrap {
       JOBS.livechatWebhook,
       job,
       {
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: 24 * 3600, count: 100_000 },
-        removeOnFail: { count: 5000 },
+        ...JOB_OPTIONS[JOBS.livechatWebhook],
         // A deactivation waits briefly: the agent's last message may still be on its way.
         delay: action === 'chat_deactivated' ? this.config.livechat.closeGraceMs : 0,
         ...(key ? { jobId: jobId('lc', key) } : {}),

@@ -191,17 +191,6 @@ export const LANE_RETRY = {
 } as const;
 
 /**
- * A drain job fails only when Redis does (items are retried inside the drain): a few quick tries,
- * then the sweeper of a running instance finds the lane anyway.
- */
-export const DRAIN_LANE_JOB_OPTIONS: JobsOptions = {
-  attempts: 3,
-  backoff: { type: 'fixed', delay: 500 },
-  removeOnComplete: { count: 1000, age: 3600 },
-  removeOnFail: { count: 1000, age: 86400 },
-};
-
-/**
  * A deterministic job id (`keepalive.<sessionId>`), so a timer or a once-only job can be found,
  * replaced or cancelled. BullMQ refuses ':' in custom ids; parts are joined with '.' instead.
  */
@@ -210,12 +199,58 @@ export function jobId(kind: string, ...parts: string[]): string {
 }
 
 /**
+ * A drain job fails only when Redis does (items are retried inside the drain): a few quick tries,
+ * then the sweeper of a running instance finds the lane anyway.
+ */
+const DRAIN_LANE = {
+  attempts: 3,
+  backoff: { type: 'fixed', delay: 500 },
+  removeOnComplete: { count: 1000, age: 3600 },
+  removeOnFail: { count: 1000, age: 86400 },
+};
+
+/**
  * Delivery drains ride out a platform or desk outage of half an hour, and catch up within seconds
  * of the end of a short one (OUTAGE_BACKOFF: 24 attempts in the first two minutes, then every 30 s).
  */
-export const DELIVERY_JOB_OPTIONS: JobsOptions = {
+const DELIVERY = {
   attempts: 80,
   backoff: { type: OUTAGE_BACKOFF, delay: 1000 },
   removeOnComplete: true,
   removeOnFail: { count: 5000 },
+};
+
+/** Session lifecycle (end, close the desk's chat, clear the platform's session): must happen, so retried for minutes. */
+const LIFECYCLE: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 86400 },
+  removeOnFail: { count: 5000 },
+};
+
+/** Timers are replaced all the time; a failed one is kept a while for a look, a done one not at all. */
+const TIMER: JobsOptions = { removeOnComplete: true, removeOnFail: { count: 1000 } };
+
+/** Every job's options, in one place: callers add only a job id, a delay or a deduplication key. */
+export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
+  [JOBS.drainLane]: DRAIN_LANE,
+  [JOBS.sweepLanes]: DEFAULT_JOB_OPTIONS,
+  [JOBS.completeExampleBooking]: DEFAULT_JOB_OPTIONS,
+  [JOBS.keepalive]: TIMER,
+  [JOBS.inactivityCheck]: TIMER,
+  [JOBS.queueTimeout]: TIMER,
+  // A missed run is covered by the next one, 30 s later.
+  [JOBS.reconcileTimers]: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+  [JOBS.endSession]: LIFECYCLE,
+  [JOBS.closeProviderChat]: LIFECYCLE,
+  [JOBS.clearAgentSession]: LIFECYCLE,
+  [JOBS.deliverToUser]: DELIVERY,
+  [JOBS.deliverToAgent]: DELIVERY,
+  // Kept a day under their deterministic ids, so LiveChat's redeliveries of a webhook are dropped.
+  [JOBS.livechatWebhook]: { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 24 * 3600, count: 100_000 }, removeOnFail: { count: 5000 } },
+  [JOBS.livechatCatchUp]: DEFAULT_JOB_OPTIONS,
+  // Retried within a poll interval, so a blip does not eat into LiveChat's ~30 s visitor keep-alive.
+  [JOBS.livechatV2Poll]: { attempts: 3, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { count: 1000, age: 3600 } },
+  [JOBS.consoleRoute]: { attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { count: 1000 } },
+  [JOBS.consoleAgentGrace]: { removeOnComplete: true, removeOnFail: { count: 100 } },
 };

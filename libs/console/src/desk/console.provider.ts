@@ -2,11 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { Desk, DeskEvents, DeskSessions, type HandoffProvider, type OpenChatRequest, type OpenedChat, type ProviderChat, type UserActivity, type UserMessageForDesk } from '@agent-bridge/desk-port';
-import { JOBS, QUEUES, type ConsoleRouteJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, type ConsoleRouteJob } from '@agent-bridge/queue';
 import { CONSOLE_PROVIDER, messageView } from './console-events';
 import { ConsoleEmitter } from './console-emitter.service';
-
-const ROUTE_OPTS = { attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { count: 1000 } } as const;
 
 /**
  * The built-in desk. A chat is the session itself (ref = conversation id); it waits in the console
@@ -32,7 +30,7 @@ export class ConsoleProvider implements HandoffProvider {
 
   /** Re-plans the queue (assignment, users' places in line); coalesced while one is waiting. */
   route(reason: string): Promise<unknown> {
-    return this.queue.add(JOBS.consoleRoute, { reason }, { ...ROUTE_OPTS, deduplication: { id: 'console-route', keepLastIfActive: true } });
+    return this.queue.add(JOBS.consoleRoute, { reason }, { ...JOB_OPTIONS[JOBS.consoleRoute], deduplication: { id: 'console-route', keepLastIfActive: true } });
   }
 
   async sendUserMessage(chat: ProviderChat, message: UserMessageForDesk): Promise<void> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { JOBS, QUEUES, jobId, type ConsoleAgentGraceJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, jobId, type ConsoleAgentGraceJob } from '@agent-bridge/queue';
 
 /**
  * Starts an agent's disconnect grace period: after CONSOLE_DISCONNECT_GRACE_SECONDS the grace job
@@ -18,10 +18,9 @@ export class AgentGraceService {
 
   async start(agentId: string): Promise<void> {
     await this.queue.add(JOBS.consoleAgentGrace, { agentId }, {
+      ...JOB_OPTIONS[JOBS.consoleAgentGrace],
       delay: this.config.console.disconnectGraceSeconds * 1000,
       jobId: jobId('grace', agentId, String(Date.now())),
-      removeOnComplete: true,
-      removeOnFail: { count: 100 },
     });
   }
 }

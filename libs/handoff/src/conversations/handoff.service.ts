@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
-import { JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { HistoryLinkService } from '../history/history-link.service';
 import { ProviderError, ProviderErrorCode, type OpenChatRequest } from '../desk-port/desk-adapter';
@@ -17,7 +17,6 @@ import type { CloseReason, Conversation, ConversationState, HandoffTrigger } fro
 import { HandoffEventsService } from './handoff-events.service';
 import { fillTemplate, humanDuration, providerChatOf } from './provider-chat';
 
-const LIFECYCLE_OPTS = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 }, removeOnFail: { count: 5000 } } as const;
 
 /** The user-facing notice for each way a session ends. */
 const END_NOTICE: Record<CloseReason, keyof AppConfig['handoff']['messages']> = {
@@ -155,7 +154,7 @@ export class HandoffService {
 
   /** Queues the end of a session as a job (deterministic id: every path that ends it, once). */
   requestEnd(conversationId: string, reason: CloseReason, actor: string): Promise<unknown> {
-    return this.sessions.add(JOBS.endSession, { conversationId, reason, actor }, { ...LIFECYCLE_OPTS, jobId: jobId('end', conversationId) });
+    return this.sessions.add(JOBS.endSession, { conversationId, reason, actor }, { ...JOB_OPTIONS[JOBS.endSession], jobId: jobId('end', conversationId) });
   }
 
   /**
@@ -174,7 +173,7 @@ export class HandoffService {
     // Pending messages to the user (the agent's last words, then the notice) go out in order.
     await this.relay.drain(conversation.id, 'to_user');
     if (reason !== 'agent_closed' && providerChatOf(conversation)) {
-      await this.sessions.add(JOBS.closeProviderChat, { conversationId: conversation.id, reason, actor }, { ...LIFECYCLE_OPTS, jobId: jobId('close-chat', conversation.id) });
+      await this.sessions.add(JOBS.closeProviderChat, { conversationId: conversation.id, reason, actor }, { ...JOB_OPTIONS[JOBS.closeProviderChat], jobId: jobId('close-chat', conversation.id) });
     }
     return true;
   }

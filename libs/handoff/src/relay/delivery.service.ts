@@ -4,7 +4,7 @@ import type { Job, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
-import { JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Conversation } from '../conversations/conversation.types';
 import { providerChatOf } from '../conversations/provider-chat';
@@ -21,7 +21,6 @@ const AGENT_MESSAGE_LOST = 'A message from the agent could not be delivered to y
 
 /** A message just stored in an outbox, as the fast path delivers it. */
 export type OutboxMessage = Pick<TranscriptMessage, 'id' | 'externalId' | 'text' | 'createdAt'>;
-const CLEAR_OPTS = { attempts: 10, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 86400 }, removeOnFail: { count: 5000 } } as const;
 
 /**
  * Drains one conversation's outbox in one direction, oldest first. A failure that may pass keeps
@@ -70,7 +69,7 @@ export class DeliveryService {
     }
     if (conversation.state === 'closed') {
       // The user's queue is drained after the close: now the platform can take the user back.
-      await this.sessions.add(JOBS.clearAgentSession, { conversationId: conversation.id }, { ...CLEAR_OPTS, jobId: jobId('clear', conversation.id) });
+      await this.sessions.add(JOBS.clearAgentSession, { conversationId: conversation.id }, { ...JOB_OPTIONS[JOBS.clearAgentSession], jobId: jobId('clear', conversation.id) });
     }
     return { delivered };
   }
@@ -241,9 +240,8 @@ export class DeliveryService {
     if (error instanceof ProviderError && error.code === ProviderErrorCode.ChatClosed && conversation.state !== 'closed') {
       // The desk closed the chat while we were not looking (LiveChat's chat_inactive): end the session.
       await this.sessions.add(JOBS.endSession, { conversationId: conversation.id, reason: 'agent_closed', actor: `provider:${conversation.provider}` }, {
+        ...JOB_OPTIONS[JOBS.endSession],
         jobId: jobId('end', conversation.id),
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 1000 },
       });
     }
     await this.reportFailure(conversation, to);

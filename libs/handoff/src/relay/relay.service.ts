@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { DELIVERY_JOB_OPTIONS, JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue';
 import type { Conversation } from '../conversations/conversation.types';
 import { TranscriptRepository, type Author, type Direction, type TranscriptMessage } from './transcript.repository';
 
@@ -44,7 +44,7 @@ export class RelayService {
   drain(conversationId: string, direction: Direction): Promise<unknown> {
     const name = direction === 'to_user' ? JOBS.deliverToUser : JOBS.deliverToAgent;
     return this.queue.add(name, { conversationId }, {
-      ...DELIVERY_JOB_OPTIONS,
+      ...JOB_OPTIONS[name],
       deduplication: { id: drainDedupId(conversationId, direction), keepLastIfActive: true },
     });
   }

@@ -2,10 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { JOBS, QUEUES, jobId, type SessionJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, jobId, type SessionJob } from '@agent-bridge/queue';
 
 // Timer jobs are cheap and their history is worthless: keep none of it.
-const TIMER_OPTS = { removeOnComplete: true, removeOnFail: { count: 1000 } } as const;
 
 /** Where each timer of a session lives in the sessions queue (the reconciler looks for them there). */
 export const timerKeys = {
@@ -40,7 +39,7 @@ export class SessionTimersService {
       this.queue.upsertJobScheduler(
         timerKeys.keepalive(conversationId),
         { every, startDate: Date.now() + every },
-        { name: JOBS.keepalive, data: { conversationId }, opts: TIMER_OPTS },
+        { name: JOBS.keepalive, data: { conversationId }, opts: JOB_OPTIONS[JOBS.keepalive] },
       ),
       this.startQueueTimeout(conversationId, queueTimeoutSeconds * 1000),
       this.touch(conversationId),
@@ -53,7 +52,7 @@ export class SessionTimersService {
   }
 
   private startQueueTimeout(conversationId: string, delayMs: number): Promise<unknown> {
-    return this.queue.add(JOBS.queueTimeout, { conversationId }, { ...TIMER_OPTS, jobId: timerKeys.queueTimeout(conversationId), delay: delayMs });
+    return this.queue.add(JOBS.queueTimeout, { conversationId }, { ...JOB_OPTIONS[JOBS.queueTimeout], jobId: timerKeys.queueTimeout(conversationId), delay: delayMs });
   }
 
   /**
@@ -65,7 +64,7 @@ export class SessionTimersService {
     await this.queue.upsertJobScheduler(
       timerKeys.keepalive(conversationId),
       { every, startDate: Date.now() + firstInMs },
-      { name: JOBS.keepalive, data: { conversationId }, opts: TIMER_OPTS },
+      { name: JOBS.keepalive, data: { conversationId }, opts: JOB_OPTIONS[JOBS.keepalive] },
     );
   }
 
@@ -76,8 +75,8 @@ export class SessionTimersService {
   async restoreJobs(lost: LostTimer[]): Promise<void> {
     if (lost.length === 0) return;
     await this.queue.addBulk(lost.map(({ kind, conversationId, delayMs }) => kind === 'inactivity'
-      ? { name: JOBS.inactivityCheck, data: { conversationId }, opts: { ...TIMER_OPTS, delay: delayMs, deduplication: { id: timerKeys.inactivity(conversationId) } } }
-      : { name: JOBS.queueTimeout, data: { conversationId }, opts: { ...TIMER_OPTS, delay: delayMs, jobId: timerKeys.queueTimeout(conversationId) } }));
+      ? { name: JOBS.inactivityCheck, data: { conversationId }, opts: { ...JOB_OPTIONS[JOBS.inactivityCheck], delay: delayMs, deduplication: { id: timerKeys.inactivity(conversationId) } } }
+      : { name: JOBS.queueTimeout, data: { conversationId }, opts: { ...JOB_OPTIONS[JOBS.queueTimeout], delay: delayMs, jobId: timerKeys.queueTimeout(conversationId) } }));
   }
 
   /** Activity on either side: the inactivity deadline moves to now + INACTIVITY_TIMEOUT_SECONDS. */
@@ -85,7 +84,7 @@ export class SessionTimersService {
     return this.queue.add(
       JOBS.inactivityCheck,
       { conversationId },
-      { ...TIMER_OPTS, delay: delayMs, deduplication: { id: timerKeys.inactivity(conversationId), reschedule: true } },
+      { ...JOB_OPTIONS[JOBS.inactivityCheck], delay: delayMs, deduplication: { id: timerKeys.inactivity(conversationId), reschedule: true } },
     );
   }
 

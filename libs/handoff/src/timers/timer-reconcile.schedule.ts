@@ -3,13 +3,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { REDIS } from '@agent-bridge/persistence';
-import { JOBS, QUEUES, jobId, type JobPayloads } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, jobId, type JobPayloads } from '@agent-bridge/queue';
 
 /** How often the reconcile job runs, and how often each worker process checks that it is still scheduled. */
 export const RECONCILE_EVERY_MS = 30_000;
 const WATCH_EVERY_MS = 10_000;
 const SCHEDULER_ID = jobId('reconcile-timers');
-const OPTS = { removeOnComplete: true, removeOnFail: true, attempts: 1 } as const;
 
 type ReconcileJob = JobPayloads[typeof JOBS.reconcileTimers];
 
@@ -59,8 +58,8 @@ export class TimerReconcileSchedule implements OnApplicationBootstrap, BeforeApp
   }
 
   private async schedule(why: string): Promise<void> {
-    await this.queue.upsertJobScheduler(SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: JOBS.reconcileTimers, data: {}, opts: OPTS });
-    await this.queue.add(JOBS.reconcileTimers, {}, { ...OPTS, jobId: jobId('reconcile-timers', 'now') });
+    await this.queue.upsertJobScheduler(SCHEDULER_ID, { every: RECONCILE_EVERY_MS }, { name: JOBS.reconcileTimers, data: {}, opts: JOB_OPTIONS[JOBS.reconcileTimers] });
+    await this.queue.add(JOBS.reconcileTimers, {}, { ...JOB_OPTIONS[JOBS.reconcileTimers], jobId: jobId('reconcile-timers', 'now') });
     this.logger.log(`timer reconcile scheduled every ${RECONCILE_EVERY_MS / 1000} s and queued now (${why})`);
   }
 }
