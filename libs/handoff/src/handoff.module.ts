@@ -30,10 +30,6 @@ import { TimerReconcileSchedule } from './timers/timer-reconcile.schedule';
 import { TimerReconcilerService } from './timers/timer-reconciler.service';
 import { BotVariablesService } from './variables/bot-variables.service';
 
-/**
- * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
- * Desks plug in through the desk port (DeskPortModule) and are found at boot by ProviderRegistry.
- */
 @Module({
   imports: [BotkitModule, EventsModule, DiscoveryModule],
   providers: [
@@ -73,14 +69,12 @@ import { BotVariablesService } from './variables/bot-variables.service';
 })
 export class HandoffModule {}
 
-/** HTTP side: the history page. */
 @Module({
   imports: [HandoffModule, BotkitModule],
   controllers: [HistoryController],
 })
 export class HandoffHttpModule {}
 
-/** Worker side: session timers (and their reconcile from Postgres), lifecycle and delivery jobs. */
 @Module({
   imports: [HandoffModule, BotkitModule],
   providers: [
