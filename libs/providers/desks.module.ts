@@ -5,10 +5,7 @@ import { LiveChatDeskModule } from './livechat/livechat.module';
 import { LiveChatV2DeskModule } from './livechat-v2/livechat-v2.module';
 import { LoopbackDeskModule } from './loopback/loopback.module';
 
-/**
- * The desk registry: one line per desk. The engine finds each desk's @Desk() adapter at boot and
- * refuses to start when a configured HANDOFF_PROVIDER names none of them.
- */
+/** One line per desk: the engine refuses to start when HANDOFF_PROVIDER names none of their @Desk() adapters. */
 @Module({})
 export class DesksModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -9,13 +9,13 @@ import { BridgeModule, type BridgeOptions } from './bridge.module';
 import { AllErrorsFilter } from './http/all-errors.filter';
 import { registerJsonBodyParser } from './http/json-body.parser';
 
-/** The platform's context object can reach 1 MB (context-object.md); BotKit cut at 100 kB with a 500. */
+/**
+ * The platform's context object may reach 1 MB (https://developer.kore.ai/docs/bots/bot-builder-tool/context-object/);
+ * BotKit cut at 100 kB with a 500.
+ */
 export const BODY_LIMIT_BYTES = 1024 * 1024 + 64 * 1024;
 
-/**
- * Builds the bridge on Fastify: Nest on Express costs ~4.5x raw node:http per request here, on
- * Fastify ~1.5x (performance-limits.md). Used by main.ts and by the end-to-end tests.
- */
+/** On Fastify, not Express: Nest's cost per request is far lower there (bench/README.md). */
 export async function createBridgeApp(config: AppConfig, options: BridgeOptions = {}): Promise<NestFastifyApplication> {
   // History tokens and odd bot ids are longer than Fastify's default 100-character path parameter.
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, trustProxy: true, routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true } });
@@ -25,12 +25,10 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
     abortOnError: false,
     logger: new PinoLoggerService(createPino(config.logLevel)),
   });
-  // Nest's parsers now (its init then finds them registered; the app has no global prefix to pass),
-  // and ours in place of its JSON one.
+  // Nest's parsers before its init, which then finds them registered; ours replaces its JSON one.
   adapter.registerParserMiddleware();
   registerJsonBodyParser(adapter.getInstance(), BODY_LIMIT_BYTES);
-  // A correlation id per request (the caller's x-request-id when it sends a sane one), echoed back
-  // on every response, errors included, and stamped on every log line of the request.
+  // Echoed on every response, errors included, and on every log line of the request.
   app.getHttpAdapter().getInstance().addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const header = request.headers['x-request-id'];
     void reply.header('x-request-id', enterCorrelation(typeof header === 'string' ? header : undefined));
@@ -40,9 +38,8 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.url.includes('%00')) await reply.status(400).send({ errors: [{ msg: 'The URL holds a NUL character', code: 'BAD_REQUEST' }] });
   });
-  // The queue dashboard's routes are bull-board's own (all of them, its API included): one check
-  // here, on the route Fastify matched. The raw URL is not enough: /ops/queue%73/api/... reaches
-  // the same routes.
+  // bull-board's routes, its API included, are checked on the route Fastify matched: the raw URL is
+  // not enough, /ops/queue%73/api/... reaches the same routes.
   const opsAuth = app.get(OpsAuthService);
   const dashboard = app.get(QueueDashboardPolicy);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -55,7 +52,6 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
     const refusal = await dashboard.refusal(request.method, route, request.params as Record<string, string | undefined>);
     if (refusal) await reply.status(403).send({ errors: [{ msg: refusal, code: 403 }] });
   });
-  // socket.io (the agent console) across instances through Redis.
   app.useWebSocketAdapter(new RedisIoAdapter(app, config));
   // Body errors (too large, malformed JSON) reach this filter too, through Nest's Fastify adapter.
   app.useGlobalFilters(new AllErrorsFilter());

@@ -36,8 +36,7 @@ export class BridgeModule {
         RouterModule.register([{ path: config.kore.apiPrefix || '/', module: SdkModule }]),
         // Lanes are drained here whatever RUN_WORKERS says: a bridge relays without any worker.
         LanesModule,
-        // One process is a complete service; RUN_WORKERS=false leaves the BullMQ jobs (timers,
-        // delivery retries) to apps/worker.
+        // RUN_WORKERS=false leaves the BullMQ jobs (timers, delivery retries) to apps/worker.
         ...(config.workers.enabled ? [WorkersModule] : []),
       ],
     };

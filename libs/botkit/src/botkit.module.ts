@@ -4,7 +4,6 @@ import { BotCredentialsService } from './auth/bot-credentials';
 import { BotkitClient } from './client/botkit.client';
 import { RequestStoreService } from './store/request-store.service';
 
-/** The platform contract: credentials, the outbound client and the async-webhook request store. */
 @Module({
   imports: [HttpTransportModule],
   providers: [BotCredentialsService, BotkitClient, RequestStoreService],

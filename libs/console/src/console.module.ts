@@ -15,10 +15,7 @@ import { PresenceReaper } from './presence/presence-reaper.service';
 import { PresenceService } from './presence/presence.service';
 import { ConsoleQueueService } from './routing/console-queue.service';
 
-/**
- * The built-in desk: its adapter, queue and presence, in every process (the desk registry lists it);
- * either side reaps the presence of crashed instances.
- */
+/** In every process, so either side reaps the presence of crashed instances. */
 @Module({
   imports: [DeskPortModule, InstanceRegistryModule],
   providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService],
@@ -26,7 +23,6 @@ import { ConsoleQueueService } from './routing/console-queue.service';
 })
 export class ConsoleDeskModule {}
 
-/** The console's page, sign-in and socket.io gateway (the bridge's HTTP side). */
 @Module({
   imports: [ConsoleDeskModule],
   controllers: [ConsoleAuthController, ConsoleStaticController],
@@ -34,7 +30,6 @@ export class ConsoleDeskModule {}
 })
 export class ConsoleModule {}
 
-/** The console's jobs: routing the queue, disconnect grace periods. */
 @Module({
   imports: [ConsoleDeskModule],
   providers: [ConsoleRouteHandler, ConsoleAgentGraceHandler],

@@ -12,7 +12,7 @@ export interface NewDeadLetter {
   attempts: number;
 }
 
-/** A dead letter as ops sees it: ids, codes and times, never the item (it holds message text). */
+/** Never the item, which holds message text. */
 export interface DeadLetterView {
   id: string;
   kind: string;
@@ -39,7 +39,6 @@ interface Row {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The lane_dead_letters table. */
 @Injectable()
 export class DeadLetterRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -65,7 +64,6 @@ export class DeadLetterRepository {
     return rows[0]?.count ?? 0;
   }
 
-  /** The item to put back in its lane, when `id` names a dead letter not retried yet. */
   async findOpen(id: string): Promise<{ lane: string; item: string } | 'retried' | null> {
     if (!UUID.test(id)) return null;
     const rows: Array<{ lane: Buffer; item: Buffer; state: string }> = await this.db.query(`SELECT lane, item, state FROM lane_dead_letters WHERE id = $1`, [id]);
@@ -75,7 +73,6 @@ export class DeadLetterRepository {
     return { lane: row.lane.toString('utf8'), item: row.item.toString('utf8') };
   }
 
-  /** False when another request marked it first. */
   async markRetried(id: string): Promise<boolean> {
     // As a CTE, the driver answers with the rows (a bare UPDATE answers [rows, count]).
     const rows: unknown[] = await this.db.query(

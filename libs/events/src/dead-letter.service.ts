@@ -4,7 +4,6 @@ import { LaneInboxService } from './lane-inbox.service';
 
 export type DeadLetterRetry = 'retried' | 'not_found' | 'already_retried';
 
-/** What ops does with dead-lettered lane items: list them, and put one back at the end of its lane. */
 @Injectable()
 export class DeadLetterService {
   constructor(
@@ -20,10 +19,7 @@ export class DeadLetterService {
     return this.repository.countOpen();
   }
 
-  /**
-   * Appends the item to its lane again (after anything waiting there), then marks the record
-   * retried. The append is deduplicated by the record's id, so two retries at once append it once.
-   */
+  /** The append is deduplicated by the record's id, so two retries at once append the item once. */
   async retry(id: string): Promise<DeadLetterRetry> {
     const found = await this.repository.findOpen(id);
     if (found === null) return 'not_found';

@@ -8,7 +8,6 @@ import { LaneInboxService } from './lane-inbox.service';
 import { LaneSweeper } from './lane-sweeper.service';
 import { BotkitLaneHandler, DrainLaneHandler, SweepLanesHandler } from './lane.handlers';
 
-/** Producer side: accepting items into their lanes (and draining them here, when this process has the handlers). */
 @Module({
   imports: [DiscoveryModule],
   providers: [LaneInboxService, EventInboxService, DeadLetterRepository, DeadLetterService],
@@ -16,11 +15,7 @@ import { BotkitLaneHandler, DrainLaneHandler, SweepLanesHandler } from './lane.h
 })
 export class EventsModule {}
 
-/**
- * Draining lanes in order, in every process that runs the engine (bridges whatever RUN_WORKERS
- * says, and workers): BotKit events go to the router, and lanes a crashed process held are taken
- * over by the sweep. Import it once, through one static module (see libs/workers).
- */
+/** Imported once, through one static module (libs/workers), by every process that runs the engine. */
 @Module({})
 export class EventsLanesModule {
   static forRoot(options: { imports: ModuleMetadata['imports']; router: Type<EventRouter> }): DynamicModule {
@@ -32,7 +27,6 @@ export class EventsLanesModule {
   }
 }
 
-/** BullMQ side: drain jobs (lanes handed over) and the old sweep job. */
 @Module({
   imports: [EventsModule],
   providers: [DrainLaneHandler, SweepLanesHandler],

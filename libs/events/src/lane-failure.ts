@@ -2,10 +2,8 @@ import type { Failure } from '@agent-bridge/persistence';
 import { LANE_RETRY } from '@agent-bridge/queue';
 
 /**
- * The wait before the next attempt of a lane item, or null when it is to be dead-lettered now: a
- * refusal at once; an outage keeps its place (every lane needing that dependency waits alike) for
- * at most LANE_RETRY.outageHoldMs; anything else gets a few quick attempts.
- * `attempts`: attempts made so far; `heldMs`: how long the item has been failing.
+ * Null: dead-letter now. An outage keeps the item's place longer than other failures, since every
+ * lane needing that dependency waits alike. `heldMs`: how long the item has been failing.
  */
 export function nextRetryDelay(failure: Failure, attempts: number, heldMs: number): number | null {
   switch (failure.kind) {

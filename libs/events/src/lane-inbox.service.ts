@@ -15,9 +15,8 @@ import { ACCEPT, RELEASE, RENEW, STEP, TAKEOVER } from './lane-scripts';
 import { LEASE_MS, LeaseRenewer, type LaneHold } from './lease-renewer';
 
 const DEDUPE_TTL_SECONDS = 24 * 3600;
-/** Events handled per drain job before it hands over to a fresh one (a busy lane cannot hog a slot). */
+/** Per drain job, then a fresh one takes over: a busy lane cannot hog a worker slot. */
 const JOB_BATCH = 100;
-/** A lane with items and no lease whose last step is older than this is taken over by the sweep. */
 const STALE_MS = 1000;
 const SWEEP_LIMIT = 500;
 
@@ -27,29 +26,19 @@ export interface LaneAcceptResult {
 
 
 /**
- * Ordered, durable lanes: one per conversation (BotKit events) or per desk chat (LiveChat events).
- * An item is acknowledged once it is in its lane's Redis list. The process that appended it then
- * drains the lane itself, right away, when no one else holds the lane: no job hop on the hot path.
- * A short lease in Redis, renewed while a handler runs, makes sure at most one drain runs per lane
- * on any instance; the sweep (every process, see LaneSweeper) takes over lanes whose holder died.
- * A failing item is retried in place, then dead-lettered (Postgres), and the lane moves on.
+ * The process that appended an item drains the lane itself when it is free: no job hop on the hot
+ * path. A lease renewed while a handler runs keeps one drain per lane across instances.
  */
 @Injectable()
 export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LaneInboxService.name);
   private readonly registrations = new Map<string, LaneHandlerFor>();
   private readonly running = new Set<Promise<unknown>>();
-  /** Retry waits in progress: a shutdown ends them at once. */
   private readonly sleepers = new Set<() => void>();
   private closing = false;
-  /**
-   * Lease tokens: unique per process (random prefix) and per drain (counter); no entropy per item.
-   * The `hb~` mark says the holder beats (InstanceHeartbeat): only such holders are declared dead
-   * when their heartbeat stops, never those of an older version during a rolling upgrade.
-   */
+  /** `hb~`: the holder beats, so it may be declared dead; an older version's holders, mid-upgrade, never are. */
   private readonly tokenPrefix = `hb~${randomBytes(9).toString('base64url')}`;
   private tokens = 0;
-  /** The lane scripts of one turn of the event loop go to Redis in one write. */
   private readonly batch: RedisBatch;
   private readonly leases: LeaseRenewer;
   private readonly heartbeat: InstanceHeartbeat;
@@ -83,7 +72,6 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
-  /** Lanes of a kind are drained by its @LaneHandler, in every process that has one (bridges and workers). */
   onModuleInit(): void {
     for (const { instance, metatype } of this.discovery.getProviders()) {
       const kind = instance && metatype ? (Reflect.getMetadata(LANE_HANDLER, metatype) as string | undefined) : undefined;
@@ -92,7 +80,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     }
   }
 
-  /** Found by onModuleInit; called directly only where no Nest module builds the process. */
+  /** Called directly only where no Nest module builds the process. */
   register(kind: string, handler: LaneHandlerFor): void {
     const other = this.registrations.get(kind);
     if (other && other !== handler) throw new Error(`lane kind "${kind}" has two handlers: ${other.constructor.name}, ${handler.constructor.name}`);
@@ -107,7 +95,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     return this.keys.key('inbox', lane);
   }
 
-  /** The lanes holding items, scored by when a drain last took a step in them (the sweep reads it). */
+  /** Scored by each lane's last drain step, for the sweep. */
   indexKey(): string {
     return this.keys.key('lanes');
   }
@@ -121,11 +109,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     return this.keys.key('instance', prefix);
   }
 
-  /**
-   * Appends `item` to the lane unless `dedupeKey` was seen in the last 24 h, and returns once it is
-   * stored. If the lane is free, this process drains it in the background. `decoded`: the value
-   * `item` encodes, handed to the handler as is when this process drains the item itself.
-   */
+  /** Resolves once stored; a `dedupeKey` seen in the last 24 h is not appended again. `decoded` spares a re-parse. */
   async accept(kind: string, id: string, dedupeKey: string, item: string, decoded?: unknown): Promise<LaneAcceptResult> {
     const lane = this.laneOf(kind, id);
     if (!this.heartbeat.beating) await this.heartbeat.ensure();
@@ -147,10 +131,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     return { duplicate: accepted === 0 };
   }
 
-  /**
-   * Marks dedupe keys as seen, as `accept` would (same keys, same 24 h): a later item under one of
-   * them is dropped. For an item's work done another way (a catch-up relayed its event).
-   */
+  /** For work done another way (a catch-up relayed the event): a later item under these keys is dropped. */
   async markSeen(dedupeKeys: string[]): Promise<void> {
     if (dedupeKeys.length === 0) return;
     const pipeline = this.redis.pipeline();
@@ -158,7 +139,6 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
-  /** Queues a drain job for the lane (at most one waiting per lane). */
   scheduleDrain(lane: string, delayMs = 0): Promise<unknown> {
     return this.queue.add(
       JOBS.drainLane,
@@ -167,23 +147,20 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     );
   }
 
-  /** The drain job: takes the lane if free, then drains it like the receiving process would. */
   async drainJob(job: Job<DrainLaneJob>): Promise<{ handled: number }> {
     const { lane } = job.data;
     if (!this.registrations.has(kindOf(lane))) throw new Error(`no handler for lanes of kind "${kindOf(lane)}" in this process`);
     await this.heartbeat.ensure();
     const token = this.nextToken();
     const [claimed, head] = await this.step(lane, token, 'claim');
-    // Held elsewhere (that holder drains what is there), or empty: nothing to do here.
+    // Held elsewhere (its holder drains it), or empty.
     if (claimed !== 1 || head === undefined) return { handled: 0 };
     return this.drain(lane, token, head, true);
   }
 
   /**
-   * Takes over the lanes with items whose holder is gone (a crashed process, a drain that stopped):
-   * one claim per lane not stepped for STALE_MS, which fails at once where a holder keeps its lease;
-   * then, of those held, the lanes whose holder's process stopped beating. Returns how many lanes
-   * this process took.
+   * A claim fails at once where a holder keeps its lease; of those, lanes whose holder's process
+   * stopped beating are taken anyway. Returns how many lanes this process took.
    */
   async sweep(staleMs = STALE_MS): Promise<number> {
     if (this.closing) return 0;
@@ -209,7 +186,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     return taken;
   }
 
-  /** Lets the drains this process started finish before the stores close (after HTTP stopped feeding them). */
+  /** Before the stores close; HTTP has stopped feeding the drains by then. */
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
     for (const wake of [...this.sleepers]) wake();
@@ -218,7 +195,6 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     await this.heartbeat.stop();
   }
 
-  /** The held lanes whose holder's process stopped beating: each taken if its lease is still that holder's. */
   private async takeOverFromTheDead(lanes: string[]): Promise<Array<{ lane: string; token: string; result: [number, string?] }>> {
     const tokens = await Promise.all(lanes.map((lane) => this.redis.get(this.leaseKey(lane))));
     const holders = lanes.flatMap((lane, i) => {
@@ -226,7 +202,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
       const prefix = holder?.slice(0, holder.lastIndexOf('.'));
       return holder && prefix?.startsWith('hb~') && prefix !== this.tokenPrefix ? [{ lane, holder, prefix }] : [];
     });
-    // One check per holding process (a handful), not per lane: most holders are alive.
+    // One check per holding process, not per lane: most holders are alive.
     const prefixes = [...new Set(holders.map((h) => h.prefix))];
     const alive = await Promise.all(prefixes.map((prefix) => this.redis.exists(this.instanceKey(prefix))));
     const dead = new Set(prefixes.filter((_, i) => alive[i] === 0));
@@ -241,12 +217,11 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
 
   private startInline(lane: string, token: string, head: string, decoded: unknown): void {
     if (!this.registrations.has(kindOf(lane)) || this.closing) {
-      // No processing here: give the lane back and let a drain job (or another process's sweep) take it.
+      // A drain job or another process's sweep takes it.
       void this.handOver(lane, token);
       return;
     }
-    // After the current turn of the event loop: the acknowledgement this item is waiting for goes
-    // out first, before the drain's first synchronous stretch (serializing its query, its request).
+    // The acknowledgement this item waits for goes out before the drain's first synchronous stretch.
     const run = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.drain(lane, token, head, false, decoded))
       .catch((error: unknown) => {
@@ -256,7 +231,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     this.track(run);
   }
 
-  /** Handles the lane's items in order until it is empty. An item leaves the lane only after it was handled or dead-lettered. */
+  /** An item leaves the lane only once handled or dead-lettered. */
   private async drain(lane: string, token: string, first: string, asJob: boolean, firstDecoded?: unknown): Promise<{ handled: number }> {
     const kind = kindOf(lane);
     const registration = this.registrations.get(kind)!;
@@ -264,7 +239,6 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     let decoded = firstDecoded;
     let handled = 0;
     while (head !== undefined) {
-      // A stopping process hands the rest over (a drain job, or another process's sweep).
       if ((asJob && handled >= JOB_BATCH) || (this.closing && handled > 0)) {
         await this.handOver(lane, token);
         return { handled };
@@ -283,10 +257,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     return { handled };
   }
 
-  /**
-   * One item, retried in place (its lease renewed meanwhile) until it is handled or dead-lettered.
-   * 'stop': this drain lets go of the lane (its lease was lost, or the process is stopping).
-   */
+  /** 'stop': this drain lets go of the lane (lease lost, or stopping). */
   private async handle(lane: string, registration: LaneHandlerFor, token: string, item: string, decoded: unknown): Promise<'done' | 'stop'> {
     const hold = this.leases.hold(lane, token);
     const kind = kindOf(lane);
@@ -312,7 +283,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     }
   }
 
-  /** Records the item in Postgres, then the lane moves on; false when this drain had to let go first. */
+  /** False when this drain had to let go first. */
   private async deadLetter(lane: string, registration: LaneHandlerFor, item: string, decoded: unknown, failure: Failure, attempts: number, hold: LaneHold): Promise<boolean> {
     const kind = kindOf(lane);
     for (let tries = 1; ; tries++) {
@@ -334,7 +305,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     }
   }
 
-  /** Waits before a retry; false when the drain must let go instead (lease lost, or stopping: then handed over). */
+  /** False when the drain must let go instead (lease lost, or stopping: then handed over). */
   private async pause(ms: number, hold: LaneHold): Promise<boolean> {
     await new Promise<void>((resolve) => {
       const wake = (): void => {

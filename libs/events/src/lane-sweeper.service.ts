@@ -2,15 +2,10 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { classifyFailure } from '@agent-bridge/persistence';
 import { LaneInboxService } from './lane-inbox.service';
 
-/** How often each process looks for lanes left without a holder: with LEASE_MS, a crashed holder's lanes flow again within about 6 s. */
 export const SWEEP_EVERY_MS = 1000;
 const LOG_EVERY_MS = 30_000;
 
-/**
- * Takes over the lanes a crashed process held, from every process that drains lanes: once at
- * start, then every SWEEP_EVERY_MS (with jitter, so instances do not sweep in step). An in-process
- * timer, not a BullMQ scheduler: nothing to lose when Redis is emptied, no worker needed.
- */
+/** An in-process timer, not a BullMQ scheduler: nothing to lose when Redis is emptied, no worker needed. */
 @Injectable()
 export class LaneSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LaneSweeper.name);
@@ -45,7 +40,7 @@ export class LaneSweeper implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       await this.lanes.sweep();
     } catch (error) {
-      // Redis away: every sweep fails until it is back; one line now and then is enough.
+      // Redis away: every sweep fails until it is back.
       if (Date.now() - this.loggedAt > LOG_EVERY_MS) {
         this.loggedAt = Date.now();
         this.logger.warn(`lane sweep failed (${classifyFailure(error).code})`);

@@ -8,7 +8,6 @@ import type { InboundEvent } from './inbound-event';
 import { LaneHandler, type LaneHandlerFor } from './lane-handler.decorator';
 import { LaneInboxService } from './lane-inbox.service';
 
-/** BotKit lanes: one per conversation, each event routed in order. */
 @Injectable()
 @LaneHandler(BOTKIT_LANE)
 export class BotkitLaneHandler implements LaneHandlerFor {
@@ -29,7 +28,6 @@ export class BotkitLaneHandler implements LaneHandlerFor {
   }
 }
 
-/** A lane's drain as a job: lanes handed over by a stopping process, or with no handler where they were accepted. */
 @Injectable()
 @JobHandler(JOBS.drainLane)
 export class DrainLaneHandler implements JobHandlerFor<typeof JOBS.drainLane> {
@@ -40,10 +38,7 @@ export class DrainLaneHandler implements JobHandlerFor<typeof JOBS.drainLane> {
   }
 }
 
-/**
- * One sweep as a job. Sweeps run in every process on a timer now (LaneSweeper); this serves the
- * jobs of the scheduler an earlier version kept, which is removed at start.
- */
+/** Sweeps run on a timer (LaneSweeper); this serves jobs a leftover scheduler still queues, and removes it. */
 @Injectable()
 @JobHandler(JOBS.sweepLanes)
 export class SweepLanesHandler implements JobHandlerFor<typeof JOBS.sweepLanes>, OnApplicationBootstrap {

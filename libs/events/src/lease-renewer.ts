@@ -1,25 +1,17 @@
-/**
- * How long a lane's lease lasts past its holder's last step or renewal. Short, so that the lanes of
- * a crashed process flow again within seconds; a handler running longer keeps it by renewal.
- */
+/** Short, so a crashed process's lanes flow again within seconds; a longer handler keeps it by renewal. */
 export const LEASE_MS = 5000;
-/** A hold not renewed for this long is renewed at the next tick: the lease keeps 3.5 s or more to spare. */
 const RENEW_AFTER_MS = 1000;
 const TICK_MS = 500;
 
-/** A drain inside a handler (or waiting to retry one): its lease is renewed until it lets go. */
 export interface LaneHold {
   readonly lane: string;
   readonly token: string;
   renewedAt: number;
-  /** Another holder has the lane now: this drain must not step (its item is handled again there). */
+  /** This drain must not step: the new holder handles the item again. */
   lost: boolean;
 }
 
-/**
- * Renews the leases of the holds in flight, on one timer per process: a lane's hot path costs no
- * Redis round trip for this, only items that take longer than RENEW_AFTER_MS do.
- */
+/** One timer per process: only items slower than RENEW_AFTER_MS cost a Redis round trip. */
 export class LeaseRenewer {
   private readonly holds = new Set<LaneHold>();
   private timer: NodeJS.Timeout | null = null;

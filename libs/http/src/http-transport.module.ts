@@ -1,7 +1,7 @@
 import { Module, type OnApplicationShutdown } from '@nestjs/common';
 import { HttpTransport } from './http-transport';
 
-/** One keep-alive transport per process, shared by every outbound client; its sockets close on shutdown. */
+/** One keep-alive transport per process, shared by every outbound client. */
 @Module({
   providers: [HttpTransport],
   exports: [HttpTransport],

@@ -23,10 +23,7 @@ export class TransportTimeoutError extends Error {
 
 const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-/**
- * Outbound HTTP on node:http with keep-alive agents. Global fetch costs several times the CPU per
- * call on Node 20, which matters on the relay's hot path.
- */
+/** Not fetch: its CPU per call on Node 20 would weigh on the relay's hot path (bench/README.md). */
 export class HttpTransport {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });

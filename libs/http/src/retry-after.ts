@@ -1,7 +1,4 @@
-/**
- * A Retry-After header as milliseconds to wait (RFC 9110 §10.2.3: delay-seconds or an HTTP-date),
- * for a RetryPolicy's `retryAfterMs`; undefined when absent or unreadable.
- */
+/** Milliseconds (RFC 9110 §10.2.3: delay-seconds or an HTTP-date); undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return undefined;

@@ -5,18 +5,14 @@ export interface RetryOptions {
   attempts: number;
   /** Wait before the first retry; it doubles for each retry after. */
   firstDelayMs: number;
-  /** No wait is longer. A failure that asks for a longer one (retryAfterMs) is not retried: the caller's own, slower retry takes over. */
+  /** A failure asking for a longer wait (retryAfterMs) is not retried: the caller's own, slower retry takes over. */
   maxDelayMs: number;
   /** A random extra of up to this share of the doubled delay (1 = up to as much again). */
   jitterRatio?: number;
   /** A random extra of up to this many milliseconds. */
   jitterMs?: number;
-  /** Whether a failure is worth another attempt; any other failure is thrown at once. */
   retryable(error: unknown): boolean;
-  /**
-   * The wait a failure itself asks for (a Retry-After header, or 0 to retry at once), used instead
-   * of the computed backoff; undefined to back off as usual.
-   */
+  /** A wait the failure asks for (Retry-After, or 0: at once), instead of the backoff; undefined: back off. */
   retryAfterMs?(error: unknown): number | undefined;
 }
 
@@ -27,10 +23,7 @@ export interface RetryContext {
 
 const FIRST_TRY: RetryContext = Object.freeze({ attempt: 0 });
 
-/**
- * Retry with exponential backoff, one policy for every outbound caller, each with its own numbers.
- * Built once per caller (module level), not per call.
- */
+/** Built once per caller (module level), not per call. */
 export class RetryPolicy {
   // One cockatiel policy per attempts count, since a caller may ask for fewer attempts per call.
   private readonly byAttempts = new Map<number, CockatielRetry>();
@@ -42,9 +35,8 @@ export class RetryPolicy {
   constructor(private readonly options: RetryOptions) {}
 
   execute<T>(fn: (context: RetryContext) => Promise<T>, attempts = this.options.attempts): Promise<T> {
-    // The first try runs outside cockatiel, which allocates a few objects and promises per call,
-    // so a call that succeeds costs about what a hand-written loop's first try did. After a failure
-    // cockatiel takes over, its attempt 0 replaying that failure, so it alone decides what follows.
+    // Outside cockatiel, which allocates per call. After a failure cockatiel takes over, its attempt 0
+    // replaying that failure, so it alone decides what follows.
     return fn(FIRST_TRY).catch((first: unknown) =>
       this.policyFor(Math.max(1, Math.floor(attempts))).execute((context) => {
         if (context.attempt === 0) throw first;

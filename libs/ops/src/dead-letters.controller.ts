@@ -3,7 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DeadLetterService, type DeadLetterView } from '@agent-bridge/events';
 import { OpsAuthGuard } from './ops-auth.guard';
 
-/** Dead-lettered lane items: listed for ops (ids and codes, never the item), and put back in their lane on request. */
 @Controller('ops/api/dead-letters')
 @UseGuards(OpsAuthGuard)
 export class DeadLettersController {
@@ -15,10 +14,7 @@ export class DeadLettersController {
     return { open, recent };
   }
 
-  /**
-   * Appends the item to its lane again. The ops page's button posts here (a form, so it needs no
-   * script) and is sent back to the page; other callers get JSON.
-   */
+  /** The ops page posts a form here (it has no script) and is sent back to the page; other callers get JSON. */
   @Post(':id/retry')
   async retry(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     refuseCrossSite(request);
@@ -32,9 +28,8 @@ export class DeadLettersController {
 }
 
 /**
- * The ops sign-in is HTTP Basic, which a browser sends along with a form another site posts:
- * a POST from a browser must come from this site's own pages. Sec-Fetch-Site says so where the
- * browser sends it (behind a proxy too); otherwise the Origin must name this host.
+ * A browser sends HTTP Basic along with a form another site posts, so its POST must come from our own
+ * pages: Sec-Fetch-Site says so where sent (behind a proxy too), else the Origin must name this host.
  */
 function refuseCrossSite(request: FastifyRequest): void {
   const site = request.headers['sec-fetch-site'];

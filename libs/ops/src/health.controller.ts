@@ -5,7 +5,7 @@ import type Redis from 'ioredis';
 import { withTimeout } from '@agent-bridge/config';
 import { REDIS } from '@agent-bridge/persistence';
 
-/** Each dependency answers within this, or counts as down: a probe that hangs helps no orchestrator. */
+/** A probe that hangs helps no orchestrator: past this, a dependency counts as down. */
 const CHECK_TIMEOUT_MS = 2000;
 /** BullMQ's connection waits for Redis forever: a check past its time is down. */
 const noAnswer = (): Error => new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`);
@@ -23,18 +23,14 @@ export class HealthController {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  /** The process is up. */
   @Get('live')
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   /**
-   * What this instance needs to accept events durably and relay them: Postgres and Redis. Not a
-   * worker: a bridge relays inline without one, and a missing worker is an ops alert and a metric
-   * (ab_queue_workers), not a reason for a load balancer to drop every bridge at once. 503 with the
-   * same body (which one is down) when any is not: Terminus throws it as an exception, which the
-   * global filter would turn into a bare 500 like any unexpected error.
+   * Not a worker: a bridge relays inline without one, and load balancers must not drop every bridge
+   * at once for it. Terminus's 503 is returned, not thrown: the global filter would make it a bare 500.
    */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {

@@ -7,11 +7,8 @@ import { sameSecret } from '@agent-bridge/http';
 const CACHE_MS = 60_000;
 
 /**
- * Who may see the ops pages, the queue dashboard and /metrics: console admins and supervisors with
- * their own email and password (HTTP Basic, so that browsers and Prometheus both work), or the
- * `ops` user with OPS_PASSWORD. METRICS_TOKEN (a bearer token) reads /metrics and nothing else:
- * a scraper's secret must not open the dashboards. A successful sign-in is remembered for a
- * minute: scrypt is slow on purpose and a dashboard polls.
+ * METRICS_TOKEN reads /metrics and nothing else: a scraper's secret must not open the dashboards.
+ * A sign-in is remembered for a minute: scrypt is slow on purpose and a dashboard polls.
  */
 @Injectable()
 export class OpsAuthService {

@@ -9,7 +9,6 @@ function table(headers: string[], rows: unknown[][], empty: string): string {
     .join('')}</tbody></table>`;
 }
 
-/** Lane items given up, newest first, each with a retry button (a plain form: the page has no script). */
 function deadLetters(s: OpsSummary): string {
   const rows = s.deadLetters.recent;
   if (rows.length === 0) return '<p class="muted">None.</p>';
@@ -20,7 +19,6 @@ function deadLetters(s: OpsSummary): string {
     .join('')}</tbody></table>`;
 }
 
-/** The ops page: server-rendered, refreshes itself every 5 s, no script. */
 export function renderOpsPage(s: OpsSummary): string {
   const wait = s.waiting;
   const alert = wait.alert

@@ -10,7 +10,6 @@ import { OpsStatsService, type OpsSummary } from './ops-stats.service';
 export class OpsController {
   constructor(private readonly stats: OpsStatsService) {}
 
-  /** Prometheus text format: counts, sessions by state, queue depths, latency histograms. */
   @Get('metrics')
   @MetricsTokenAllowed()
   async metrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {

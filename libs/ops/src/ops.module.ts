@@ -21,8 +21,7 @@ import { QUEUE_DASHBOARD_PATH, QueueDashboardPolicy } from './queue-dashboard.po
 export class OpsAuthModule {}
 
 /**
- * bull-board's pages (with retry and clean of failed jobs). Its routes are Fastify's own, under
- * the path below: the bridge's onRequest hook (createBridgeApp) puts every one of them behind the
+ * Its routes are Fastify's own: the bridge's onRequest hook (createBridgeApp) puts them behind the
  * ops sign-in, and QueueDashboardPolicy limits what they may change.
  */
 const QueueDashboard = BullBoardModule.forRoot({
@@ -31,7 +30,6 @@ const QueueDashboard = BullBoardModule.forRoot({
   boardOptions: { uiConfig: { boardTitle: 'agent-bridge queues' } },
 });
 
-/** Ops: health probes, /metrics, the ops page, dead letters and the queue dashboard. */
 @Module({
   imports: [
     TerminusModule,

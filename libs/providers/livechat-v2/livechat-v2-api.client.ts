@@ -8,10 +8,7 @@ const TIMEOUT_MS = 10_000;
 
 export type V2Call = 'start' | 'send_message' | 'get_pending_messages' | 'close';
 
-/**
- * A v2 call that failed. The message names the call and the status only: the URL carries the
- * visitor id and, for polls, the `secured_session_id`, which is the chat's only credential.
- */
+/** Names the call and status only: the URL carries the `secured_session_id`, the chat's only credential. */
 export class LiveChatV2Error extends Error {
   constructor(
     readonly call: V2Call,
@@ -27,10 +24,7 @@ export class LiveChatV2Error extends Error {
   }
 }
 
-/**
- * The engine's view of a v2 failure. v2 has plain statuses (400 bad arguments, 401 bad credentials,
- * 404 unknown resource, 5xx): on a chat that exists, 400/404 mean it was closed meanwhile.
- */
+/** On a chat that exists, v2's 400 and 404 mean it was closed meanwhile. */
 export function toProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (!(error instanceof LiveChatV2Error)) return new ProviderError(ProviderErrorCode.Unavailable, (error as Error).message);
@@ -39,11 +33,7 @@ export function toProviderError(error: unknown): ProviderError {
   return new ProviderError(ProviderErrorCode.Rejected, error.message);
 }
 
-/**
- * For `close`: the chat is already gone. 400/404 say closed or unknown; 401 says our
- * `secured_session_id` no longer opens anything (the visitor has a newer chat), so there is
- * nothing of ours left to close either.
- */
+/** For `close`: 401 too, since our `secured_session_id` no longer opens anything (the visitor has a newer chat). */
 export function chatIsGone(error: unknown): boolean {
   if (error instanceof LiveChatV2Error) return error.status === 400 || error.status === 401 || error.status === 404;
   return error instanceof ProviderError && error.code === ProviderErrorCode.ChatClosed;
@@ -56,9 +46,7 @@ export interface StartParams {
 }
 
 /**
- * The legacy REST API v2 visitor calls (reference §1): `X-API-Version: 2`, form-encoded bodies,
- * `licence_id` (British spelling) and the `secured_session_id` as the only credentials. No retries
- * here: polls repeat on their own schedule and deliveries retry as jobs, and a blind retry of
+ * No retries here: polls repeat on their own schedule, deliveries retry as jobs, and a blind retry of
  * `send_message` after a timeout could show the agent a message twice (v2 has no idempotency key).
  */
 export class LiveChatV2ApiClient {
@@ -85,7 +73,7 @@ export class LiveChatV2ApiClient {
     await this.post(visitorId, 'close', { licence_id: this.config.licenseId, secured_session_id: sessionId });
   }
 
-  /** Events after `lastMessageId`, oldest first. Each call is also the chat's keep-alive. */
+  /** Oldest first. Each call is also the chat's keep-alive. */
   async pendingEvents(visitorId: string, sessionId: string, lastMessageId: number): Promise<V2Event[]> {
     const query = new URLSearchParams({ licence_id: this.config.licenseId, secured_session_id: sessionId, last_message_id: String(lastMessageId) });
     const body = await this.send<{ events?: unknown }>('get_pending_messages', 'GET', `${this.url(visitorId, 'get_pending_messages')}?${query}`);

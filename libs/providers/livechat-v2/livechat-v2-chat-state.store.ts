@@ -3,9 +3,8 @@ import { LIVECHAT_V2, type LiveChatV2ChatState } from './livechat-v2.types';
 import { DeskStateStore } from '@agent-bridge/desk-port';
 
 /**
- * A v2 chat's durable state (visitor, session, poll cursor) on top of the shared per-chat JSON
- * state. The cursor has its own statement because polls of one chat can overlap (a slow poll and
- * the scheduler's next tick, or a retry): a plain merge could move it backwards.
+ * The cursor has its own statement because polls of one chat can overlap (a slow poll and the next
+ * tick, or a retry): a plain merge could move it backwards.
  */
 export class LiveChatV2ChatStateStore {
   constructor(
@@ -19,10 +18,7 @@ export class LiveChatV2ChatStateStore {
     return { visitor_id: state.visitor_id, secured_session_id: state.secured_session_id, last_message_id: Number(state.last_message_id ?? 0) };
   }
 
-  /**
-   * Records the chat `chat/start` gave us. The same session again (a retried open) keeps its
-   * cursor; a new session starts at 0, as its message ids do.
-   */
+  /** The same session again (a retried open) keeps its cursor; a new one starts at 0, as its message ids do. */
   async opened(conversationId: string, visitorId: string, sessionId: string): Promise<void> {
     const current = await this.get(conversationId);
     if (current?.secured_session_id === sessionId) return;
@@ -30,7 +26,6 @@ export class LiveChatV2ChatStateStore {
     await this.states.patchChatState(conversationId, LIVECHAT_V2, state);
   }
 
-  /** Moves the cursor to `messageId` unless it is already there or beyond. */
   async advance(conversationId: string, messageId: number): Promise<void> {
     await this.db.query(
       `UPDATE provider_chat_state

@@ -12,11 +12,7 @@ export interface RelayOutcome {
   lastMessageId: number;
 }
 
-/**
- * Turns one poll's events into desk events, strictly in `message_id` order, then moves the cursor
- * past what was handled. A replayed event (overlapping polls, a retry) is harmless: agent messages
- * are deduplicated by id and the cursor never moves back.
- */
+/** A replayed event (overlapping polls, a retry) is harmless: messages are deduplicated by id, the cursor never moves back. */
 export class LiveChatV2EventRelay {
   constructor(
     private readonly desk: DeskEvents,
@@ -59,9 +55,8 @@ export class LiveChatV2EventRelay {
 }
 
 /**
- * `chat_closed` as the agent: the agent, or LiveChat's router, ended it. As the visitor while our
- * session is open: LiveChat gave up on us (polling lapsed past its keep-alive), which is not the
- * agent's doing, so the user hears that no agent could be reached rather than "the agent left".
+ * `chat_closed` as the visitor while our session is open: LiveChat gave up on us (polling lapsed), so the
+ * user hears that no agent could be reached rather than "the agent left".
  */
 function closeReason(event: V2Event): CloseReason {
   return event.user_type === 'visitor' ? 'provider_error' : 'agent_closed';

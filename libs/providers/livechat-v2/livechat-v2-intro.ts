@@ -11,10 +11,7 @@ const WHY: Record<OpenChatRequest['trigger'], string> = {
   keyword: 'the user asked for a person',
 };
 
-/**
- * The first thing the agent sees: who, why, and the signed history link. The link is never cut
- * (half a link opens nothing); an overlong name gives way instead.
- */
+/** The history link is never cut (half a link opens nothing); an overlong name gives way instead. */
 export function welcomeMessage(request: OpenChatRequest): string {
   const tail = ` was handed over: ${WHY[request.trigger]}.\nHistory with the bot: ${request.historyUrl}`;
   const full = `${request.user.name ? `${request.user.name} (${request.user.id})` : request.user.id}${tail}`;
@@ -23,14 +20,13 @@ export function welcomeMessage(request: OpenChatRequest): string {
   return `${full.slice(0, room - 1)}…${tail}`.slice(0, WELCOME_MAX);
 }
 
-/** The user's last lines with the bot, sent right after the welcome; null when there are none. */
 export function recentMessagesText(request: OpenChatRequest): string | null {
   if (request.recentMessages.length === 0) return null;
   const lines = request.recentMessages.map((m) => `${m.from === 'user' ? 'User' : 'Bot'}: ${m.text}`);
   return `${NOTICE_PREFIX}Last messages with the bot:\n${lines.join('\n')}`;
 }
 
-/** The visitor name LiveChat shows in its chat list ("Client" is its default). */
+/** "Client" is LiveChat's default. */
 export function visitorName(request: OpenChatRequest): string {
   return (request.user.name ?? request.user.id).slice(0, 100) || 'Client';
 }

@@ -12,10 +12,7 @@ import { DeskEvents, DeskSessions } from '@agent-bridge/desk-port';
 
 type PollResult = RelayOutcome | { skipped: string };
 
-/**
- * One poll of a v2 chat (`get_pending_messages` from the stored cursor), run by the chat's job
- * scheduler. A failed poll throws: BullMQ retries it and the scheduler polls again on its next tick.
- */
+/** A failed poll throws: BullMQ retries it and the scheduler polls again on its next tick. */
 @Injectable()
 @JobHandler(JOBS.livechatV2Poll)
 export class LiveChatV2PollHandler implements JobHandlerFor<typeof JOBS.livechatV2Poll>, OnApplicationBootstrap {
@@ -32,10 +29,7 @@ export class LiveChatV2PollHandler implements JobHandlerFor<typeof JOBS.livechat
     this.relay = new LiveChatV2EventRelay(desk, provider.chats);
   }
 
-  /**
-   * Schedulers live in Redis and survive restarts; this only restores one lost with Redis's data,
-   * which would otherwise let LiveChat close the chat ~30 s later with nobody noticing.
-   */
+  /** Restores a scheduler lost with Redis's data, or LiveChat closes the chat ~30 s later with nobody noticing. */
   async onApplicationBootstrap(): Promise<void> {
     let restored = 0;
     for (const conversation of await this.conversations.open(LIVECHAT_V2)) {

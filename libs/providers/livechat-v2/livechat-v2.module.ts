@@ -4,7 +4,6 @@ import { HttpTransportModule } from '@agent-bridge/http';
 import { LiveChatV2PollHandler } from './livechat-v2-poll.handler';
 import { LiveChatV2Provider } from './livechat-v2.provider';
 
-/** LiveChat's legacy REST API v2 (visitor chats, polled): the adapter and its poll job. */
 @Module({
   imports: [DeskPortModule, HttpTransportModule],
   providers: [LiveChatV2Provider, LiveChatV2PollHandler],

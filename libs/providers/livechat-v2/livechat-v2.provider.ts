@@ -18,16 +18,12 @@ import { Desk, DeskSessions, DeskStateStore, type HandoffProvider, type OpenChat
 /** v2 documents no message limit; longer texts go in parts of this size so none is refused or cut. */
 const MAX_MESSAGE_CHARS = 2000;
 
-/**
- * LiveChat's deprecated REST API v2 visitor chat (reference §1), for licences still on it: the
- * bridge is the visitor, and agent events come back by polling (LiveChatV2PollHandler), which is
- * also what keeps LiveChat from closing the chat after ~30 s.
- */
+/** LiveChat's deprecated REST API v2, for licences still on it: polling also keeps LiveChat from closing the chat. */
 @Injectable()
 @Desk()
 export class LiveChatV2Provider implements HandoffProvider {
   readonly name = LIVECHAT_V2;
-  /** Shared with the poll handler; plain classes because this adapter adds nothing to the module. */
+  /** Shared with the poll handler. */
   readonly api: LiveChatV2ApiClient;
   readonly chats: LiveChatV2ChatStateStore;
   private readonly logger = new Logger(LiveChatV2Provider.name);
@@ -89,8 +85,8 @@ export class LiveChatV2Provider implements HandoffProvider {
     const sessionId = await this.api.start(visitorId, params);
     const owner = await this.conversations.byRef(LIVECHAT_V2, sessionId);
     if (!owner || owner.id === request.conversationId) return sessionId;
-    // LiveChat answers chat/start with the visitor's running chat, and an earlier hand-off's chat is
-    // still open there (its close is queued or failed). Each session needs its own chat and ref.
+    // chat/start answered with an earlier hand-off's chat, still open (its close queued or failed);
+    // each session needs its own chat and ref.
     this.logger.warn(`conversation ${request.conversationId}: the chat of conversation ${owner.id} was still open on LiveChat; closing it`);
     await this.api.close(visitorId, sessionId).catch((error: unknown) => {
       if (!chatIsGone(error)) throw error;

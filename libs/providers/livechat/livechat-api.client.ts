@@ -23,7 +23,6 @@ export class LiveChatApiError extends Error {
   }
 }
 
-/** Maps what LiveChat said to what the hand-off engine understands. */
 export function toProviderError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   if (error instanceof LiveChatApiError) {
@@ -37,10 +36,7 @@ export function toProviderError(error: unknown): ProviderError {
   return new ProviderError(ProviderErrorCode.Unavailable, (error as Error).message);
 }
 
-/**
- * 4 attempts, 150-250 ms, 300-400 ms and 600-700 ms apart (the delivery job retries longer on top).
- * A misdirected_request is retried at once, the call having switched region; it uses up an attempt.
- */
+/** The delivery job retries longer on top. A misdirected_request is retried at once, in the region it names. */
 const RETRY = new RetryPolicy({
   attempts: 4,
   firstDelayMs: 150,
@@ -55,15 +51,9 @@ export interface CallResult<T> {
   body: T;
 }
 
-/**
- * HTTP to LiveChat's Customer Chat Web API and Accounts API: region header from the token prefix,
- * `misdirected_request` followed to the region it names, retryable errors and timeouts retried with
- * backoff a few times (the delivery job retries longer on top).
- */
 @Injectable()
 export class LiveChatApiClient {
   private readonly logger = new Logger(LiveChatApiClient.name);
-  /** Where this licence lives, learnt from tokens or from misdirected_request. */
   private region: string | null = null;
 
   constructor(
@@ -71,13 +61,12 @@ export class LiveChatApiClient {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** POST {api}/v3.6/customer/action/<action>?organization_id=… with a customer token. */
   customerAction<T>(action: string, token: string, body: object): Promise<T> {
     const url = `${this.config.livechat.apiUrl}/${API_VERSION}/customer/action/${action}?organization_id=${encodeURIComponent(this.config.livechat.organizationId)}`;
     return this.call<T>(url, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify(body), regionOf(token));
   }
 
-  /** POST to the Accounts API (global host, no region). */
+  /** The Accounts API is global: no region. */
   accounts<T>(path: string, headers: Record<string, string>, body: string): Promise<T> {
     return this.call<T>(`${this.config.livechat.accountsUrl}${path}`, headers, body, null);
   }
@@ -108,7 +97,6 @@ export class LiveChatApiClient {
   }
 }
 
-/** The region a misdirected_request names, where the licence lives; null for any other failure. */
 function misdirectedRegion(error: unknown): string | null {
   if (!(error instanceof LiveChatApiError) || error.type !== 'misdirected_request') return null;
   return typeof error.data?.region === 'string' ? error.data.region : null;

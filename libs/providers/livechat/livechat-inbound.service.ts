@@ -18,20 +18,15 @@ interface LiveChatEvent {
   thread_id?: string;
 }
 
-/** Catch-ups reading LiveChat at once in one process: a start with many open chats stays within LiveChat's rate limits. */
+/** Per process, so a start with many open chats stays within LiveChat's rate limits. */
 const CATCH_UP_CONCURRENCY = 8;
 
-/** Why the router or an agent closed a chat, from the system message that came with it. */
 const CLOSE_REASON: Record<string, CloseReason> = {
   'routing.archived_inactive': 'inactivity',
   'routing.archived_offline': 'queue_timeout',
 };
 
-/**
- * Turns LiveChat webhooks into desk events: agent messages (not our own echoes), files as links,
- * agents joining, and the end of the chat with its reason. Before a chat is finished, its threads
- * are read once more so that a message overtaken by the deactivation is still relayed.
- */
+/** Before a chat is finished its threads are read once more, so a message overtaken by the deactivation is relayed. */
 @Injectable()
 export class LiveChatInboundService {
   private readonly logger = new Logger(LiveChatInboundService.name);
@@ -68,14 +63,14 @@ export class LiveChatInboundService {
   private async incomingEvent(chatId: string, event: LiveChatEvent): Promise<string> {
     const text = textOf(event);
     if (event.id && text) {
-      // An agent's message or file: lookup, echo check and store in one statement.
+      // Lookup, echo check and store in one statement.
       return this.desk.agentMessageInOrder(LIVECHAT, chatId, { id: event.id, text, sentAt: validTime(event.created_at) }, {
         stateKey: 'entityId',
         authorId: typeof event.author_id === 'string' ? event.author_id : null,
       });
     }
     if (event.type !== 'system_message' || !event.system_message_type) return `ignored ${event.type ?? '?'} event`;
-    // Remembered for the close that may follow (its reason: archived for inactivity, nobody online).
+    // For the close that may follow: it names the reason (archived for inactivity, nobody online).
     const conversation = await this.conversations.byRef(LIVECHAT, chatId);
     if (!conversation) return 'not our chat';
     await this.state.patchChatState(conversation.id, LIVECHAT, { lastSystemType: event.system_message_type });
@@ -92,10 +87,7 @@ export class LiveChatInboundService {
     return `closed (${reason})`;
   }
 
-  /**
-   * The catch-up of a closing chat (outside its lane): every agent message of the session's thread
-   * not relayed yet, through the general path (dedup by event id), delivered before the close.
-   */
+  /** For a closing chat, outside its lane: deduplicated by event id, delivered before the close. */
   async catchUp(conversation: Conversation): Promise<number> {
     const chat = providerChatOf(conversation);
     if (!chat) return 0;
@@ -109,10 +101,8 @@ export class LiveChatInboundService {
   }
 
   /**
-   * The catch-up item of a chat's lane (queued at start, ahead of newer webhooks): the session's
-   * agent messages missed while no instance was up go to the user in order, through the same
-   * ordered path as the webhooks; their webhooks, retried by LiveChat later, are then dropped at
-   * accept. A failure LiveChat may get over is thrown (the lane retries it, holding newer events).
+   * Messages missed while no instance was up reach the user in order; their webhooks, retried by LiveChat
+   * later, are dropped at accept. A retryable failure is thrown: the lane holds newer events meanwhile.
    */
   async catchUpInLane(chatId: string): Promise<string> {
     const conversation = await this.conversations.byRef(LIVECHAT, chatId);
@@ -136,7 +126,6 @@ export class LiveChatInboundService {
   }
 }
 
-/** The agent messages and files of the session's thread (not our own echoes), oldest first. */
 function agentEvents(events: LiveChatEvent[], own: LiveChatChatState): Array<{ id: string; text: string; sentAt: string | null; authorId: string | null }> {
   return events
     .filter((e) => e.type !== 'system_message' && e.id && e.author_id !== own.entityId && (!own.threadId || !e.thread_id || e.thread_id === own.threadId))
@@ -147,7 +136,6 @@ function agentEvents(events: LiveChatEvent[], own: LiveChatChatState): Array<{ i
     });
 }
 
-/** At most `size` calls at once; the rest wait their turn. */
 class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];

@@ -1,16 +1,12 @@
 import type { LaneInboxService } from '@agent-bridge/events';
 import type { LiveChatWebhookJob } from '@agent-bridge/queue';
 
-/** The lane kind of LiveChat chat events: one ordered lane per chat. */
 export const LIVECHAT_LANE = 'livechat';
 
-/**
- * The lane item that catches a chat up from its threads. Only the bridge appends it (LiveChat's
- * webhooks reach the lanes as `incoming_event` only), so a webhook cannot ask for one.
- */
+/** Webhooks reach the lanes as `incoming_event` only, so a webhook cannot ask for a catch-up. */
 export const CATCH_UP_ACTION = 'agent_bridge_catch_up';
 
-/** Deliveries are at least once: the same event id (or the same deactivation) is queued once. */
+/** Deliveries are at least once: the same event (or deactivation) is queued once. */
 export function webhookKey(action: string, payload: Record<string, unknown>): string | null {
   const event = payload.event as { id?: unknown } | undefined;
   const chat = typeof payload.chat_id === 'string' ? payload.chat_id : '';
@@ -29,15 +25,14 @@ export function webhookKey(action: string, payload: Record<string, unknown>): st
   }
 }
 
-/** The lane dedupe key of a chat event's webhook (what the controller accepts it under). */
+/** What the controller accepts a chat event's webhook under. */
 export function eventDedupeKey(chatId: string, eventId: string): string {
   return `lc.${webhookKey('incoming_event', { chat_id: chatId, event: { id: eventId } })!}`;
 }
 
 /**
- * Appends a catch-up to the chat's lane: it runs after what the lane holds and before any webhook
- * accepted later. `cause` names the gap: at start, one per chat per minute however many instances
- * start together; after refused webhooks, one per chat per refusal (`refused.<when it began>`).
+ * At start, one per chat per minute however many instances start together; after refused webhooks,
+ * one per chat per refusal (`cause`: `refused.<when it began>`).
  */
 export function acceptCatchUp(lanes: LaneInboxService, chatId: string, now = Date.now(), cause = 'start'): Promise<unknown> {
   const job: LiveChatWebhookJob = { action: CATCH_UP_ACTION, payload: { chat_id: chatId }, receivedAt: now };

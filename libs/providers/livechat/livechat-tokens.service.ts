@@ -7,9 +7,8 @@ import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 import { LiveChatApiClient, LiveChatApiError } from './livechat-api.client';
 import { DeskStateStore } from '@agent-bridge/desk-port';
 
-/** Tokens are replaced this long before LiveChat expires them (they last 8 h and cannot be extended). */
+/** Replaced this early: LiveChat's tokens cannot be extended. */
 const EARLY_SECONDS = 300;
-/** One agent-token refresh across instances: the lock's lifetime, and how often the others look for its token. */
 const REFRESH_LOCK_MS = 10_000;
 const REFRESH_POLL_MS = 100;
 const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -21,18 +20,12 @@ interface TokenGrant {
   entity_id?: string;
 }
 
-/**
- * Agent and customer tokens. The agent token comes from the refresh-token grant and is shared by
- * every instance through Redis (minting one per instance would churn LiveChat's 25-token limit);
- * customer tokens are minted per visitor with the agent_token grant, reusing the stored entity_id
- * so that a visitor stays one customer on LiveChat.
- */
+/** Customer tokens reuse the stored entity_id, so that a visitor stays one customer on LiveChat. */
 @Injectable()
 export class LiveChatTokensService {
   private readonly logger = new Logger(LiveChatTokensService.name);
-  /** Customer tokens this process minted or read, until shortly before expiry: a send is one HTTP call, not three. */
+  /** So that a send is one HTTP call, not three. */
   private readonly local = new Map<string, { token: string; entityId: string; until: number }>();
-  /** The agent-token refresh under way in this process, shared by every caller that needs it. */
   private refreshing: Promise<string> | null = null;
 
   constructor(
@@ -44,11 +37,8 @@ export class LiveChatTokensService {
   ) {}
 
   /**
-   * The shared agent token. `rejected` is a token LiveChat just refused: a new one is minted only
-   * if the cache still holds that one. One refresh runs at a time, in this process (callers share
-   * it) and across instances (a short Redis lock; the others wait for its token): each refresh
-   * counts against LiveChat's 25 tokens per client, past which it silently revokes the oldest, so a
-   * burst of hand-offs must not mint one each.
+   * One refresh at a time, across instances: each counts against LiveChat's 25 tokens per client, past
+   * which it silently revokes the oldest. `rejected`: a token LiveChat just refused.
    */
   async agentToken(rejected?: string): Promise<string> {
     const cached = await this.redis.get(this.agentTokenKey());
@@ -87,7 +77,6 @@ export class LiveChatTokensService {
     return this.keys.key('livechat', 'agent-token');
   }
 
-  /** A customer token for the visitor, and the customer's entity_id. */
   async customerToken(botId: string, visitorKey: string, fresh = false): Promise<{ token: string; entityId: string }> {
     const key = this.keys.key('livechat', 'customer-token', botId, visitorKey);
     const held = this.local.get(key);
@@ -118,7 +107,7 @@ export class LiveChatTokensService {
     return { token: grant.access_token, entityId: minted };
   }
 
-  /** Runs a customer call; an `authentication` error (token expired or revoked) re-mints once. */
+  /** An `authentication` error (token expired or revoked) re-mints once. */
   async asCustomer<T>(botId: string, visitorKey: string, call: (token: string) => Promise<T>): Promise<T> {
     const { token } = await this.customerToken(botId, visitorKey);
     try {

@@ -1,13 +1,8 @@
 import { HttpTransport } from '@agent-bridge/http';
 
-/** The webhooks the LiveChat adapter consumes; all filtered to chats started by our client. */
 export const LIVECHAT_WEBHOOK_ACTIONS = ['incoming_event', 'chat_deactivated', 'user_added_to_chat', 'user_removed_from_chat', 'chat_transferred'] as const;
 
-/**
- * `incoming_event` leaves out what our own client sent (`my_client`): the user's messages we post as
- * the customer would come back as webhooks we can only drop. Agents' messages come from their apps
- * (`other_clients`), and routing notices from `system`.
- */
+/** Without `my_client`: the user's messages we post as the customer would come back as webhooks to drop. */
 const FILTERS: Partial<Record<string, object>> = {
   incoming_event: { only_my_chats: true, source_type: ['other_clients', 'system'] },
 };
@@ -17,7 +12,6 @@ export interface RegistrarSettings {
   /** A Personal Access Token with webhooks.configuration:rw (and webhooks.state:rw to enable them). */
   pat: { accountId: string; token: string };
   clientId: string;
-  /** `{PUBLIC_URL}/webhooks/livechat` */
   url: string;
   secret: string;
 }
@@ -28,10 +22,7 @@ interface Webhook {
   action: string;
 }
 
-/**
- * Registers the license webhooks through the Configuration API: idempotent (an action already
- * registered to this URL is left alone), then enables license webhooks for our client.
- */
+/** Idempotent: an action already registered to this URL is left alone. */
 export async function registerLiveChatWebhooks(settings: RegistrarSettings, http = new HttpTransport()): Promise<{ registered: string[]; kept: string[] }> {
   const auth = `Basic ${Buffer.from(`${settings.pat.accountId}:${settings.pat.token}`).toString('base64')}`;
   const call = async <T>(action: string, body: object): Promise<T> => {

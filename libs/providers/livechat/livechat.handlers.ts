@@ -8,11 +8,7 @@ import { LIVECHAT } from './livechat-tokens.service';
 import type { LiveChatChatState } from './livechat.provider';
 import { DeskEvents, DeskSessions, DeskStateStore } from '@agent-bridge/desk-port';
 
-/**
- * A chat's lane (incoming events, in order) is handled like the queued webhooks; a catch-up item
- * (appended at start) reads the chat's threads. An agent's message dead-lettered there is
- * reported to both sides, as a message given up.
- */
+/** An agent's message dead-lettered here is reported to both sides, as a message given up. */
 @Injectable()
 @LaneHandler(LIVECHAT_LANE)
 export class LiveChatLaneHandler implements LaneHandlerFor {
@@ -54,10 +50,7 @@ export class LiveChatWebhookHandler implements JobHandlerFor<typeof JOBS.livecha
   }
 }
 
-/**
- * A catch-up job queued by an older version at its start: the catch-up now runs in the chat's lane
- * (ordered with its webhooks), so the job appends one there.
- */
+/** For catch-up jobs still queued: catch-ups run in the chat's lane, ordered with its webhooks. */
 @Injectable()
 @JobHandler(JOBS.livechatCatchUp)
 export class LiveChatCatchUpHandler implements JobHandlerFor<typeof JOBS.livechatCatchUp> {

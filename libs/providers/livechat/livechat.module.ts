@@ -8,7 +8,6 @@ import { LiveChatWebhookController } from './livechat-webhook.controller';
 import { LiveChatCatchUpHandler, LiveChatLaneHandler, LiveChatWebhookHandler } from './livechat.handlers';
 import { LiveChatProvider } from './livechat.provider';
 
-/** LiveChat (Agent Chat and Customer Chat API v3.6): the adapter, its webhooks, lane and jobs. */
 @Module({
   imports: [DeskPortModule, HttpTransportModule],
   controllers: [LiveChatWebhookController],

@@ -5,13 +5,13 @@ import { LiveChatApiClient, LiveChatApiError, toProviderError } from './livechat
 import { LIVECHAT, LiveChatTokensService } from './livechat-tokens.service';
 import { Desk, DeskStateStore, type HandoffProvider, type OpenChatRequest, type OpenedChat, type ProviderChat, type UserActivity, type UserMessageForDesk } from '@agent-bridge/desk-port';
 
-/** LiveChat's limit for a message text (16 KB); longer user messages go in parts. */
+/** LiveChat's limit for a message text; longer user messages go in parts. */
 const MAX_TEXT = 16_000;
 
 export interface LiveChatChatState {
   threadId?: string;
   entityId?: string;
-  /** The last routing/system message seen, to name why a chat was deactivated. */
+  /** To name why a chat was deactivated. */
   lastSystemType?: string;
 }
 
@@ -21,11 +21,7 @@ interface ChatSummary {
   active?: boolean;
 }
 
-/**
- * LiveChat v3.6, customer side: the bridge acts as the end user through the Customer Chat Web
- * API with a customer token per visitor; agents answer in LiveChat's app, and their side reaches
- * us through license webhooks (LiveChatWebhookController).
- */
+/** The bridge acts as the end user; agents answer in LiveChat's app and reach us through license webhooks. */
 @Injectable()
 @Desk()
 export class LiveChatProvider implements HandoffProvider {
@@ -122,10 +118,7 @@ export class LiveChatProvider implements HandoffProvider {
     return new Set(events.flatMap((e) => (typeof e.custom_id === 'string' ? [e.custom_id] : [])));
   }
 
-  /**
-   * Events of the chat's threads (newest first from LiveChat), for catching up after a gap; each
-   * carries its `thread_id` (a resumed chat holds the threads of earlier sessions too).
-   */
+  /** Each carries its `thread_id`: a resumed chat holds the threads of earlier sessions too. */
   async threadEvents(chat: ProviderChat): Promise<Array<Record<string, unknown>>> {
     const res = await this.asCustomer<{ threads?: Array<{ id?: string; events?: Array<Record<string, unknown>> }> }>(chat, 'list_threads', {
       chat_id: chat.ref,
@@ -146,7 +139,6 @@ export class LiveChatProvider implements HandoffProvider {
   }
 }
 
-/** The first message the agent sees: who, why, the signed history link and the last few lines. */
 export function introText(request: OpenChatRequest): string {
   const who = request.user.name ? `${request.user.name} (${request.user.id})` : request.user.id;
   const why = { agent_transfer: 'the bot transferred the chat', tone: 'the user sounded upset', keyword: 'the user asked for a person' }[request.trigger];

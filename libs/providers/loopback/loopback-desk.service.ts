@@ -28,14 +28,10 @@ export interface LoopbackFaults {
   failMessages?: number;
   /** The next N user messages are refused (not retryable). */
   rejectMessages?: number;
-  /** openChat answers "no agents". */
   noAgents?: boolean;
 }
 
-/**
- * The loopback desk's state, in Redis so that every instance sees the same desk. It stands in for a
- * real desk in tests and demos: the agent's side is driven over HTTP (LoopbackController).
- */
+/** In Redis, so that every instance sees the same desk. */
 @Injectable()
 export class LoopbackDeskService {
   constructor(
@@ -75,7 +71,7 @@ export class LoopbackDeskService {
     return chats.filter((c): c is LoopbackChat => c !== null);
   }
 
-  /** Appends what the user side sent; a message id seen before is dropped (at-least-once upstream). */
+  /** A message id seen before is dropped: upstream delivers at least once. */
   async record(ref: string, entry: LoopbackEntry): Promise<boolean> {
     if (entry.kind === 'message') {
       const fresh = await this.redis.sadd(this.k('seen', ref), entry.messageId);
@@ -99,7 +95,7 @@ export class LoopbackDeskService {
     await this.redis.set(this.k('faults'), JSON.stringify(faults));
   }
 
-  /** Takes one unit of a counted fault, atomically enough for tests (one desk, many instances). */
+  /** Not atomic, which is enough for tests. */
   async takeFault(kind: 'failMessages' | 'rejectMessages'): Promise<boolean> {
     const raw = await this.redis.get(this.k('faults'));
     const faults = raw ? (JSON.parse(raw) as LoopbackFaults) : {};

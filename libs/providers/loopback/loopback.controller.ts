@@ -17,10 +17,7 @@ import { DeskEvents } from '@agent-bridge/desk-port';
 
 const PROVIDER = 'loopback';
 
-/**
- * The loopback desk's agent side over HTTP, the way a real desk's webhooks reach us: join, write,
- * close. Off unless LOOPBACK_SECRET is set; every call carries it in `x-loopback-secret`.
- */
+/** Off unless LOOPBACK_SECRET is set; every call carries it in `x-loopback-secret`. */
 @Controller('providers/loopback')
 export class LoopbackController {
   constructor(

@@ -4,7 +4,7 @@ import { LoopbackController } from './loopback.controller';
 import { LoopbackDeskService } from './loopback-desk.service';
 import { LoopbackProvider } from './loopback.provider';
 
-/** A desk kept in Redis and answered over HTTP (/providers/loopback): for tests, demos and the benchmark. */
+/** For tests, demos and the benchmark. */
 @Module({
   imports: [DeskPortModule],
   controllers: [LoopbackController],

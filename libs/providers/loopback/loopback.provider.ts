@@ -2,10 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { LoopbackDeskService } from './loopback-desk.service';
 import { Desk, type HandoffProvider, type OpenChatRequest, type OpenedChat, type ProviderChat, ProviderError, ProviderErrorCode, type UserActivity } from '@agent-bridge/desk-port';
 
-/**
- * A desk inside the bridge, for tests and trying the flow without a third-party account: chats
- * wait in Redis and the "agent" acts through /providers/loopback (LOOPBACK_SECRET).
- */
 @Injectable()
 @Desk()
 export class LoopbackProvider implements HandoffProvider {

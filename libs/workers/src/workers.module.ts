@@ -6,7 +6,7 @@ import { QueueWorkersModule } from '@agent-bridge/queue';
 import { WebhookJobsModule } from '@agent-bridge/webhooks';
 import { LanesModule } from './lanes.module';
 
-/** Every BullMQ processor and job handler: run by the bridge by default, or by apps/worker alone. */
+/** Run by the bridge by default, or by apps/worker alone. */
 @Module({
   imports: [QueueWorkersModule, LanesModule, EventsWorkerModule, HandoffWorkerModule, WebhookJobsModule, ConsoleWorkerModule],
 })

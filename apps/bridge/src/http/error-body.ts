@@ -4,7 +4,6 @@ import { SdkError } from '@agent-bridge/botkit';
 import { correlationId } from '@agent-bridge/observability';
 import { classifyFailure } from '@agent-bridge/persistence';
 
-/** Seconds a client is asked to wait after a 503 for a store that is away. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 export interface ErrorAnswer {

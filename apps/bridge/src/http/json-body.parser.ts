@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { jsonDepthExceeds, markInputNormalized, mayHoldUnstorableJson, normalizeJsonValue } from '@agent-bridge/botkit';
 
 /**
- * Deepest JSON nesting accepted. The platform's bodies nest about a dozen levels (context.session.
- * BotUserSession.lastMessage…), rich templates a few more; 200 leaves a wide margin and stays far
- * below what JSON.stringify and the recursive code after the parser can walk without a RangeError.
+ * The platform's bodies nest about a dozen levels: a wide margin, far below where JSON.stringify and
+ * the recursive code after the parser would hit a RangeError.
  */
 export const MAX_JSON_DEPTH = 200;
 
@@ -13,10 +12,8 @@ class BodyRefusedError extends Error {
 }
 
 /**
- * The JSON body parser of every route. Two cheap checks on the raw text decide whether there is
- * anything to do: nesting past MAX_JSON_DEPTH is refused (400), and only a body holding a NUL or a
- * surrogate escape is walked to normalise its strings (text/ids that Postgres cannot store as they
- * are). Everything else is Fastify's own secure parser, unchanged.
+ * Two cheap checks on the raw text decide whether there is anything to do; only a body that may hold
+ * a NUL or a surrogate escape is walked. Parsing stays Fastify's own secure parser.
  */
 export function registerJsonBodyParser(fastify: FastifyInstance, bodyLimit: number): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');

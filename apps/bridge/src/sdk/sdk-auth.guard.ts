@@ -5,9 +5,8 @@ import { BotCredentialsService, SdkError, verifyJwt } from '@agent-bridge/botkit
 import { sameSecret } from '@agent-bridge/http';
 
 /**
- * BotKit's APIKeyMiddleware, fixed: applied to every SDK route whatever the prefix, any bot id
- * shape, HS256/HS512 `token` JWTs with `appId` = Client ID and a required, unexpired `exp`, and the
- * plain `apikey` header only when KORE_ALLOW_APIKEY is on (compared in constant time).
+ * BotKit's APIKeyMiddleware, fixed: on every SDK route whatever the prefix, any bot id shape, a required
+ * unexpired `exp`, and the plain `apikey` header only when KORE_ALLOW_APIKEY is on.
  */
 @Injectable()
 export class SdkAuthGuard implements CanActivate {

@@ -7,23 +7,17 @@ import { metrics } from '@agent-bridge/observability';
 import { WebhookDispatcher } from '@agent-bridge/webhooks';
 import { SdkAuthGuard } from './sdk-auth.guard';
 
-/** BotKit answers these two with its wrapper object instead of the payload (wire contract §1.4). */
+/** BotKit answers these two with its wrapper object instead of the payload. */
 const WRAPPER_ACK_EVENTS = new Set(['on_agent_transfer', 'on_variable_update']);
 const WRAPPER_ACK = { headers: { supportsMessageAck: true } };
 
 /**
- * Ids the platform calls back with or keys a conversation by. The body parser normalised their
- * NUL / lone surrogates like any text; an id changed that way names nothing the platform knows
- * (its callbacks would be refused after our ack), so such an event is refused instead; so is one
- * that changed too many strings to tell (MORE_PATHS).
+ * An id the body parser normalised names nothing the platform knows (its callbacks would be refused
+ * after our ack): refused instead, as is a body that changed too many strings to tell.
  */
 const ID_PATHS = new Set(['requestId', 'channel.from', 'channel.channelInfos.from', 'context.session.UserContext._id', MORE_PATHS]);
 
-/**
- * The platform's entry point: both BotKit route shapes, all eight events. Everything but
- * on_webhook is acknowledged as soon as it is durably in its conversation's inbox; the work
- * (and every outbound call) happens in the workers.
- */
+/** Everything but on_webhook is acknowledged once durably in its lane; the work, outbound calls included, follows. */
 @Controller('sdk/bots/:botId')
 @UseGuards(SdkAuthGuard)
 export class SdkController {

@@ -1,10 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, type BotCredentials } from '@agent-bridge/config';
 
-/**
- * Credentials by bot id: a per-bot entry from BOTS_FILE, else the default app's. Looked up by the
- * exact id, whatever its shape (BotKit's UUID-only regex turned other ids into a 500).
- */
+/** By the exact id, whatever its shape: BotKit's UUID-only regex turned other ids into a 500. */
 @Injectable()
 export class BotCredentialsService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

@@ -44,7 +44,6 @@ export interface VerifyOptions {
   now?: number;
 }
 
-/** Verifies signature (constant time), algorithm and time claims; returns the claims. */
 export function verifyJwt(token: string, secret: string, options: VerifyOptions): JwtClaims {
   const parts = token.split('.');
   if (parts.length !== 3) throw new JwtError('malformed');

@@ -10,7 +10,7 @@ import { BotkitError, BotkitErrorCode } from './botkit.errors';
 import { checkMessageLimits } from './message-limits';
 
 export interface CallOptions {
-  /** Attempts in all (1 = no retry). Retries only on network errors, timeouts, 429 and 5xx. */
+  /** In all (1 = no retry); only network errors, timeouts, 429 and 5xx are retried. */
   attempts?: number;
   timeoutMs?: number;
 }
@@ -22,7 +22,6 @@ export interface GetMessagesQuery {
   channelType?: string;
 }
 
-/** A message in the platform's history format (RTM doc, "Get Conversation History"). */
 export interface PlatformHistoryMessage {
   _id?: string;
   type?: string;
@@ -38,7 +37,6 @@ export interface GetMessagesResult {
   [key: string]: unknown;
 }
 
-/** A survey answer for sendFeedbackMessage; BotKit requires name and score. */
 export interface FeedbackSurvey {
   name: string;
   score: number | string;
@@ -54,7 +52,6 @@ export interface MetaTags {
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 const JWT_LIFETIME_SECONDS = 60;
 const DEFAULT_ATTEMPTS = 3;
-/** 100-200 ms before the second attempt, 200-400 ms before the third; BotkitError says what is retryable. */
 const RETRY = new RetryPolicy({
   attempts: DEFAULT_ATTEMPTS,
   firstDelayMs: 100,
@@ -63,7 +60,7 @@ const RETRY = new RetryPolicy({
   retryable: (error) => error instanceof BotkitError && error.retryable,
 });
 
-/** Adds meta tags (platform v8.0+) to a payload before it is sent. */
+/** Meta tags need platform v8.0 or later. */
 export function withMetaTags<T extends BotkitPayload>(payload: T, tags: MetaTags): T {
   const current = (payload.metaTags ?? {}) as MetaTags;
   const merged: MetaTags = { ...current };
@@ -74,9 +71,8 @@ export function withMetaTags<T extends BotkitPayload>(payload: T, tags: MetaTags
 }
 
 /**
- * The BotKit SDK functions, wire-compatible with Kore's BotKit: same URLs, bodies (`toJSON()` of the
- * payload) and `auth` header JWT `{appId, exp}`. Unlike BotKit, every call has a timeout and bounded
- * retries, `exp` is an integer, and failures are typed errors (never logged with their headers).
+ * Wire-compatible with Kore's BotKit (URLs, bodies, `auth` JWT). Unlike it, every call has a timeout
+ * and bounded retries, and failures are typed errors, never logged with their headers.
  */
 @Injectable()
 export class BotkitClient {
@@ -104,7 +100,7 @@ export class BotkitClient {
     return this.postTo(payload, 'sendAlertMessageUrl', options);
   }
 
-  /** Documented for on_client_event (sdk-events.md) but absent from BotKit: POST {sendBotEventUrl}. */
+  /** Documented for on_client_event (https://developer.kore.ai/docs/bots/sdks/sdk-events/) but absent from BotKit. */
   async sendBotEvent(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     return this.postTo(payload, 'sendBotEventUrl', options);
   }
@@ -117,10 +113,7 @@ export class BotkitClient {
     return this.postTo(payload, 'skipBotMessageUrl', options);
   }
 
-  /**
-   * `request`: the URLs the inbound request carried beside its payload (the inbound event's
-   * `requestUrls`); only on_variable_update's payload holds resetBotUrl itself.
-   */
+  /** `request`: the inbound event's `requestUrls`; only on_variable_update's payload holds resetBotUrl. */
   async resetBot(payload: BotkitPayload, request?: RequestUrls, options?: CallOptions): Promise<void> {
     return this.post(payload, this.requireUrl({ ...request, ...payload }, 'resetBotUrl'), options);
   }
@@ -135,10 +128,7 @@ export class BotkitClient {
     return this.closeConversationSession(payload, request, options);
   }
 
-  /**
-   * POST {sendFeedbackMessageUrl} with `feedbackData`: the survey, enriched as BotKit does with the
-   * bot, the user's channel id, channel type, language and time (read here from the payload's channel).
-   */
+  /** `feedbackData` is enriched as BotKit does it. */
   async sendFeedbackMessage(payload: BotkitPayload, survey: FeedbackSurvey, options?: CallOptions): Promise<void> {
     if (!survey || survey.name === undefined || survey.score === undefined) {
       throw new BotkitError(BotkitErrorCode.InvalidArguments, 'sendFeedbackMessage needs a survey with name and score');
@@ -181,7 +171,7 @@ export class BotkitClient {
     return parsed;
   }
 
-  /** One GET per language with the `bot-language` header, as BotKit does; resolves to the bodies. */
+  /** One GET per language, as BotKit does. */
   async fetchBotVariable(payload: BotkitPayload, languages: string[], options?: CallOptions): Promise<unknown[]> {
     const url = this.requireUrl(payload, 'getBotVariableUrl');
     return Promise.all(
@@ -202,7 +192,6 @@ export class BotkitClient {
     return this.store.getSavedData(botId, requestId);
   }
 
-  /** Completes an async webhook: POST {callbackUrl} with the saved payload, then forgets it. */
   async respondToHook(payload: BotkitPayload, options?: CallOptions): Promise<void> {
     const saved = await this.store.getSavedData(payload.botId, payload.requestId);
     if (!saved) {
@@ -243,7 +232,7 @@ export class BotkitClient {
     const timeoutMs = options.timeoutMs ?? this.config.kore.requestTimeoutMs;
     const path = new URL(req.url).pathname;
     return RETRY.execute(async ({ attempt }) => {
-      // A fresh token per attempt: `exp` is an integer (BotKit sent a fractional one) 60 s ahead.
+      // A fresh token per attempt; `exp` an integer (BotKit sent a fractional one).
       const token = signJwt({ appId: creds.clientId, exp: Math.floor(Date.now() / 1000) + JWT_LIFETIME_SECONDS }, creds.clientSecret, creds.jwtAlgorithm);
       const headers = { 'content-type': 'application/json', 'user-agent': 'agent-bridge (Kore/BotKit compatible)', ...req.headers, auth: token };
       let failure: BotkitError;

@@ -1,10 +1,10 @@
 import { BotkitError, BotkitErrorCode } from './botkit.errors';
 
-/** The platform's limits for a message (sdk-functions: sendBotMessage). */
+/** https://developer.kore.ai/docs/bots/sdks/functions-for-the-botkit-sdk/#sdk-sendbotmessage */
 export const MAX_MESSAGE_CHARS = 3000;
 export const MAX_WORD_CHARS = 1200;
 
-/** Counts characters as the platform's JavaScript does (UTF-16 code units) to stay on the safe side. */
+/** In UTF-16 code units, as the platform's JavaScript counts. */
 export function checkMessageLimits(message: unknown): void {
   if (typeof message !== 'string') return;
   if (message.length > MAX_MESSAGE_CHARS) {
@@ -23,10 +23,7 @@ export function checkMessageLimits(message: unknown): void {
   }
 }
 
-/**
- * Splits a text into parts that each pass the platform's limits, cutting at whitespace where it can
- * and inside a word only when the word itself is over the per-word limit. Nothing is dropped.
- */
+/** Cuts inside a word only when the word itself is over the per-word limit. Nothing is dropped. */
 export function splitMessage(text: string, maxChars = MAX_MESSAGE_CHARS, maxWord = MAX_WORD_CHARS): string[] {
   const parts: string[] = [];
   let current = '';

@@ -1,7 +1,6 @@
 /**
- * Text Postgres cannot store as it is: NUL (refused in text and jsonb) and lone UTF-16 surrogates
- * (not Unicode scalar values; the driver would turn them into U+FFFD silently, after the ack).
- * The edge normalises them before acknowledging: NUL removed, a lone surrogate replaced by U+FFFD.
+ * Postgres refuses NUL, and the driver turns a lone surrogate into U+FFFD silently, after the ack:
+ * the edge normalises both before acknowledging.
  */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
@@ -20,11 +19,7 @@ const MAX_PATHS = 1000;
 /** The last path recorded when more changed than MAX_PATHS: which ones is not known. */
 export const MORE_PATHS = '*';
 
-/**
- * Normalises every string of a parsed JSON value, keys included, in place where it can; returns
- * the value and the dotted paths it changed (past MAX_PATHS, MORE_PATHS ends the list). Iterative:
- * the value may be deep.
- */
+/** Keys included, in place where it can. Iterative: the value may be deep. */
 export function normalizeJsonValue(value: unknown): { value: unknown; changed: string[] } {
   if (typeof value === 'string') {
     const text = normalizeText(value);
@@ -74,10 +69,7 @@ export function mayHoldUnstorableJson(raw: string): boolean {
   return false;
 }
 
-/**
- * The deepest nesting of a raw JSON text, or `limit + 1` as soon as it passes `limit`: one pass
- * over the characters, strings skipped (a bracket inside a string does not nest).
- */
+/** One pass over the characters; a bracket inside a string does not nest. */
 export function jsonDepthExceeds(raw: string, limit: number): boolean {
   // Fewer brackets than the limit cannot nest past it: most bodies stop here, at native speed.
   let brackets = 0;
@@ -103,22 +95,18 @@ export function jsonDepthExceeds(raw: string, limit: number): boolean {
   return false;
 }
 
-/**
- * Records on a request the body paths the edge normalised, for the routes where normalising would
- * be wrong (credentials, ids the platform calls back with): they refuse instead of acting on them.
- */
+/** Routes where normalising would be wrong (credentials, ids the platform calls back with) refuse instead. */
 const NORMALIZED_PATHS = Symbol('agentBridge.normalizedPaths');
 
 export function markInputNormalized(request: object, paths: string[]): void {
   (request as Record<symbol, string[]>)[NORMALIZED_PATHS] = paths;
 }
 
-/** The body paths the edge changed on this request (empty when it changed nothing). */
 export function normalizedPaths(request: object): readonly string[] {
   return (request as Record<symbol, string[] | undefined>)[NORMALIZED_PATHS] ?? [];
 }
 
-/** The quote that ends the string opened at `open` (one not escaped by an odd run of backslashes). */
+/** A quote after an odd run of backslashes is escaped. */
 function closingQuote(raw: string, open: number): number {
   let end = raw.indexOf('"', open + 1);
   while (end !== -1) {

@@ -1,7 +1,4 @@
-/**
- * The eight BotKit events. The first seven are BotKit's `EventMappings.json`; `on_client_event`
- * is documented by Kore (`sdk-events.md`) but missing from stock BotKit, which answers it 404.
- */
+/** `on_client_event` is documented (https://developer.kore.ai/docs/bots/sdks/sdk-events/) but stock BotKit answers it 404. */
 export const BOTKIT_EVENTS = [
   'on_user_message',
   'on_bot_message',

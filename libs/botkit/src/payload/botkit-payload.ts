@@ -17,7 +17,7 @@ export interface InboundBody {
   [key: string]: unknown;
 }
 
-/** The JSON a BotKit payload object serialises to: what we echo and what we send back. */
+/** What a BotKit payload object serialises to: what we echo and what we send back. */
 export type BotkitPayload = Record<string, unknown> & {
   __payloadClass: PayloadClass;
   requestId: string;
@@ -30,7 +30,7 @@ export type BotkitPayload = Record<string, unknown> & {
 const URLS = ['sendUserMessageUrl', 'sendBotMessageUrl', 'skipUserMessageUrl', 'skipBotMessageUrl'] as const;
 
 /**
- * Key order and membership of each class's `toJSON()` in BotKit (`lib/sdk/ObjectTypes/*.js`).
+ * Key order and membership of each class's `toJSON()` (github.com/Koredotcom/BotKit, lib/sdk/ObjectTypes).
  * Each entry is [output key, input key]; undefined values vanish as they do in JSON.
  */
 const MESSAGE_KEYS: Array<[string, string]> = [
@@ -65,7 +65,7 @@ const CLASS_KEYS: Record<PayloadClass, Array<[string, string]>> = {
     ...same([...URLS, 'getBotVariableUrl', 'callbackUrl', 'context', 'channel', 'message', 'contextId', 'metaTags',
       'messageObject', 'sendFeedbackMessageUrl']),
   ],
-  // BotKit's OnAgentTransferPayload does not copy the inbound `message` (see the wire contract, §1.6).
+  // BotKit's OnAgentTransferPayload.toJSON() leaves out the inbound `message`.
   OnAgentTransferPayload: same(['callbackUrl', 'context', 'channel', 'baseUrl', ...URLS, 'getBotVariableUrl',
     'overrideMessagePayload', 'metaTags', 'messageObject', 'sendFeedbackMessageUrl']),
   OnVariableUpdate: [

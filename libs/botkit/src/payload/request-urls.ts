@@ -1,9 +1,8 @@
 import { PAYLOAD_CLASS, type BotkitEventName } from './botkit-events';
 
 /**
- * URLs the platform sends with a request that BotKit's `toJSON()` leaves out of the payload, so
- * they never reach the acknowledgement or a stored payload. Kore's SDK reads them from the inbound
- * request; we carry them beside the payload, for resetBot and closeConversationSession.
+ * Left out of the payload by BotKit's `toJSON()`, so never in the ack or a stored payload: Kore's SDK
+ * reads them from the request, we carry them beside the payload.
  */
 export interface RequestUrls {
   resetBotUrl?: string;
@@ -12,7 +11,6 @@ export interface RequestUrls {
 
 const FIELDS = ['resetBotUrl', 'clearConversationSessionUrl'] as const;
 
-/** The request-only URLs of an inbound body, or undefined when it has none (nothing to carry). */
 export function requestUrlsOf(eventName: BotkitEventName, body: Record<string, unknown>): RequestUrls | undefined {
   let urls: RequestUrls | undefined;
   for (const field of FIELDS) {

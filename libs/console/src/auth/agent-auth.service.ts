@@ -9,10 +9,7 @@ export interface AgentPrincipal {
   role: Agent['role'];
 }
 
-/**
- * One auth service for the console's HTTP routes and its socket.io handshake: short-lived HS256
- * tokens `{sub, role, exp}` signed with CONSOLE_TOKEN_SECRET.
- */
+/** The same service checks the console's HTTP routes and its socket.io handshake. */
 @Injectable()
 export class AgentAuthService {
   constructor(
@@ -30,7 +27,7 @@ export class AgentAuthService {
     return { token, expiresAt: new Date(exp * 1000).toISOString(), agent: found.agent };
   }
 
-  /** The principal of a token, or null for a missing, forged or expired one. */
+  /** Null for a missing, forged or expired token. */
   verify(token: unknown): AgentPrincipal | null {
     if (typeof token !== 'string' || token.length === 0) return null;
     try {

@@ -4,11 +4,7 @@ import type Redis from 'ioredis';
 import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 import { CONSOLE_NAMESPACE, SUPERVISORS_ROOM, agentRoom, type ServerToClientEvents } from './console-events';
 
-/**
- * Emits to console sockets from any process, workers included: it publishes in the socket.io
- * Redis adapter's format, and every bridge instance delivers to the sockets it holds. Workers
- * never hold sockets.
- */
+/** Publishes in the socket.io Redis adapter's format, so workers, which hold no sockets, can emit too. */
 @Injectable()
 export class ConsoleEmitter {
   private readonly emitter: Emitter<ServerToClientEvents>;

@@ -1,6 +1,5 @@
 import { type Conversation, type TranscriptMessage } from '@agent-bridge/desk-port';
 
-/** The console's typed server-to-client events (socket.io namespace /console). */
 export interface MessageView {
   conversationId: string;
   cursor: string;

@@ -13,11 +13,10 @@ export type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: str
 
 const MAX_TEXT = 3000 * 10; // long agent replies are split for the platform, not refused
 const SYNC_PAGE = 1000;
-/** Conversation and agent ids are uuids: anything else names nothing (and Postgres would refuse it). */
+/** Anything but a uuid names nothing, and Postgres would refuse it. */
 const CONVERSATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DISPOSITIONS = new Set(['resolved', 'follow-up', 'spam', 'other']);
 
-/** What agents do in the console; every action checks that this agent may touch that chat. */
 @Injectable()
 export class ConsoleActionsService {
   constructor(
@@ -115,10 +114,7 @@ export class ConsoleActionsService {
     return { ok: true };
   }
 
-  /**
-   * An agent may act on the chats they hold; supervisors and admins on any console chat. Reading a
-   * waiting chat (`readQueued`) is allowed too, so an agent can look before accepting.
-   */
+  /** `readQueued`: an agent may read a waiting chat, to look before accepting. */
   private async allowed(agent: Agent, conversationId: unknown, readQueued = false): Promise<Conversation | null> {
     if (typeof conversationId !== 'string' || !CONVERSATION_ID.test(conversationId)) return null;
     const conversation = await this.conversations.byId(conversationId);

@@ -25,16 +25,10 @@ interface SocketData {
 
 type ConsoleSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/**
- * The console's one gateway (namespace /console). The handshake is checked by the same auth
- * service as HTTP; each agent joins their own room (and supervisors theirs); every action checks
- * that the agent may touch that conversation.
- */
 @WebSocketGateway({ namespace: CONSOLE_NAMESPACE, cors: false })
 export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ConsoleGateway.name);
 
-  /** This instance's side of the namespace (ops and tests read its sockets). */
   @WebSocketServer() namespace!: Namespace;
 
   constructor(
@@ -48,8 +42,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   ) {}
 
   afterInit(namespace: Namespace): void {
-    // Our registration was lost (Redis emptied, or we stalled and were reaped): our agents are
-    // here, so record their sockets and presence again and route what waits.
+    // Our registration was lost (Redis emptied, or we stalled and were reaped), but our agents are here.
     this.registry.onRejoin(async () => {
       const sockets = [...namespace.sockets.values()].filter((s) => s.data?.agent).map((s) => ({ agentId: (s.data as SocketData).agent.id, socketId: s.id }));
       if (sockets.length === 0) return;
@@ -87,7 +80,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       const left = await this.presence.disconnected(agent.id, socket.id);
       if (left === 0) await this.grace.start(agent.id);
     } catch (error) {
-      // While this instance shuts down its stores may already be gone; the socket set heals on the next connect.
+      // Stores may be gone during shutdown; the socket set heals on the next connect.
       this.logger.warn(`agent ${agent.id} disconnect not recorded: ${(error as Error).message}`);
     }
   }

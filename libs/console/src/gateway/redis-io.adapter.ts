@@ -7,9 +7,8 @@ import type { AppConfig } from '@agent-bridge/config';
 import { ConnectionErrors } from '@agent-bridge/observability';
 
 /**
- * socket.io over the Redis adapter: any instance (and any worker, through the emitter) reaches any
- * agent. The key matches ConsoleEmitter's. The default namespace "/" has no gateway and no
- * authentication: every connection to it is refused (the console lives on /console).
+ * The key matches ConsoleEmitter's. The default namespace "/" has no gateway and no authentication:
+ * every connection to it is refused.
  */
 export class RedisIoAdapter extends IoAdapter {
   private clients: Redis[] = [];

@@ -10,7 +10,7 @@ export class ConsoleAuthController {
   @Post('sign-in')
   @HttpCode(200)
   async signIn(@Body() body: { email?: unknown; password?: unknown }, @Req() request: FastifyRequest): Promise<unknown> {
-    // Credentials are compared, not displayed: a NUL removed from a password would sign in with another one.
+    // A NUL removed from a password would sign in with another one.
     if (normalizedPaths(request).length > 0) throw new HttpException('Email and password must not hold NUL characters or unpaired surrogates', 400);
     if (typeof body?.email !== 'string' || typeof body.password !== 'string' || body.email.length > 320 || body.password.length > 1024) {
       throw new HttpException('Email and password are required', 400);

@@ -12,13 +12,10 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-/** The page's files sit beside the lib's sources (libs/console/page); `npm run build` copies them into dist. */
+/** `npm run build` copies libs/console/page into dist. */
 const PAGE_DIR = join(__dirname, '..', '..', 'page');
 
-/**
- * Serves the console page: a fixed set of files read once at start-up (only names that exist in
- * the folder are served, so no path can escape it). The page itself holds no secret.
- */
+/** Only names read from the folder at start-up are served, so no path can escape it. */
 @Controller('console')
 export class ConsoleStaticController implements OnModuleInit {
   private readonly files = new Map<string, { type: string; body: Buffer }>();

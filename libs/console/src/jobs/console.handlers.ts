@@ -18,7 +18,6 @@ export class ConsoleRouteHandler implements JobHandlerFor<typeof JOBS.consoleRou
   }
 }
 
-/** After an agent's last socket dropped and the grace period passed: offline, chats re-queued. */
 @Injectable()
 @JobHandler(JOBS.consoleAgentGrace)
 export class ConsoleAgentGraceHandler implements JobHandlerFor<typeof JOBS.consoleAgentGrace> {

@@ -3,11 +3,7 @@ import { InstanceRegistry } from '@agent-bridge/persistence';
 import { AgentGraceService } from './agent-grace.service';
 import { PresenceService } from './presence.service';
 
-/**
- * Releases the console sockets of an instance that stopped beating (kill -9, a lost host): its
- * agents left with no live socket start the same grace period as a disconnect. Runs wherever the
- * registry reaps (any bridge or worker), one reaper at a time.
- */
+/** Agents of a dead instance left with no live socket get the same grace period as a disconnect. */
 @Injectable()
 export class PresenceReaper implements OnModuleInit {
   private readonly logger = new Logger(PresenceReaper.name);

@@ -9,21 +9,18 @@ export interface LocalSocket {
   socketId: string;
 }
 
-// Deletes a socket's entry only if it still names the dead instance: the socket may have been
-// recorded again under its instance's new id (see InstanceRegistry's rejoin) since.
+// Only if the entry still names the dead instance: the socket may have been recorded again since,
+// under its instance's new id (InstanceRegistry's rejoin).
 const RELEASE_ONE = `if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0`;
 
-// Coming back online after being marked offline makes an agent available again; "away" sticks.
+// "away" sticks across a reconnect; "offline" does not.
 const COME_ONLINE = `local s = redis.call('HGET', KEYS[1], ARGV[1])
 if not s or s == 'offline' then s = 'available' redis.call('HSET', KEYS[1], ARGV[1], s) end
 return s`;
 
 /**
- * Presence in Redis, so that every instance sees the same agents: the chosen status, and the
- * agent's open sockets, each with the instance holding it. Only sockets of instances whose beat
- * is fresh count, so a crashed instance's sockets stop counting within the registry's stale
- * period, before they are reaped (an agent with no live socket is offline once the grace period
- * has passed).
+ * Only sockets of instances whose beat is fresh count, so a crashed instance's sockets stop counting
+ * within the registry's stale period, before they are reaped.
  */
 @Injectable()
 export class PresenceService {
@@ -42,7 +39,7 @@ export class PresenceService {
     return this.keys.key('console', 'agent-sockets', agentId);
   }
 
-  /** socket id -> agent id, what the reaper releases when the instance dies. */
+  /** socket id -> agent id: what the reaper releases when the instance dies. */
   private instanceSocketsKey(instanceId: string): string {
     return this.keys.key('console', 'instance-sockets', instanceId);
   }
@@ -53,13 +50,11 @@ export class PresenceService {
     return (await this.redis.eval(COME_ONLINE, 1, this.statusKey(), agentId)) as PresenceStatus;
   }
 
-  /** After a rejoin: this instance's sockets recorded again, and their agents online. */
   async rejoined(sockets: LocalSocket[]): Promise<void> {
     await this.record(sockets);
     for (const agentId of new Set(sockets.map((s) => s.agentId))) await this.redis.eval(COME_ONLINE, 1, this.statusKey(), agentId);
   }
 
-  /** Records this instance's sockets under its current id (on connect, and again after a rejoin). */
   async record(sockets: LocalSocket[]): Promise<void> {
     let instanceId: string;
     do {
@@ -74,7 +69,6 @@ export class PresenceService {
     } while (instanceId !== this.registry.id);
   }
 
-  /** Returns how many live sockets the agent still has open (on any instance). */
   async disconnected(agentId: string, socketId: string): Promise<number> {
     const instanceId = await this.redis.hget(this.agentSocketsKey(agentId), socketId);
     const batch = this.redis.multi().hdel(this.agentSocketsKey(agentId), socketId);
@@ -83,7 +77,7 @@ export class PresenceService {
     return this.socketCount(agentId);
   }
 
-  /** The agent's sockets held by instances that are alive; pass `live` to reuse one read of it. */
+  /** `live`: the live instances, when already read. */
   async socketCount(agentId: string, live?: Set<string>): Promise<number> {
     const [holders, instances] = await Promise.all([this.redis.hvals(this.agentSocketsKey(agentId)), live ?? this.registry.liveInstances()]);
     return holders.filter((instanceId) => instances.has(instanceId)).length;
@@ -93,7 +87,7 @@ export class PresenceService {
     return this.registry.liveInstances();
   }
 
-  /** Drops a dead instance's sockets from their agents (idempotent); returns those agents. */
+  /** Idempotent. */
   async release(instanceId: string): Promise<string[]> {
     const held = await this.redis.hgetall(this.instanceSocketsKey(instanceId));
     for (const [socketId, agentId] of Object.entries(held)) {
@@ -102,7 +96,7 @@ export class PresenceService {
     return [...new Set(Object.values(held))];
   }
 
-  /** The last step of a release, once its agents' grace periods are scheduled. */
+  /** Last, once its agents' grace periods are scheduled. */
   async forget(instanceId: string): Promise<void> {
     await this.redis.del(this.instanceSocketsKey(instanceId));
   }

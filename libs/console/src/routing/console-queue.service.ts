@@ -8,11 +8,7 @@ import { PresenceService } from '../presence/presence.service';
 
 export type AcceptResult = { ok: true; conversation: Conversation } | { ok: false; error: 'taken' | 'at_capacity' | 'not_found' };
 
-/**
- * The console's queue and router. Accepting is a conditional transition in Postgres, so exactly one
- * agent wins a race; auto-assignment picks the least-loaded available agent under their limit; the
- * users waiting are told their place and an estimated wait, again whenever it changes.
- */
+/** Accepting is a conditional transition in Postgres, so exactly one agent wins a race. */
 @Injectable()
 export class ConsoleQueueService {
   constructor(
@@ -48,7 +44,6 @@ export class ConsoleQueueService {
     return { ok: true, conversation: assigned };
   }
 
-  /** The routing job: assign what can be, then tell agents the queue and users their place. */
   async route(): Promise<{ assigned: number; waiting: number }> {
     let assigned = 0;
     if (this.config.console.autoAssign) assigned = await this.autoAssign();
@@ -67,7 +62,7 @@ export class ConsoleQueueService {
       const candidates = [];
       for (const agent of agents) {
         if (presence.get(agent.id) !== 'available' || (load.get(agent.id) ?? 0) >= agent.maxChats) continue;
-        // Only sockets on instances beating now: a crashed instance's are not reaped yet, but do not count.
+        // A crashed instance's sockets are not reaped yet, but do not count.
         if ((await this.presence.socketCount(agent.id, live)) === 0) continue;
         candidates.push(agent);
       }

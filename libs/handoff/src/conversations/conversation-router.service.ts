@@ -18,12 +18,7 @@ const CLIENT_ACTIVITY: Record<string, UserActivity['type']> = {
   MESSAGE_READ: 'read',
 };
 
-/**
- * The one place that decides who owns each event: checked on every event, on every channel. In
- * agent mode user messages go to the agent (not the bot) and bot messages are held back; otherwise
- * the bridge is a plain BotKit pass-through, except where a transfer node, the user's tone or a
- * keyword hands the conversation to a human.
- */
+/** The one place that decides who owns each event, checked on every event: the bot or, in agent mode, the agent. */
 @Injectable()
 export class ConversationRouter extends EventRouter {
   private readonly logger = new Logger(ConversationRouter.name);
@@ -49,10 +44,7 @@ export class ConversationRouter extends EventRouter {
     return active ? this.inAgentMode(active, event) : this.withBot(event);
   }
 
-  /**
-   * A user's message to an agent was dead-lettered (the transcript refused it, or it kept failing):
-   * both sides are told, as for a message given up. Other events have nobody waiting on both sides.
-   */
+  /** Only a user's message to an agent has somebody waiting for it on both sides. */
   async deadLettered(event: InboundEvent, deadLetter: DeadLetterNotice): Promise<void> {
     if (event.eventName !== 'on_user_message' || event.visitor === BOT_LANE) return;
     const conversation = await this.conversations.findActive(event.botId, event.visitor);
@@ -118,16 +110,12 @@ export class ConversationRouter extends EventRouter {
     }
   }
 
-  /**
-   * The hot path: one statement finds the session and stores the message with its request context;
-   * in agent mode the message then goes to the desk at once when nothing older waits.
-   */
   private async userMessage(event: InboundEvent): Promise<void> {
     const { payload, botId, visitor } = event;
     const ending = this.rules.isEndCommand(botId, payload.message);
     const text = typeof payload.message === 'string' ? payload.message : JSON.stringify(payload.message ?? '');
-    // The platform drops agent mode on its own (its 15-minute reset): a message that follows one
-    // flagged `agent_transfer: true` comes without the flag. The message is the bot's again.
+    // The platform drops agent mode on its own (its 15-minute reset): the next message comes without
+    // `agent_transfer: true` and is the bot's again.
     const take = await this.intake.takeUserMessage(botId, visitor, payload, ending ? null : { externalId: event.requestId, text }, payload.agent_transfer === false, event.payloadJson);
     if (!take) return this.withBot(event);
     switch (take.kind) {

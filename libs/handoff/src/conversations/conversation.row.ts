@@ -5,12 +5,10 @@ import type { CloseReason, Conversation, ConversationState, HandoffTrigger } fro
 export const COLUMNS = `id, bot_id, visitor_key, state, trigger, provider, provider_ref, agent_id, agent_name, user_name,
   latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at`;
 
-/** The same, for a query that names the table `c`. */
 export const PREFIXED = COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ');
-/** Without the request context, qualified for an UPDATE's RETURNING: the hot path has just written it and needs no copy back. */
+/** Without the request context: the hot path has just written it and needs no copy back. */
 export const QUALIFIED_LEAN = COLUMNS.split(',').map((c) => c.trim()).filter((c) => c !== 'latest_payload').map((c) => `conversations.${c}`).join(', ');
 
-/** A conversations row as pg returns it. */
 export interface Row {
   id: string;
   bot_id: string;

@@ -8,7 +8,6 @@ import { ConversationRepository } from './conversation.repository';
 import { MessageIntakeRepository } from './message-intake.repository';
 import { HandoffService } from './handoff.service';
 
-/** The engine's side of the desk port: what desks tell it about their chats (see DeskEvents). */
 @Injectable()
 export class DeskEventsService implements DeskEvents {
   private readonly logger = new Logger(DeskEventsService.name);

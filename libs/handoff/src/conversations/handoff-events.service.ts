@@ -4,11 +4,7 @@ import type Redis from 'ioredis';
 import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 import type { HandoffTransition } from './conversation.types';
 
-/**
- * Publishes every state transition once (from the process that made it) on a Redis channel, and
- * re-emits what arrives on it locally, so subscribers in any instance (console, ops, metrics) see
- * every transition, whichever instance made it.
- */
+/** Through Redis, so subscribers in any instance see every transition, whichever instance made it. */
 @Injectable()
 export class HandoffEventsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(HandoffEventsService.name);

@@ -8,12 +8,8 @@ import { PREFIXED, QUALIFIED_LEAN, toConversation, type Row } from './conversati
 import type { Conversation } from './conversation.types';
 
 /**
- * A user message taken in agent mode (MessageIntakeRepository.takeUserMessage):
- * - `reset`: the platform left agent mode on its own; nothing was stored;
- * - `context`: no message to store (an end command): only the request context was stored;
- * - `stored`: the message is in the transcript, `delivered` when it goes to the desk now (nothing
- *   older waits and the desk chat is open; a failed send corrects it), else `pending` for the drain;
- * - `repeat`: this request was stored before (a re-run of the lane item); the caller reads that row.
+ * `reset`: the platform left agent mode on its own, nothing stored; `context`: an end command, only the
+ * request context stored; `repeat`: a re-run of the lane item, stored before.
  */
 export type UserMessageTake =
   | { kind: 'reset'; conversationId: string }
@@ -21,17 +17,12 @@ export type UserMessageTake =
   | { kind: 'stored'; conversation: Conversation; message: { id: string; externalId: string; text: string; createdAt: Date }; sendNow: boolean }
   | { kind: 'repeat'; conversation: Conversation };
 
-/** What a desk message found and stored (MessageIntakeRepository.takeDeskMessage). */
 export interface DeskMessageTake {
   conversation: Conversation;
-  /** The author is ourselves on the desk (an echo of what we sent): nothing was stored. */
+  /** An echo of what we sent: nothing was stored. */
   own: boolean;
-  /**
-   * Null when nothing was stored: the session is closed, the message is our own, or it was stored
-   * before. Stored `delivered` when it goes to the user now (olderPending 0), else `pending`.
-   */
+  /** Null when nothing was stored: the session is closed, the message is our own, or it was stored before. */
   message: TranscriptMessage | null;
-  /** The session's messages for the user still pending before this one. */
   olderPending: number;
 }
 
@@ -43,7 +34,6 @@ interface DeskMessageColumns {
   message_attempts: number | null;
 }
 
-/** A user message as the intake statements take it (MessageIntakeRepository.takeUserMessage). */
 interface UserMessageInput {
   botId: string;
   visitorKey: string;
@@ -57,24 +47,20 @@ interface UserMessageInput {
 
 type IntakeRow = Row & { session_id: string; message_id: string | null; message_state: string | null; message_at: Date | null };
 
-/** The count of session `c`'s older messages still waiting in `direction` (none: a new one goes now). */
+/** None waiting: a new message goes now. */
 const olderPending = (direction: 'to_agent' | 'to_user'): string => `(SELECT count(*)::int FROM transcript_messages t
   WHERE t.conversation_id = c.id AND t.direction = '${direction}' AND t.delivery_state = 'pending')`;
 
 /**
- * delivery_state, delivered_at and attempts of a new message: `delivered` when it goes now (`goesNow`,
- * an SQL condition; a failed send corrects it), else `pending` for the drain. Attempts stay 0: the
- * send is not confirmed yet, and `delivered` with attempts > 0 means a confirmed send (the drain's
- * markDelivered, or confirmSent), which a re-run never repeats.
+ * `delivered` when it goes now (a failed send corrects it). Attempts stay 0: `delivered` with attempts > 0
+ * means a confirmed send, which a re-run never repeats.
  */
 const storedAs = (goesNow: string): string => `CASE WHEN ${goesNow} THEN 'delivered' ELSE 'pending' END,
   CASE WHEN ${goesNow} THEN now() END, 0`;
 
 /**
- * One user message: $1 bot, $2 visitor, $3 reset if seen, $4 request id, $5 payload, $6 transfer
- * flag, $7 text, $8 external id. A lone message keeps this statement rather than TAKE_MANY with one
- * element, which cost more Postgres CPU per message (unnest and array parameters: 388–423 against
- * 313–335 µs with 4 clients; as a one-row SELECT instead of unnest, 310–400 against 280–330 µs).
+ * $1 bot, $2 visitor, $3 reset if seen, $4 request id, $5 payload, $6 transfer flag, $7 text, $8 external
+ * id. A lone message keeps this statement: TAKE_MANY with one element costs more (bench/README.md).
  */
 const TAKE_ONE = `WITH c AS (
     SELECT c.id, c.agent_mode_seen, c.provider_ref, ${olderPending('to_agent')} AS older_pending
@@ -97,11 +83,7 @@ const TAKE_ONE = `WITH c AS (
   SELECT u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
   FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON true`;
 
-/**
- * TAKE_ONE for several messages of distinct sessions: the same parameters as arrays, one element
- * per message; each answer row carries its message's 1-based position (`ord`). A message that
- * finds no session has no row.
- */
+/** Distinct sessions only; each row carries its message's 1-based position (`ord`), none when no session. */
 const TAKE_MANY = `WITH i AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[])
       WITH ORDINALITY AS i (bot_id, visitor_key, reset_if_seen, request_id, payload, transfer, text, external_id, ord)
@@ -127,15 +109,11 @@ const TAKE_MANY = `WITH i AS (
   SELECT c.ord, u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
   FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON m.conversation_id = c.id`;
 
-/**
- * The two statements of the hot path, one per direction: each finds the session and stores the
- * message (with the session's update) in one round trip. User messages taken in the same turn of
- * the event loop share one statement.
- */
+/** The hot path: each direction finds the session and stores the message with the session's update in one round trip. */
 @Injectable()
 export class MessageIntakeRepository {
   private readonly logger = new Logger(MessageIntakeRepository.name);
-  /** The user messages taken in one turn of the event loop share a statement (see takeMany). */
+  /** The user messages of one turn of the event loop share a statement. */
   private readonly userMessages = new TurnBatch<UserMessageInput, IntakeRow | undefined>(
     (input) => this.takeOne(input),
     (inputs) => this.takeMany(inputs),
@@ -144,13 +122,8 @@ export class MessageIntakeRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /**
-   * A user message in agent mode, in one statement: finds the visitor's active session (null: the
-   * message is the bot's), unless the platform reset agent mode (`resetIfSeen` and the session saw
-   * `agent_transfer: true` before) stores the newest request context on it (replies use its URLs)
-   * and, when `text` is given, the transcript row: `delivered` if it goes to the desk at once
-   * (nothing older pending, desk chat open), else `pending`. The lane runs one message per
-   * visitor at a time, so the count of older pending rows cannot change underneath. `payloadJson`:
-   * the payload already serialized, when the caller has it (stored as is).
+   * Null: no active session, the message is the bot's. The lane runs one message per visitor at a time,
+   * so the count of older pending rows cannot change underneath.
    */
   async takeUserMessage(
     botId: string,
@@ -197,11 +170,7 @@ export class MessageIntakeRepository {
     return rows[0];
   }
 
-  /**
-   * The messages of one turn in one statement and one commit (TAKE_MANY). The lanes hold one
-   * message per visitor at a time, so the batch names each session once; should it not, or should
-   * the statement fail, each message is taken alone, in order, and only a failing one fails.
-   */
+  /** Should the batch name a session twice, or the statement fail, each message is taken alone: only a failing one fails. */
   private async takeMany(inputs: UserMessageInput[]): Promise<Array<PromiseSettledResult<IntakeRow | undefined>>> {
     const visitors = new Set(inputs.map((input) => `${input.botId}\u0000${input.visitorKey}`));
     if (visitors.size === inputs.length) {
@@ -231,13 +200,7 @@ export class MessageIntakeRepository {
     return results;
   }
 
-  /**
-   * A desk message for the user, in one statement: finds the chat's session (the open one, else
-   * the latest) and, unless the session is closed or the author is ourselves (the adapter's chat
-   * state holds our own author id under `own.stateKey`), stores the message and touches the
-   * session: `delivered` when it goes to the user now (nothing older waits; a failed send corrects
-   * it), else `pending` for the drain. Null when no session has that chat.
-   */
+  /** The chat's open session, else its latest. Null when no session has that chat. */
   async takeDeskMessage(
     provider: string,
     ref: string,
@@ -294,7 +257,6 @@ export class MessageIntakeRepository {
     };
   }
 
-  /** Which of `externalIds` the session holds already in `direction` (one query for a catch-up's list). */
   async storedExternalIds(conversationId: string, direction: 'to_user' | 'to_agent', externalIds: string[]): Promise<Set<string>> {
     if (externalIds.length === 0) return new Set();
     const rows: Array<{ external_id: string }> = await this.db.query(
@@ -304,10 +266,7 @@ export class MessageIntakeRepository {
     return new Set(rows.map((r) => r.external_id));
   }
 
-  /**
-   * A message stored `delivered` whose send just succeeded: confirmed (attempts 1), so a repeat of
-   * its event is not sent again. No-op when the send failed (pending again, or failed).
-   */
+  /** So that a repeat of its event is not sent again. No-op when the send failed. */
   async confirmSent(messageId: string): Promise<void> {
     await this.db.query(
       `UPDATE transcript_messages SET attempts = 1 WHERE id = $1 AND delivery_state = 'delivered' AND attempts = 0`,

@@ -1,16 +1,12 @@
 import { SetMetadata } from '@nestjs/common';
 
-/**
- * The boundary between the hand-off engine and a live-chat desk (LiveChat, the built-in console,
- * the loopback test desk). Each adapter lives in its own folder and maps its wire format and
- * errors to these types; nothing outside the folder knows a provider's API.
- */
+/** Each adapter maps its desk's wire format and errors to these types; nothing outside its folder knows the desk's API. */
 export interface OpenChatRequest {
   conversationId: string;
   botId: string;
   visitorKey: string;
   user: { id: string; name: string | null; email: string | null };
-  /** The user's last messages with the bot, oldest first. */
+  /** Oldest first. */
   recentMessages: Array<{ from: 'user' | 'bot'; text: string; at: string | null }>;
   /** A signed, expiring link to the user's whole history with the bot. */
   historyUrl: string;
@@ -18,9 +14,9 @@ export interface OpenChatRequest {
 }
 
 export interface OpenedChat {
-  /** The provider's id for the chat; provider callbacks name it. */
+  /** The desk's id for the chat, which its callbacks name. */
   ref: string;
-  /** Already with an agent (some desks assign at once), else waiting in the provider's queue. */
+  /** Set when the desk assigned an agent at once; else the chat waits in the desk's queue. */
   agent?: { id: string; name: string };
 }
 
@@ -29,7 +25,7 @@ export interface ProviderChat {
   ref: string;
   botId: string;
   visitorKey: string;
-  /** The agent the session is assigned to, as of when the session was read (desks that route themselves ignore it). */
+  /** As of when the session was read; desks that route themselves ignore it. */
   agentId?: string | null;
 }
 
@@ -46,9 +42,8 @@ export interface UserMessageForDesk {
 export type UserActivity = { type: 'typing_started' } | { type: 'typing_stopped' } | { type: 'read'; messageId?: string };
 
 export enum ProviderErrorCode {
-  /** The desk has nobody to take the chat (LiveChat groups_offline…). */
+  /** LiveChat's groups_offline, for example. */
   NoAgents = 'NO_AGENTS',
-  /** The chat is already closed on the desk's side. */
   ChatClosed = 'CHAT_CLOSED',
   /** Worth retrying later: rate limits, timeouts, 5xx. */
   Unavailable = 'UNAVAILABLE',
@@ -74,23 +69,18 @@ export interface HandoffProvider {
   /** The HANDOFF_PROVIDER value that selects it. */
   readonly name: string;
   openChat(request: OpenChatRequest): Promise<OpenedChat>;
-  /**
-   * Delivers one user message; `messageId` is stable across retries so the desk can drop repeats,
-   * `cursor` is its transcript id.
-   */
+  /** `messageId` is stable across retries, so the desk can drop repeats. */
   sendUserMessage(chat: ProviderChat, message: UserMessageForDesk): Promise<void>;
-  /** Optional: a message to the user was delivered or given up (the console shows its state). */
+  /** A message to the user was delivered or given up (the console shows its state). */
   userMessageSettled?(chat: ProviderChat, cursor: string): Promise<void>;
-  /** Typing and read receipts from `on_client_event`; desks without them ignore it. */
+  /** Desks without typing or read receipts ignore it. */
   sendUserActivity(chat: ProviderChat, activity: UserActivity): Promise<void>;
-  /** Tells the agent something about the conversation (a delivery failure, the user leaving). */
   sendSystemNotice(chat: ProviderChat, text: string): Promise<void>;
-  /** Closes the desk's chat when the bot side ended the session. Closing a closed chat is not an error. */
+  /** Closing a closed chat is not an error. */
   closeChat(chat: ProviderChat, reason: string): Promise<void>;
 }
 
-/** The registry token: the engine finds every provider marked @Desk() at boot (DeskRegistry). */
 export const HANDOFF_PROVIDERS = Symbol('HANDOFF_PROVIDERS');
 
-/** Marks a desk's adapter; its module only has to be imported (see libs/providers/desks.module.ts). */
+/** The engine finds adapters marked so at boot: their module only has to be imported (libs/providers/desks.module.ts). */
 export const Desk = (): ClassDecorator => SetMetadata(HANDOFF_PROVIDERS, true);

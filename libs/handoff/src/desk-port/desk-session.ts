@@ -1,7 +1,7 @@
 import type { BotkitPayload } from '@agent-bridge/botkit';
 import type { ProviderChat } from './desk-adapter';
 
-/** A hand-off session as a desk sees it: read-only, changed only through DeskEvents. */
+/** Desks read sessions and change them only through DeskEvents. */
 export type ConversationState = 'queued' | 'assigned' | 'closed';
 export type HandoffTrigger = 'agent_transfer' | 'tone' | 'keyword';
 export type CloseReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
@@ -44,7 +44,7 @@ export interface TranscriptMessage {
   attempts: number;
 }
 
-/** What an adapter gets to know about a session; null while the desk's chat is not open yet. */
+/** Null while the desk's chat is not open yet. */
 export function providerChatOf(conversation: Conversation): ProviderChat | null {
   if (!conversation.providerRef) return null;
   return {

@@ -5,7 +5,6 @@ import type { Conversation, Direction, TranscriptMessage } from '../desk-port/de
 import { HistoryLinkService } from '../history/history-link.service';
 import { TranscriptRepository } from '../relay/transcript.repository';
 
-/** The engine's side of the desk port's reads: the repositories behind a narrow, read-only view. */
 @Injectable()
 export class DeskSessionsService implements DeskSessions {
   constructor(

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { DeskStateStore } from '../desk-port/desk-state.store';
 
-/** The desk port's state store, on the provider_customers and provider_chat_state tables. */
 @Injectable()
 export class DeskStateRepository implements DeskStateStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -29,7 +28,6 @@ export class DeskStateRepository implements DeskStateStore {
     return rows[0]?.state ?? {};
   }
 
-  /** Merges `patch` into the chat's state (shallow). */
   async patchChatState(conversationId: string, provider: string, patch: object): Promise<void> {
     await this.db.query(
       `INSERT INTO provider_chat_state (conversation_id, provider, state) VALUES ($1, $2, $3)

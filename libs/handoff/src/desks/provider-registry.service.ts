@@ -4,10 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { HANDOFF_PROVIDERS, type HandoffProvider } from '../desk-port/desk-adapter';
 import { settingsFor } from '../escalation/escalation-rules.service';
 
-/**
- * The desks this process has, by name: every provider marked @Desk() in the modules it imports.
- * Checks at boot that every configured name exists and that no two desks share one.
- */
+/** Fails the boot when a configured name has no desk, or two desks share one. */
 @Injectable()
 export class ProviderRegistry implements OnModuleInit {
   private readonly byName = new Map<string, HandoffProvider>();

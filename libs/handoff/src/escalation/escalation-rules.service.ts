@@ -9,16 +9,14 @@ interface ToneEntry {
   level?: unknown;
 }
 
-/** The hand-off settings of a bot: its BOTS_FILE overrides over the global ones. */
 export function settingsFor(config: AppConfig, botId: string): BotHandoffSettings {
   const own = Object.hasOwn(config.kore.bots, botId) ? config.kore.bots[botId]!.handoff : undefined;
   return { ...config.handoff, ...own };
 }
 
 /**
- * When the user's tone or words call for a human. Tone is read from both `message_tone` (the docs)
- * and `dialog_tone` (Kore's sample code); a tone escalation is debounced per conversation so one
- * angry exchange cannot escalate twice in a row.
+ * Tone is read from both `message_tone` (the docs) and `dialog_tone` (Kore's sample code); a tone
+ * escalation is debounced, so one angry exchange cannot escalate twice in a row.
  */
 @Injectable()
 export class EscalationRulesService {
@@ -38,7 +36,7 @@ export class EscalationRulesService {
     );
   }
 
-  /** True once per debounce window for a conversation; false means "escalated recently, not again". */
+  /** True once per debounce window for a conversation. */
   async claimToneEscalation(botId: string, visitorKey: string): Promise<boolean> {
     const seconds = settingsFor(this.config, botId).toneDebounceSeconds;
     if (seconds === 0) return true;

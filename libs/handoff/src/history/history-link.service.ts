@@ -7,10 +7,7 @@ export interface HistoryGrant {
   expiresAt: number;
 }
 
-/**
- * Signed, expiring links to a user's history with the bot. The token names a hand-off session,
- * not a visitor id, so a guessed id reads nothing; the HMAC stops forging, `exp` stops reuse later.
- */
+/** The token names a hand-off session, not a visitor id, so a guessed id reads nothing. */
 @Injectable()
 export class HistoryLinkService {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

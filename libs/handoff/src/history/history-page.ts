@@ -2,7 +2,6 @@ import type { PlatformHistoryMessage } from '@agent-bridge/botkit';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Every text that reaches the page goes through this: a message holding HTML shows as text. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
@@ -18,7 +17,7 @@ export function renderNoticePage(text: string): string {
     `<body style="font:15px system-ui,sans-serif;margin:2rem"><p>${escapeHtml(text)}</p></body></html>`;
 }
 
-/** Server-rendered, no script at all: the platform answers newest first, the page reads oldest first. */
+/** The platform answers newest first; the page reads oldest first. */
 export function renderHistoryPage(input: { userName: string; messages: PlatformHistoryMessage[] }): string {
   const items = [...input.messages]
     .reverse()

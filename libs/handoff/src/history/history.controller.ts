@@ -7,11 +7,7 @@ import { renderHistoryPage, renderNoticePage } from './history-page';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * The page an agent opens from the hand-off: the user's history with the bot, read from the
- * platform (`getMessages`) with the session's newest request context. The signed token is the
- * authentication: agents on a third-party desk have no account with us.
- */
+/** The signed token is the authentication: agents on a third-party desk have no account with us. */
 @Controller('history')
 export class HistoryController {
   constructor(
@@ -33,7 +29,7 @@ export class HistoryController {
     };
     const grant = this.links.verify(token);
     if (!grant) return fail(403, 'This link is invalid or has expired.');
-    // Signed but naming no conversation id we could have issued: nothing to find (Postgres would refuse it).
+    // Signed but no id we could have issued: nothing to find, and Postgres would refuse it.
     if (!UUID.test(grant.conversationId)) return fail(404, 'This conversation no longer exists.');
     const conversation = await this.conversations.findById(grant.conversationId);
     if (!conversation) return fail(404, 'This conversation no longer exists.');

@@ -9,10 +9,7 @@ import { TimerReconcilerService, type ReconcileResult } from '../timers/timer-re
 const LOCK_MS = 5 * 60_000;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-/**
- * Restores timers and drains Redis lost (TimerReconcilerService). The scheduled run and a run
- * queued at once may overlap: one at a time does the work, under a short Redis lock.
- */
+/** The scheduled run and one queued at once may overlap: one at a time does the work. */
 @Injectable()
 @JobHandler(JOBS.reconcileTimers)
 export class ReconcileTimersHandler implements JobHandlerFor<typeof JOBS.reconcileTimers> {

@@ -8,7 +8,6 @@ import { providerChatOf } from '../conversations/provider-chat';
 import { ProviderError, ProviderErrorCode } from '../desk-port/desk-adapter';
 import { ProviderRegistry } from '../desks/provider-registry.service';
 
-/** Chat-closed handling, and every other path that ends a session through a job. */
 @Injectable()
 @JobHandler(JOBS.endSession)
 export class EndSessionHandler implements JobHandlerFor<typeof JOBS.endSession> {
@@ -27,7 +26,6 @@ const AGENT_NOTICE: Record<string, string> = {
   provider_error: 'The chat was closed because of an error.',
 };
 
-/** Closes the desk's chat when the bot side ended the session, with a word to the agent first. */
 @Injectable()
 @JobHandler(JOBS.closeProviderChat)
 export class CloseProviderChatHandler implements JobHandlerFor<typeof JOBS.closeProviderChat> {
@@ -58,7 +56,7 @@ export class CloseProviderChatHandler implements JobHandlerFor<typeof JOBS.close
   }
 }
 
-/** Hands the user back to the bot on the platform: exactly once per session (deterministic job id + flag). */
+/** Exactly once per session: a deterministic job id and a flag. */
 @Injectable()
 @JobHandler(JOBS.clearAgentSession)
 export class ClearAgentSessionHandler implements JobHandlerFor<typeof JOBS.clearAgentSession> {

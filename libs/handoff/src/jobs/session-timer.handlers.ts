@@ -7,7 +7,6 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import { HandoffService } from '../conversations/handoff.service';
 import { SessionTimersService } from '../timers/session-timers.service';
 
-/** Keeps the newest requestId alive on the platform while the session is open. */
 @Injectable()
 @JobHandler(JOBS.keepalive)
 export class KeepaliveHandler implements JobHandlerFor<typeof JOBS.keepalive> {
@@ -38,7 +37,7 @@ export class KeepaliveHandler implements JobHandlerFor<typeof JOBS.keepalive> {
   }
 }
 
-/** Closes a session that went quiet; the deadline moves with activity, so it re-checks before acting. */
+/** The deadline moves with activity, so it re-checks before acting. */
 @Injectable()
 @JobHandler(JOBS.inactivityCheck)
 export class InactivityHandler implements JobHandlerFor<typeof JOBS.inactivityCheck> {
@@ -67,7 +66,6 @@ export class InactivityHandler implements JobHandlerFor<typeof JOBS.inactivityCh
   }
 }
 
-/** Nobody took the chat in time: tell the user and hand back to the bot. */
 @Injectable()
 @JobHandler(JOBS.queueTimeout)
 export class QueueTimeoutHandler implements JobHandlerFor<typeof JOBS.queueTimeout> {

@@ -1,14 +1,13 @@
 import { splitMessage, type BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 
-/** The platform's clock and ours may differ a little; a sent message is looked for from this much earlier. */
+/** The platform's clock and ours may differ a little. */
 const CLOCK_SKEW_MS = 5000;
-/** A re-run follows a crash within seconds: the message, if it went out, is among the newest (both directions count). */
+/** A re-run follows a crash within seconds: the message, if it went out, is among the newest. */
 const LOOKBACK = 50;
 
 /**
- * Whether the platform already shows `text` to the user, sent at or after `since`: a send cut off
- * by a crash may have reached the platform before the process died. Asked only when a delivery runs
- * again (never on the hot path); when the platform cannot answer, the caller sends again (at least once).
+ * A send cut off by a crash may have reached the platform first. Asked only when a delivery runs again;
+ * when the platform cannot answer, the caller sends again (at least once).
  */
 export async function alreadyDelivered(botkit: BotkitClient, payload: BotkitPayload, text: string, since: Date): Promise<boolean> {
   const first = splitMessage(text)[0] ?? text;

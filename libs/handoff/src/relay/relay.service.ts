@@ -5,16 +5,14 @@ import { JOB_OPTIONS, JOBS, QUEUES, type SessionJob } from '@agent-bridge/queue'
 import type { Conversation } from '../conversations/conversation.types';
 import { TranscriptRepository, type Author, type Direction, type TranscriptMessage } from './transcript.repository';
 
-/** The deduplication id of a conversation's drain in one direction: at most one waits at a time. */
+/** At most one drain waits per conversation and direction. */
 export function drainDedupId(conversationId: string, direction: Direction): string {
   return `${direction}:${conversationId}`;
 }
 
 /**
- * Relays messages between the user and the agent. A message is first a transcript row (durable,
- * ordered), then delivered by its conversation's drain job for that direction: at most one drain
- * runs per conversation and direction, so messages arrive in order; redeliveries are dropped by
- * their external id.
+ * A message is a transcript row first, then delivered by the one drain of its conversation and direction,
+ * so messages arrive in order; redeliveries are dropped by their external id.
  */
 @Injectable()
 export class RelayService {

@@ -11,10 +11,7 @@ import { values } from './pipeline-values';
 
 const PAGE = 1000;
 
-/**
- * Pending outbox rows whose drain job Redis lost: each such (conversation, direction) gets its
- * drain again. An outbox whose drain still exists (waiting, delayed for a retry, running) is left alone.
- */
+/** For pending outbox rows whose drain Redis lost; a drain still waiting, delayed or running is left alone. */
 @Injectable()
 export class OutboxReconciler {
   constructor(

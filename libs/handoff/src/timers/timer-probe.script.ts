@@ -1,13 +1,7 @@
 /**
- * Which timers of a page of sessions Redis no longer holds, in one call: for each session a bit
- * set of 1 = keep-alive (its scheduler or the scheduler's next job is gone), 2 = inactivity (its
- * deduplication key or the job it points at is gone), 4 = queue timeout gone, 8 = queue timeout
- * failed for good (still holding its id). Checking both halves catches a partial loss (a replica
- * that lagged) as well as an emptied Redis.
- *
- * ARGV: the queue's repeat key, its key prefix (`<prefix>:<queue>:`), the id prefixes of the
- * keep-alive scheduler, the inactivity deduplication and the queue-timeout job (timerKeys), then
- * `<id>`, `<queued 0|1>` per session.
+ * Per session, MISSING's bits. Checking a scheduler and its job, or a deduplication key and its job,
+ * catches a partial loss (a replica that lagged) as well as an emptied Redis.
+ * ARGV: repeat key, key prefix, the timerKeys id prefixes, then `<id>`, `<queued 0|1>` per session.
  */
 export const TIMER_PROBE = `
 local repeatKey, prefix, keepalive, inactivity, queueTimeout = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]

@@ -1,7 +1,7 @@
 import { Counter } from 'prom-client';
 import { registry } from '@agent-bridge/observability';
 
-/** What the reconciler had to put back: non-zero only after Redis lost data. */
+/** Non-zero only after Redis lost data. */
 export const timerMetrics = {
   restored: new Counter({
     name: 'ab_timers_restored_total',

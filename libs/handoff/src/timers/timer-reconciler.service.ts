@@ -11,7 +11,6 @@ import { SessionTimersService, timerKeys, type LostTimer } from './session-timer
 import { MISSING, TIMER_PROBE } from './timer-probe.script';
 import { timerMetrics } from './timer-reconcile.metrics';
 
-/** Sessions read per page, and checked per Redis script call. */
 const PAGE = 1000;
 const PROBE_CHUNK = 250;
 
@@ -24,11 +23,8 @@ export interface ReconcileResult {
 }
 
 /**
- * Puts back, from Postgres, the timers a Redis that lost its data (a restart without persistence, a
- * failover to a lagging replica) no longer holds: every open session's keep-alive, inactivity and
- * (queued) queue-timeout, at the deadlines its rows give, and a drain for every outbox with pending
- * messages. What still exists is left alone; it reads sessions in keyset pages and checks each page
- * with a few Redis script calls (TIMER_PROBE).
+ * For a Redis that lost its data (a restart without persistence, a failover to a lagging replica):
+ * Postgres's rows give every timer's deadline. What still exists is left alone.
  */
 @Injectable()
 export class TimerReconcilerService {
@@ -71,7 +67,7 @@ export class TimerReconcilerService {
     const args = rows.flatMap((row) => [row.id, row.state === 'queued' ? '1' : '0']);
     const idPrefixes = [timerKeys.keepalive(''), timerKeys.inactivity(''), timerKeys.queueTimeout('')];
     const missing: number[] = [];
-    // A script blocks Redis while it runs: a few milliseconds per call, not a whole page's worth.
+    // A script blocks Redis while it runs: a chunk per call, not a whole page.
     for (let i = 0; i < args.length; i += PROBE_CHUNK * 2) {
       const chunk = args.slice(i, i + PROBE_CHUNK * 2);
       missing.push(...((await this.redis.eval(TIMER_PROBE, 0, this.queue.keys.repeat, this.queue.toKey(''), ...idPrefixes, ...chunk)) as number[]));

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 
-/** The bot-variable cache that on_variable_update refreshes (BotKit's BotVariables sample, durable). */
+/** BotKit's BotVariables sample, made durable. */
 @Injectable()
 export class BotVariablesService {
   constructor(
