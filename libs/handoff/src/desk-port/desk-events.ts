@@ -13,7 +13,11 @@ export interface AgentMessage {
  * then. `desk` is the adapter's name, `ref` its id of the chat.
  */
 export abstract class DeskEvents {
-  /** False when the session is unknown or closed. */
+  /**
+   * An agent took the chat, or it was transferred to another agent (the session moves to them).
+   * False when the session is unknown or closed. Agents' typing has no counterpart on the platform
+   * (BotKit has no typing callback), so the port has no call for it.
+   */
   abstract agentJoined(desk: string, ref: string, agent: { id: string; name: string }): Promise<boolean>;
 
   /**
