@@ -34,7 +34,7 @@ function liveChatEnv(livechat) {
 
 /** `npm run livechat:webhooks`, i.e. the product's own registrar over the Configuration API. */
 async function registerWebhooks(ctx, livechat, url) {
-  const { registerLiveChatWebhooks } = require(path.join(ctx.root, 'dist/libs/handoff/src/providers/livechat/livechat-webhooks.registrar.js'));
+  const { registerLiveChatWebhooks } = require(path.join(ctx.root, 'dist/libs/providers/livechat/livechat-webhooks.registrar.js'));
   const d = livechat.info.defaults;
   return registerLiveChatWebhooks({
     apiUrl: livechat.info.url,
