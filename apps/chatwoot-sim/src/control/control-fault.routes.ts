@@ -27,11 +27,12 @@ export function faultControl(sim: ChatwootSim, method: string, kind: string | un
       return sim.failNext({ kind: 'delay', times: count(body, 'times', 1), route: route(body), delayMs: ms });
     }
     case 'webhooks': {
-      const changes: Record<string, number> = {};
+      const changes: Record<string, number | string | null> = {};
       for (const key of ['duplicate', 'hold', 'drop', 'delayMs', 'holdMaxMs']) {
         const value = optionalNumber(body, key);
         if (value !== undefined && value !== null) changes[key] = value;
       }
+      if (body.event === null || typeof body.event === 'string') changes.event = body.event;
       return sim.setWebhookFaults(changes);
     }
     case 'reset':

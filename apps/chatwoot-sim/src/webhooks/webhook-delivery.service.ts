@@ -28,7 +28,7 @@ export class WebhookDeliveryService {
   private records: DeliveryRecord[] = [];
   private faults: WebhookFaults = { ...NO_WEBHOOK_FAULTS };
   private readonly chains = new Map<number, Promise<void>>();
-  private readonly held = new Map<number, { pending: Pending[]; timer: NodeJS.Timeout }>();
+  private readonly held = new Map<number, { pending: Pending[]; timer: NodeJS.Timeout; event: string | null }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private counter = 0;
   private stopped = false;
@@ -63,25 +63,26 @@ export class WebhookDeliveryService {
   enqueue(webhook: RegisteredWebhook, event: string, body: Record<string, unknown>): void {
     if (this.stopped) return;
     const pending = this.track(webhook, event, body, randomUUID(), false);
-    if (this.take('drop')) {
+    const targeted = this.faults.event === null || this.faults.event === event;
+    if (targeted && this.take('drop')) {
       pending.record.state = 'dropped';
       this.log(`webhook ${pending.record.id} ${event} dropped (fault)`);
       this.notifier.changed();
       return;
     }
-    const duplicate = this.take('duplicate');
+    const duplicate = targeted && this.take('duplicate');
     const earlier = this.held.get(webhook.id);
-    if (!earlier && this.take('hold')) {
+    if (!earlier && targeted && this.take('hold')) {
       pending.record.held = true;
       const timer = setTimeout(() => this.releaseHeld(webhook.id), this.faults.holdMaxMs);
       const copies = duplicate ? [pending, this.track(webhook, event, body, pending.record.deliveryId, true)] : [pending];
-      this.held.set(webhook.id, { pending: copies, timer });
+      this.held.set(webhook.id, { pending: copies, timer, event: this.faults.event });
       return;
     }
     this.chain(webhook.id, pending);
     // A duplicate is a second attempt of the same delivery, as a redelivered job would be.
     if (duplicate) this.chain(webhook.id, this.track(webhook, event, body, pending.record.deliveryId, true));
-    if (earlier) this.releaseHeld(webhook.id);
+    if (earlier && (earlier.event === null || earlier.event === event)) this.releaseHeld(webhook.id);
   }
 
   stop(): void {

@@ -58,6 +58,11 @@ export interface WebhookFaults {
   delayMs: number;
   /** A held delivery goes anyway after this long when nothing follows it. */
   holdMaxMs: number;
+  /**
+   * When set, the counts apply to deliveries of this event only, and a held one waits for the next
+   * delivery of the same event (a message overtaken by the next message, not by a contact update).
+   */
+  event: string | null;
 }
 
-export const NO_WEBHOOK_FAULTS: WebhookFaults = { duplicate: 0, hold: 0, drop: 0, delayMs: 0, holdMaxMs: 2_000 };
+export const NO_WEBHOOK_FAULTS: WebhookFaults = { duplicate: 0, hold: 0, drop: 0, delayMs: 0, holdMaxMs: 2_000, event: null };
