@@ -102,7 +102,7 @@ export const AGENT_PAGE_HTML = `<!doctype html>
     list.slice().reverse().forEach(function (c) {
       var item = document.createElement('div');
       item.className = 'conv' + (c.id === selected ? ' sel' : '') + (c.status === 'resolved' ? ' resolved' : '');
-      var last = c.messages.filter(function (m) { return m.messageType !== 'activity'; }).pop();
+      var last = c.messages.filter(function (m) { return m.messageType !== 'activity' && !m.private; }).pop();
       item.textContent = '#' + c.id + ' ' + c.contact.name + ' [' + c.status + ']' + (last ? ': ' + (last.content || '').slice(0, 40) : '');
       item.onclick = function () { selected = c.id; refresh(); };
       box.appendChild(item);
