@@ -47,7 +47,7 @@ export class ConversationChanges {
     const previousTeam = this.store.teams.get(c.teamId ?? -1);
     if (patch.assigneeId !== undefined) set('assigneeId', 'assignee_id', patch.assigneeId, (v) => v);
     if (patch.teamId !== undefined) set('teamId', 'team_id', patch.teamId, (v) => v);
-    if ('team_id' in changes) this.keepAssigneeInTeam(c, set);
+    if ('team_id' in changes) set('assigneeId', 'assignee_id', this.assigneeForTeam(c), (v) => v);
     if (patch.status !== undefined) set('status', 'status', patch.status, (v) => v);
     const snoozedUntil = c.status === 'snoozed' ? (patch.snoozedUntil ?? c.snoozedUntil) : null;
     set('snoozedUntil', 'snoozed_until', snoozedUntil, iso);
@@ -65,12 +65,11 @@ export class ConversationChanges {
   }
 
   /** ensure_assignee_is_from_team: an assignee outside the new team is dropped, then one may be picked from it. */
-  private keepAssigneeInTeam(c: SimConversation, set: (key: 'assigneeId', column: string, value: number | null, json: (v: number | null) => unknown) => void): void {
+  private assigneeForTeam(c: SimConversation): number | null {
     const team = this.store.teams.get(c.teamId ?? -1);
-    let assigneeId = c.assigneeId;
-    if (team && assigneeId !== null && !team.memberIds.includes(assigneeId)) assigneeId = null;
-    if (team && assigneeId === null && team.allowAutoAssign) assigneeId = this.picker.pick(this.store.inboxes.get(c.inboxId)!, team.memberIds);
-    set('assigneeId', 'assignee_id', assigneeId, (v) => v);
+    if (!team) return c.assigneeId;
+    if (c.assigneeId !== null && team.memberIds.includes(c.assigneeId)) return c.assigneeId;
+    return team.allowAutoAssign ? this.picker.pick(this.store.inboxes.get(c.inboxId)!, team.memberIds) : null;
   }
 
   private dispatch(c: SimConversation, changes: Changes, actor: Actor, previousTeam: ReturnType<SimStore['teams']['get']>): void {

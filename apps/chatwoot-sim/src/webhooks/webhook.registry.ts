@@ -45,11 +45,13 @@ export class WebhookRegistry {
       accountId,
       name: typeof input.name === 'string' ? input.name : null,
       url: typeof input.url === 'string' ? input.url : '',
-      subscriptions: Array.isArray(input.subscriptions) ? (input.subscriptions as string[]) : (input.subscriptions as never),
+      // Checked by validate(), which takes it as unknown.
+      subscriptions: input.subscriptions as string[],
       inboxId: this.inboxIdOf(accountId, input.inbox_id),
       secret: this.settings.signWebhooks ? (secret ?? this.settings.webhookSecret ?? randomBytes(24).toString('base64url')) : null,
     };
     this.validate(draft);
+    draft.subscriptions = [...draft.subscriptions];
     draft.id = this.nextId++;
     this.webhooks.set(draft.id, draft);
     return draft;
@@ -65,6 +67,7 @@ export class WebhookRegistry {
       ...('inbox_id' in input ? { inboxId: this.inboxIdOf(accountId, input.inbox_id) } : {}),
     };
     this.validate(next);
+    next.subscriptions = [...next.subscriptions];
     this.webhooks.set(current.id, next);
     return next;
   }
