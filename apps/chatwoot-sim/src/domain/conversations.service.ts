@@ -13,7 +13,7 @@ export interface NewConversation {
   sourceId?: string;
   inboxId?: number;
   contactId?: number;
-  status?: 'open' | 'resolved' | 'pending';
+  status?: ConversationStatus;
   assigneeId?: number;
   teamId?: number;
   customAttributes: Attributes;
@@ -55,7 +55,7 @@ export class ConversationsService {
       teamId: team?.id ?? null,
       additionalAttributes: input.additionalAttributes,
       customAttributes: input.customAttributes,
-      snoozedUntil: null,
+      snoozedUntil: input.status === 'snoozed' ? (input.snoozedUntil ?? null) : null,
       waitingSince: now,
       firstReplyCreatedAt: null,
       agentLastSeenAt: null,

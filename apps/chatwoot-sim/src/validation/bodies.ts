@@ -49,7 +49,8 @@ export function conversationBody(body: Body): NewConversation {
     sourceId: optionalString(body, 'source_id') || undefined,
     inboxId: optionalId(body, 'inbox_id'),
     contactId: optionalId(body, 'contact_id'),
-    status: oneOf(body, 'status', ['open', 'resolved', 'pending'] as const),
+    // The reference lists three; the model's enum (which the builder writes to) also takes `snoozed`.
+    status: oneOf(body, 'status', ['open', 'resolved', 'pending', 'snoozed'] as const),
     assigneeId: optionalId(body, 'assignee_id'),
     teamId: optionalId(body, 'team_id'),
     customAttributes: attributes(body, 'custom_attributes'),
