@@ -22,6 +22,19 @@ export interface OpenCursor {
   id: string;
 }
 
+/** How many open sessions one desk has in one state. */
+export interface OpenSessionCount {
+  provider: string;
+  state: Exclude<ConversationState, 'closed'>;
+  count: number;
+}
+
+/** The sessions waiting for an agent now, and how long ago the oldest of them opened. */
+export interface QueueWait {
+  count: number;
+  longestSeconds: number;
+}
+
 export interface OpenConversation {
   botId: string;
   visitorKey: string;
@@ -256,6 +269,21 @@ export class ConversationRepository {
 
   async markPlatformCleared(id: string): Promise<void> {
     await this.db.query(`UPDATE conversations SET platform_cleared_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** Open sessions per desk and state, for the ops page and the sessions gauge. */
+  async openSessionCounts(): Promise<OpenSessionCount[]> {
+    return this.db.query(
+      `SELECT provider, state, count(*)::int AS count FROM conversations WHERE state <> 'closed' GROUP BY provider, state ORDER BY provider, state`,
+    );
+  }
+
+  /** The queue now: how many sessions wait for an agent, and how long ago (seconds) the oldest of them opened. */
+  async queueWait(): Promise<QueueWait> {
+    const [row]: Array<{ count: number; longest: number }> = await this.db.query(
+      `SELECT count(*)::int AS count, COALESCE(extract(epoch FROM now() - min(opened_at)), 0)::float AS longest FROM conversations WHERE state = 'queued'`,
+    );
+    return { count: row?.count ?? 0, longestSeconds: Number(row?.longest ?? 0) };
   }
 
   async transitions(id: string): Promise<Array<{ from: string | null; to: string; reason: string | null; actor: string; at: Date }>> {

@@ -23,6 +23,15 @@ interface Row {
   attempts: number;
 }
 
+/** A message whose delivery was given up, as ops sees it: which session and desk, not what it said. */
+export interface FailedDelivery {
+  conversationId: string;
+  provider: string;
+  direction: Direction;
+  at: Date;
+  error: string | null;
+}
+
 const toMessage = (r: Row): TranscriptMessage => ({
   id: String(r.id),
   conversationId: r.conversation_id,
@@ -157,6 +166,20 @@ export class TranscriptRepository {
       [cursor?.conversationId ?? '00000000-0000-0000-0000-000000000000', cursor?.direction ?? '', limit],
     );
     return rows.map((r) => ({ conversationId: r.conversation_id, direction: r.direction }));
+  }
+
+  /**
+   * The latest messages given up on, newest first, for the ops page. Joins conversations for the
+   * desk in the same statement; the text is not read, so ops never sees what a message said.
+   */
+  async recentFailedDeliveries(limit: number): Promise<FailedDelivery[]> {
+    const rows: Array<{ conversation_id: string; provider: string; direction: Direction; created_at: Date; last_error: string | null }> =
+      await this.db.query(
+        `SELECT m.conversation_id, c.provider, m.direction, m.created_at, m.last_error FROM transcript_messages m
+         JOIN conversations c ON c.id = m.conversation_id WHERE m.delivery_state = 'failed' ORDER BY m.id DESC LIMIT $1`,
+        [limit],
+      );
+    return rows.map((r) => ({ conversationId: r.conversation_id, provider: r.provider, direction: r.direction, at: r.created_at, error: r.last_error }));
   }
 
   async list(conversationId: string, afterId = '0', limit = 500): Promise<TranscriptMessage[]> {
