@@ -169,10 +169,6 @@ export class ConversationRepository {
       }));
   }
 
-  /**
-   * One transition in one transaction: lock the active row (a racing caller waits, then finds it
-   * closed and gets null), change it, and record who, when and why.
-   */
   /** assigned -> queued: the agent left (disconnected past the grace period); the chat waits again. */
   async requeue(id: string, actor: string, reason: string): Promise<Conversation | null> {
     const result = await this.transition(id, 'queued', reason, actor, ['assigned'],
@@ -200,7 +196,6 @@ export class ConversationRepository {
     return rows.map(toConversation);
   }
 
-  /** Average wait of the last sessions an agent took, for the user's estimated wait. */
   /** Assigned sessions per agent on a desk (the console's load). */
   async loadByAgent(provider: string): Promise<Map<string, number>> {
     const rows: Array<{ agent_id: string; n: number }> = await this.db.query(
@@ -210,6 +205,7 @@ export class ConversationRepository {
     return new Map(rows.map((r) => [r.agent_id, r.n]));
   }
 
+  /** Average wait of the last sessions an agent took, for the user's estimated wait. */
   async averageWaitSeconds(provider: string, sample = 50): Promise<number | null> {
     const rows: Array<{ s: number | null }> = await this.db.query(
       `SELECT avg(extract(epoch FROM assigned_at - opened_at))::float AS s FROM (
@@ -219,6 +215,10 @@ export class ConversationRepository {
     return rows[0]?.s ?? null;
   }
 
+  /**
+   * One transition in one transaction: lock the active row (a racing caller waits, then finds it
+   * closed and gets null), change it, and record who, when and why.
+   */
   private transition(
     id: string,
     to: ConversationState,
