@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
+import { TranscriptRepository } from '../relay/transcript.repository';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { COLUMNS, toConversation, type Row } from './conversation.row';
 
@@ -52,7 +53,10 @@ export interface OpenConversation {
  */
 @Injectable()
 export class ConversationRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly transcript: TranscriptRepository,
+  ) {}
 
   async findActive(botId: string, visitorKey: string): Promise<Conversation | null> {
     const rows: Row[] = await hotQuery(this.db,
@@ -160,12 +164,7 @@ export class ConversationRepository {
       // also sees the notice, so the platform session is not cleared before the notice is out.
       notice && ((manager, closed) => {
         const { text, externalId } = notice(closed);
-        return manager.query(
-          `INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, delivery_state, sent_at)
-           VALUES ($1, 'to_user', 'system', $2, $3, 'pending', clock_timestamp())
-           ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
-          [id, text, externalId],
-        );
+        return this.transcript.queueNotice(manager, id, text, externalId);
       }));
   }
 

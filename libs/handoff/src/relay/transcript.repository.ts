@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 
 import type { DeliveryState, Direction, Author, TranscriptMessage } from '../desk-port/desk-session';
@@ -74,6 +74,20 @@ export class TranscriptRepository {
         input.delivered ? 'delivered' : 'pending', input.sentAt ?? null],
     );
     return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  /**
+   * A system notice for the user, pending for the drain, written in the caller's transaction
+   * (`manager`). Its sent_at is the clock, not the transaction's start, so it follows what was
+   * stored before it. A repeat of the same external id stores nothing.
+   */
+  async queueNotice(manager: EntityManager, conversationId: string, text: string, externalId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, delivery_state, sent_at)
+       VALUES ($1, 'to_user', 'system', $2, $3, 'pending', clock_timestamp())
+       ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+      [conversationId, text, externalId],
+    );
   }
 
   async findByExternalId(conversationId: string, direction: Direction, externalId: string): Promise<TranscriptMessage | null> {
