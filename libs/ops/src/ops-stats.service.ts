@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { getQueueToken } from '@nestjs/bullmq';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { PresenceService } from '@agent-bridge/console';
 import { DeadLetterService, type DeadLetterView } from '@agent-bridge/events';
+import { ConversationRepository, TranscriptRepository } from '@agent-bridge/handoff';
 import { metrics } from '@agent-bridge/observability';
 import { QUEUES } from '@agent-bridge/queue';
 
@@ -31,7 +30,8 @@ export interface OpsSummary {
 @Injectable()
 export class OpsStatsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly conversations: ConversationRepository,
+    private readonly transcript: TranscriptRepository,
     private readonly presence: PresenceService,
     private readonly modules: ModuleRef,
     private readonly deadLetters: DeadLetterService,
@@ -40,13 +40,9 @@ export class OpsStatsService {
 
   async summary(): Promise<OpsSummary> {
     const [sessions, waiting, failed, queues, presence, providerCalls, deadOpen, deadRecent] = await Promise.all([
-      this.db.query(`SELECT provider, state, count(*)::int AS count FROM conversations WHERE state <> 'closed' GROUP BY provider, state ORDER BY provider, state`),
-      this.db.query(`SELECT count(*)::int AS count, COALESCE(extract(epoch FROM now() - min(opened_at)), 0)::float AS longest FROM conversations WHERE state = 'queued'`),
-      // Message text is not shown here: ops sees that a delivery failed, not what it said.
-      this.db.query(
-        `SELECT m.conversation_id, c.provider, m.direction, m.created_at, m.last_error FROM transcript_messages m
-         JOIN conversations c ON c.id = m.conversation_id WHERE m.delivery_state = 'failed' ORDER BY m.id DESC LIMIT 20`,
-      ),
+      this.conversations.openSessionCounts(),
+      this.conversations.queueWait(),
+      this.transcript.recentFailedDeliveries(20),
       this.queueCounts(),
       this.presence.all(),
       metrics.providerCalls.get(),
@@ -65,11 +61,11 @@ export class OpsStatsService {
       if (value.metricName === 'ab_provider_call_seconds_sum') entry.sum += value.value;
       providers.set(provider, entry);
     }
-    const longest = Number(waiting[0]?.longest ?? 0);
+    const longest = waiting.longestSeconds;
     return {
       at: new Date().toISOString(),
-      sessions: sessions as OpsSummary['sessions'],
-      waiting: { count: waiting[0]?.count ?? 0, longestSeconds: Math.round(longest), alert: longest > this.config.ops.waitAlertSeconds, alertAfterSeconds: this.config.ops.waitAlertSeconds },
+      sessions,
+      waiting: { count: waiting.count, longestSeconds: Math.round(longest), alert: longest > this.config.ops.waitAlertSeconds, alertAfterSeconds: this.config.ops.waitAlertSeconds },
       agents: {
         available: statuses.filter((s) => s === 'available').length,
         away: statuses.filter((s) => s === 'away').length,
@@ -85,13 +81,7 @@ export class OpsStatsService {
       queues,
       noWorker: queues.filter((q) => q.workers === 0).map((q) => q.queue),
       deadLetters: { open: deadOpen, recent: deadRecent },
-      failedDeliveries: (failed as Array<{ conversation_id: string; provider: string; direction: string; created_at: Date; last_error: string | null }>).map((f) => ({
-        conversationId: f.conversation_id,
-        provider: f.provider,
-        direction: f.direction,
-        at: f.created_at.toISOString(),
-        error: f.last_error,
-      })),
+      failedDeliveries: failed.map((f) => ({ ...f, at: f.at.toISOString() })),
     };
   }
 

@@ -5,6 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { ConsoleDeskModule } from '@agent-bridge/console';
 import { EventsModule } from '@agent-bridge/events';
+import { HandoffModule } from '@agent-bridge/handoff';
 import { QUEUES } from '@agent-bridge/queue';
 import { DeadLettersController } from './dead-letters.controller';
 import { HealthController } from './health.controller';
@@ -35,6 +36,7 @@ const QueueDashboard = BullBoardModule.forRoot({
     TerminusModule,
     ConsoleDeskModule,
     EventsModule,
+    HandoffModule,
     OpsAuthModule,
     QueueDashboard,
     BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),

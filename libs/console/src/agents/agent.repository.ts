@@ -42,6 +42,12 @@ export class AgentRepository {
     return rows[0] ? { agent: toAgent(rows[0]), passwordHash: rows[0].password_hash } : null;
   }
 
+  /** Emails are unique in any case (the agents_email index on lower(email)). */
+  async findByEmail(email: string): Promise<Agent | null> {
+    const rows: Row[] = await this.db.query(`SELECT * FROM agents WHERE lower(email) = lower($1)`, [email]);
+    return rows[0] ? toAgent(rows[0]) : null;
+  }
+
   async findById(id: string): Promise<Agent | null> {
     const rows: Row[] = await this.db.query(`SELECT * FROM agents WHERE id = $1`, [id]);
     return rows[0] ? toAgent(rows[0]) : null;

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
+import { TranscriptRepository } from '../relay/transcript.repository';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { COLUMNS, toConversation, type Row } from './conversation.row';
 
@@ -22,6 +23,19 @@ export interface OpenCursor {
   id: string;
 }
 
+/** How many open sessions one desk has in one state. */
+export interface OpenSessionCount {
+  provider: string;
+  state: Exclude<ConversationState, 'closed'>;
+  count: number;
+}
+
+/** The sessions waiting for an agent now, and how long ago the oldest of them opened. */
+export interface QueueWait {
+  count: number;
+  longestSeconds: number;
+}
+
 export interface OpenConversation {
   botId: string;
   visitorKey: string;
@@ -39,7 +53,10 @@ export interface OpenConversation {
  */
 @Injectable()
 export class ConversationRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly transcript: TranscriptRepository,
+  ) {}
 
   async findActive(botId: string, visitorKey: string): Promise<Conversation | null> {
     const rows: Row[] = await hotQuery(this.db,
@@ -147,19 +164,10 @@ export class ConversationRepository {
       // also sees the notice, so the platform session is not cleared before the notice is out.
       notice && ((manager, closed) => {
         const { text, externalId } = notice(closed);
-        return manager.query(
-          `INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, delivery_state, sent_at)
-           VALUES ($1, 'to_user', 'system', $2, $3, 'pending', clock_timestamp())
-           ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
-          [id, text, externalId],
-        );
+        return this.transcript.queueNotice(manager, id, text, externalId);
       }));
   }
 
-  /**
-   * One transition in one transaction: lock the active row (a racing caller waits, then finds it
-   * closed and gets null), change it, and record who, when and why.
-   */
   /** assigned -> queued: the agent left (disconnected past the grace period); the chat waits again. */
   async requeue(id: string, actor: string, reason: string): Promise<Conversation | null> {
     const result = await this.transition(id, 'queued', reason, actor, ['assigned'],
@@ -187,7 +195,6 @@ export class ConversationRepository {
     return rows.map(toConversation);
   }
 
-  /** Average wait of the last sessions an agent took, for the user's estimated wait. */
   /** Assigned sessions per agent on a desk (the console's load). */
   async loadByAgent(provider: string): Promise<Map<string, number>> {
     const rows: Array<{ agent_id: string; n: number }> = await this.db.query(
@@ -197,6 +204,7 @@ export class ConversationRepository {
     return new Map(rows.map((r) => [r.agent_id, r.n]));
   }
 
+  /** Average wait of the last sessions an agent took, for the user's estimated wait. */
   async averageWaitSeconds(provider: string, sample = 50): Promise<number | null> {
     const rows: Array<{ s: number | null }> = await this.db.query(
       `SELECT avg(extract(epoch FROM assigned_at - opened_at))::float AS s FROM (
@@ -206,6 +214,10 @@ export class ConversationRepository {
     return rows[0]?.s ?? null;
   }
 
+  /**
+   * One transition in one transaction: lock the active row (a racing caller waits, then finds it
+   * closed and gets null), change it, and record who, when and why.
+   */
   private transition(
     id: string,
     to: ConversationState,
@@ -256,6 +268,21 @@ export class ConversationRepository {
 
   async markPlatformCleared(id: string): Promise<void> {
     await this.db.query(`UPDATE conversations SET platform_cleared_at = now() WHERE id = $1`, [id]);
+  }
+
+  /** Open sessions per desk and state, for the ops page and the sessions gauge. */
+  async openSessionCounts(): Promise<OpenSessionCount[]> {
+    return this.db.query(
+      `SELECT provider, state, count(*)::int AS count FROM conversations WHERE state <> 'closed' GROUP BY provider, state ORDER BY provider, state`,
+    );
+  }
+
+  /** The queue now: how many sessions wait for an agent, and how long ago (seconds) the oldest of them opened. */
+  async queueWait(): Promise<QueueWait> {
+    const [row]: Array<{ count: number; longest: number }> = await this.db.query(
+      `SELECT count(*)::int AS count, COALESCE(extract(epoch FROM now() - min(opened_at)), 0)::float AS longest FROM conversations WHERE state = 'queued'`,
+    );
+    return { count: row?.count ?? 0, longestSeconds: Number(row?.longest ?? 0) };
   }
 
   async transitions(id: string): Promise<Array<{ from: string | null; to: string; reason: string | null; actor: string; at: Date }>> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 
 import type { DeliveryState, Direction, Author, TranscriptMessage } from '../desk-port/desk-session';
@@ -21,6 +21,15 @@ interface Row {
   created_at: Date;
   delivery_state: DeliveryState;
   attempts: number;
+}
+
+/** A message whose delivery was given up, as ops sees it: which session and desk, not what it said. */
+export interface FailedDelivery {
+  conversationId: string;
+  provider: string;
+  direction: Direction;
+  at: Date;
+  error: string | null;
 }
 
 const toMessage = (r: Row): TranscriptMessage => ({
@@ -65,6 +74,20 @@ export class TranscriptRepository {
         input.delivered ? 'delivered' : 'pending', input.sentAt ?? null],
     );
     return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  /**
+   * A system notice for the user, pending for the drain, written in the caller's transaction
+   * (`manager`). Its sent_at is the clock, not the transaction's start, so it follows what was
+   * stored before it. A repeat of the same external id stores nothing.
+   */
+  async queueNotice(manager: EntityManager, conversationId: string, text: string, externalId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO transcript_messages (conversation_id, direction, author, text, external_id, delivery_state, sent_at)
+       VALUES ($1, 'to_user', 'system', $2, $3, 'pending', clock_timestamp())
+       ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING`,
+      [conversationId, text, externalId],
+    );
   }
 
   async findByExternalId(conversationId: string, direction: Direction, externalId: string): Promise<TranscriptMessage | null> {
@@ -157,6 +180,20 @@ export class TranscriptRepository {
       [cursor?.conversationId ?? '00000000-0000-0000-0000-000000000000', cursor?.direction ?? '', limit],
     );
     return rows.map((r) => ({ conversationId: r.conversation_id, direction: r.direction }));
+  }
+
+  /**
+   * The latest messages given up on, newest first, for the ops page. Joins conversations for the
+   * desk in the same statement; the text is not read, so ops never sees what a message said.
+   */
+  async recentFailedDeliveries(limit: number): Promise<FailedDelivery[]> {
+    const rows: Array<{ conversation_id: string; provider: string; direction: Direction; created_at: Date; last_error: string | null }> =
+      await this.db.query(
+        `SELECT m.conversation_id, c.provider, m.direction, m.created_at, m.last_error FROM transcript_messages m
+         JOIN conversations c ON c.id = m.conversation_id WHERE m.delivery_state = 'failed' ORDER BY m.id DESC LIMIT $1`,
+        [limit],
+      );
+    return rows.map((r) => ({ conversationId: r.conversation_id, provider: r.provider, direction: r.direction, at: r.created_at, error: r.last_error }));
   }
 
   async list(conversationId: string, afterId = '0', limit = 500): Promise<TranscriptMessage[]> {
