@@ -163,13 +163,13 @@ describe('MessageIntakeRepository (the hot-path statements)', () => {
       const failed = await desk('chat-desk-5', 'e2');
       await new TranscriptRepository(db).undeliver(failed!.message!.id, 'platform down');
 
-      await intake.confirmSent(sent!.message!.id);
-      await intake.confirmSent(failed!.message!.id);
+      await new TranscriptRepository(db).confirmSent(sent!.message!.id);
+      await new TranscriptRepository(db).confirmSent(failed!.message!.id);
 
       const rows = await transcript(id);
       expect(rows.map((row) => [row.text, row.delivery_state, row.attempts])).toEqual([['agent says e1', 'delivered', 1], ['agent says e2', 'pending', 0]]);
-      expect(await intake.storedExternalIds(id, 'to_user', ['livechat:e1', 'livechat:e3'])).toEqual(new Set(['livechat:e1']));
-      expect(await intake.storedExternalIds(id, 'to_agent', ['livechat:e1'])).toEqual(new Set());
+      expect(await new TranscriptRepository(db).storedExternalIds(id, 'to_user', ['livechat:e1', 'livechat:e3'])).toEqual(new Set(['livechat:e1']));
+      expect(await new TranscriptRepository(db).storedExternalIds(id, 'to_agent', ['livechat:e1'])).toEqual(new Set());
     });
 
     it('stores nothing new for a re-run of the same desk message', async () => {

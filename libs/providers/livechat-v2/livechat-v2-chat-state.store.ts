@@ -1,16 +1,9 @@
-import type { DataSource } from 'typeorm';
 import { LIVECHAT_V2, type LiveChatV2ChatState } from './livechat-v2.types';
 import { DeskStateStore } from '@agent-bridge/desk-port';
 
-/**
- * The cursor has its own statement because polls of one chat can overlap (a slow poll and the next
- * tick, or a retry): a plain merge could move it backwards.
- */
+/** The cursor only moves forward (advanceCursor): polls of one chat can overlap, a plain merge could move it back. */
 export class LiveChatV2ChatStateStore {
-  constructor(
-    private readonly states: DeskStateStore,
-    private readonly db: DataSource,
-  ) {}
+  constructor(private readonly states: DeskStateStore) {}
 
   async get(conversationId: string): Promise<LiveChatV2ChatState | null> {
     const state = await this.states.chatState<LiveChatV2ChatState>(conversationId);
@@ -27,12 +20,6 @@ export class LiveChatV2ChatStateStore {
   }
 
   async advance(conversationId: string, messageId: number): Promise<void> {
-    await this.db.query(
-      `UPDATE provider_chat_state
-         SET state = jsonb_set(state, '{last_message_id}', to_jsonb(GREATEST(COALESCE((state->>'last_message_id')::bigint, 0), $2::bigint))),
-             updated_at = now()
-       WHERE conversation_id = $1`,
-      [conversationId, messageId],
-    );
+    await this.states.advanceCursor(conversationId, 'last_message_id', messageId);
   }
 }

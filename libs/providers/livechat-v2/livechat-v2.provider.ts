@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { splitMessage } from '@agent-bridge/botkit';
 import { HttpTransport } from '@agent-bridge/http';
@@ -31,13 +29,12 @@ export class LiveChatV2Provider implements HandoffProvider {
   constructor(
     http: HttpTransport,
     states: DeskStateStore,
-    @InjectDataSource() db: DataSource,
     private readonly conversations: DeskSessions,
     @InjectQueue(QUEUES.livechatV2Poll) private readonly polls: Queue<LiveChatV2PollJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.api = new LiveChatV2ApiClient(http, config.livechat);
-    this.chats = new LiveChatV2ChatStateStore(states, db);
+    this.chats = new LiveChatV2ChatStateStore(states);
   }
 
   async openChat(request: OpenChatRequest): Promise<OpenedChat> {

@@ -76,7 +76,7 @@ export class DeskEventsService implements DeskEvents {
     messages: Array<AgentMessage & { authorId: string | null }>,
     ownStateKey: string,
   ): Promise<number> {
-    const stored = await this.intake.storedExternalIds(conversationId, 'to_user', messages.map((m) => `${provider}:${m.id}`));
+    const stored = await this.transcript.storedExternalIds(conversationId, 'to_user', messages.map((m) => `${provider}:${m.id}`));
     let relayed = 0;
     for (const message of messages) {
       if (stored.has(`${provider}:${message.id}`)) continue;
@@ -89,7 +89,7 @@ export class DeskEventsService implements DeskEvents {
       // The session closed meanwhile (its close catches up on its own), or another run stored it.
       if (!step?.message || step.own) continue;
       await this.delivery.deliverNowToUser(step.conversation, step.message, step.olderPending);
-      if (step.message.deliveryState === 'delivered' && step.olderPending === 0) await this.intake.confirmSent(step.message.id);
+      if (step.message.deliveryState === 'delivered' && step.olderPending === 0) await this.transcript.confirmSent(step.message.id);
       relayed++;
     }
     return relayed;

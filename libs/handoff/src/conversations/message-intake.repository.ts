@@ -109,7 +109,10 @@ const TAKE_MANY = `WITH i AS (
   SELECT c.ord, u.*, c.id AS session_id, m.id AS message_id, m.delivery_state AS message_state, m.created_at AS message_at
   FROM c LEFT JOIN u ON u.id = c.id LEFT JOIN m ON m.conversation_id = c.id`;
 
-/** The hot path: each direction finds the session and stores the message with the session's update in one round trip. */
+/**
+ * The hot path: each direction finds the session and stores the message with the session's update in
+ * one round trip, so its statements write conversations and transcript_messages (the other repositories' tables).
+ */
 @Injectable()
 export class MessageIntakeRepository {
   private readonly logger = new Logger(MessageIntakeRepository.name);
@@ -255,22 +258,5 @@ export class MessageIntakeRepository {
       message: stored,
       olderPending: row.older_pending,
     };
-  }
-
-  async storedExternalIds(conversationId: string, direction: 'to_user' | 'to_agent', externalIds: string[]): Promise<Set<string>> {
-    if (externalIds.length === 0) return new Set();
-    const rows: Array<{ external_id: string }> = await this.db.query(
-      `SELECT external_id FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND external_id = ANY($3::text[])`,
-      [conversationId, direction, externalIds],
-    );
-    return new Set(rows.map((r) => r.external_id));
-  }
-
-  /** So that a repeat of its event is not sent again. No-op when the send failed. */
-  async confirmSent(messageId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE transcript_messages SET attempts = 1 WHERE id = $1 AND delivery_state = 'delivered' AND attempts = 0`,
-      [messageId],
-    );
   }
 }

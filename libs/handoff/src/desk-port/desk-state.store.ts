@@ -5,4 +5,6 @@ export abstract class DeskStateStore {
   abstract chatState<T extends object>(conversationId: string): Promise<Partial<T>>;
   /** A shallow merge. */
   abstract patchChatState(conversationId: string, desk: string, patch: object): Promise<void>;
+  /** Moves a numeric cursor of the chat's state forward only: overlapping polls or retries never move it back. */
+  abstract advanceCursor(conversationId: string, key: string, value: number): Promise<void>;
 }

@@ -35,4 +35,14 @@ export class DeskStateRepository implements DeskStateStore {
       [conversationId, provider, JSON.stringify(patch)],
     );
   }
+
+  async advanceCursor(conversationId: string, key: string, value: number): Promise<void> {
+    await this.db.query(
+      `UPDATE provider_chat_state
+         SET state = jsonb_set(state, ARRAY[$2::text], to_jsonb(GREATEST(COALESCE((state->>$2)::bigint, 0), $3::bigint))),
+             updated_at = now()
+       WHERE conversation_id = $1`,
+      [conversationId, key, value],
+    );
+  }
 }

@@ -203,4 +203,21 @@ export class TranscriptRepository {
     );
     return rows.map(toMessage);
   }
+
+  async storedExternalIds(conversationId: string, direction: 'to_user' | 'to_agent', externalIds: string[]): Promise<Set<string>> {
+    if (externalIds.length === 0) return new Set();
+    const rows: Array<{ external_id: string }> = await this.db.query(
+      `SELECT external_id FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND external_id = ANY($3::text[])`,
+      [conversationId, direction, externalIds],
+    );
+    return new Set(rows.map((r) => r.external_id));
+  }
+
+  /** So that a repeat of its event is not sent again. No-op when the send failed. */
+  async confirmSent(messageId: string): Promise<void> {
+    await this.db.query(
+      `UPDATE transcript_messages SET attempts = 1 WHERE id = $1 AND delivery_state = 'delivered' AND attempts = 0`,
+      [messageId],
+    );
+  }
 }
