@@ -45,8 +45,11 @@ export class ChatwootContactSide {
   /** The API channel's inbox identifier (its Client API name), read once. */
   private identifier(): Promise<string | null> {
     this.inboxIdentifier ??= this.api
-      .account<{ inbox_identifier?: unknown }>('GET', `/inboxes/${this.config.chatwoot.inboxId}`, undefined, 1)
-      .then((inbox) => (typeof inbox.inbox_identifier === 'string' && inbox.inbox_identifier ? inbox.inbox_identifier : null))
+      .account<{ payload?: Array<{ id?: unknown; inbox_identifier?: unknown }> }>('GET', '/inboxes', undefined, 1)
+      .then((res) => {
+        const inbox = (res.payload ?? []).find((i) => String(i.id) === String(this.config.chatwoot.inboxId));
+        return typeof inbox?.inbox_identifier === 'string' && inbox.inbox_identifier ? inbox.inbox_identifier : null;
+      })
       .catch((error: unknown) => {
         this.inboxIdentifier = null; // asked again next time
         throw error;

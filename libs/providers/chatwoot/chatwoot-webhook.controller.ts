@@ -57,8 +57,8 @@ export class ChatwootWebhookController implements OnModuleInit, OnApplicationBoo
   }
 
   /**
-   * A webhook this process refused (a store was away) may never come back (Chatwoot before 4.x
-   * does not retry) or come back after newer ones: before accepting anything again, each open
+   * A webhook this process refused (a store was away) may never come back (Chatwoot does not retry
+   * account webhooks) or come back after newer ones: before accepting anything again, each open
    * conversation gets a catch-up, as at start. Concurrent webhooks wait for the same one.
    */
   private catchUpAfterRefusal(): Promise<void> {

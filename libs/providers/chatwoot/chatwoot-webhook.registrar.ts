@@ -54,7 +54,9 @@ export async function setupChatwootWebhook(settings: ChatwootSetupSettings, http
     return parsed as T;
   };
   try {
-    const inbox = await call<{ channel_type?: unknown }>('GET', `/inboxes/${settings.inboxId}`);
+    const inboxes = await call<{ payload?: Array<{ id?: unknown; channel_type?: unknown }> }>('GET', '/inboxes');
+    const inbox = (inboxes.payload ?? []).find((i) => String(i.id) === String(settings.inboxId));
+    if (!inbox) throw new Error(`the account has no inbox ${settings.inboxId} (CHATWOOT_INBOX_ID)`);
     if (inbox.channel_type !== 'Channel::Api') {
       throw new Error(`inbox ${settings.inboxId} is a ${String(inbox.channel_type)} inbox: the desk needs an API channel inbox (Settings > Inboxes > Add Inbox > API)`);
     }
