@@ -7,6 +7,7 @@ import type { ChatwootChatState } from './chatwoot-chat-state';
 import { ChatwootConversations } from './chatwoot-conversations';
 import { CHATWOOT, messageDedupeKey, type ChatwootAgent, type ChatwootLaneItem, type ChatwootLaneRecord } from './chatwoot-lane';
 import { isAgentReply, type ChatwootMessage } from './chatwoot-message';
+import { Limiter } from './limiter';
 
 /** The chat-state key holding our contact as an author (`contact:<id>`), for the engine's own-echo check. */
 const OWN_AUTHOR_KEY = 'ownAuthor';
@@ -19,6 +20,8 @@ const LATE_MESSAGE_MS = 30_000;
 /** A webhook of a conversation whose hand-off is still storing its id (Chatwoot assigns at once) waits this long for it. */
 const OPENING_WAIT_MS = 3_000;
 const OPENING_POLL_MS = 100;
+/** Catch-ups reading Chatwoot at once in one process: a start with many open conversations stays within its rate limits. */
+const CATCH_UP_CONCURRENCY = 8;
 
 export const BACK_WITH_BOT_NOTE = 'this hand-off has ended and the user is back with the bot: messages written here no longer reach them.';
 
@@ -31,6 +34,7 @@ export const BACK_WITH_BOT_NOTE = 'this hand-off has ended and the user is back 
 @Injectable()
 export class ChatwootInboundService {
   private readonly logger = new Logger(ChatwootInboundService.name);
+  private readonly catchUps = new Limiter(CATCH_UP_CONCURRENCY);
 
   constructor(
     private readonly sessions: DeskSessions,
@@ -49,7 +53,7 @@ export class ChatwootInboundService {
       case 'status':
         return this.status(ref, item, receivedAt);
       case 'catch-up':
-        return this.catchUp(ref);
+        return this.catchUps.run(() => this.catchUp(ref));
     }
   }
 

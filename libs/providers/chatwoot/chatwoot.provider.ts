@@ -34,25 +34,20 @@ export class ChatwootProvider implements HandoffProvider {
     try {
       // A retry of the hand-off (the first attempt failed part-way) finishes the same conversation.
       const state = await this.state.chatState<ChatwootChatState>(request.conversationId);
-      let ref = state.ref;
-      let agent: OpenedChat['agent'];
-      if (!ref) {
-        const opened = await this.createConversation(request);
-        ref = opened.ref;
-        agent = opened.assignee ?? undefined;
-      }
+      // An assignment Chatwoot makes at once (auto-assignment) comes as a webhook like any other.
+      const ref = state.ref ?? (await this.createConversation(request));
       if (!state.introPosted) {
         const introId = await this.conversations.postIncoming(ref, introText(request).slice(0, MAX_TEXT), `agent-bridge:intro:${request.conversationId}`);
         await this.state.patchChatState(request.conversationId, CHATWOOT, { introPosted: true, ...(introId ? { cursor: introId } : {}) } satisfies ChatwootChatState);
       }
-      return { ref, ...(agent ? { agent } : {}) };
+      return { ref };
     } catch (error) {
       throw toProviderError(error);
     }
   }
 
   /** The conversation, with the contact's stored source id or, when Chatwoot no longer knows it, a fresh one. */
-  private async createConversation(request: OpenChatRequest): Promise<{ ref: string; assignee: OpenedChat['agent'] | null }> {
+  private async createConversation(request: OpenChatRequest): Promise<string> {
     const attributes = { bot_id: request.botId, handoff_reason: request.trigger, history_url: request.historyUrl };
     const user = { botId: request.botId, visitorKey: request.visitorKey, name: request.user.name };
     let contact = await this.contacts.forUser(user);
@@ -71,7 +66,7 @@ export class ChatwootProvider implements HandoffProvider {
       sourceId: contact.sourceId,
       ...(contactId ? { ownAuthor: `contact:${contactId}` } : {}),
     } satisfies ChatwootChatState);
-    return { ref: opened.ref, assignee: opened.assignee };
+    return opened.ref;
   }
 
   async sendUserMessage(chat: ProviderChat, message: UserMessageForDesk): Promise<void> {
