@@ -13,10 +13,10 @@ import { Limiter } from './limiter';
 const OWN_AUTHOR_KEY = 'ownAuthor';
 /**
  * An agent message written this long after the session closed is not relayed (the agent is told
- * instead): the user is back with the bot. Within it, it still goes (clocks differ, and the agent
- * may have pressed send as the conversation was resolved).
+ * instead): the user is back with the bot. Within it, it still goes: it may have been written
+ * between the last read of a resolved conversation and the close, and clocks differ a little.
  */
-const LATE_MESSAGE_MS = 30_000;
+const LATE_MESSAGE_MS = 10_000;
 /** A webhook of a conversation whose hand-off is still storing its id (Chatwoot assigns at once) waits this long for it. */
 const OPENING_WAIT_MS = 3_000;
 const OPENING_POLL_MS = 100;
@@ -62,8 +62,9 @@ export class ChatwootInboundService {
     if (!conversation) return 'not our chat';
     if (conversation.state === 'closed') {
       const writtenAt = message.createdAt ? Date.parse(message.createdAt) : receivedAt;
-      if (writtenAt > (conversation.closedAt?.getTime() ?? 0) + LATE_MESSAGE_MS) {
-        await this.tellBackWithBot(conversation);
+      const told = (await this.state.chatState<ChatwootChatState>(conversation.id)).toldBackWithBot === true;
+      if (told || writtenAt > (conversation.closedAt?.getTime() ?? 0) + LATE_MESSAGE_MS) {
+        await this.tellBackWithBot(conversation, told);
         return 'written after the close';
       }
     } else if (conversation.state === 'queued') {
@@ -156,8 +157,8 @@ export class ChatwootInboundService {
   }
 
   /** Once per session: a private note that replies no longer reach the user. */
-  private async tellBackWithBot(conversation: Conversation): Promise<void> {
-    if ((await this.state.chatState<ChatwootChatState>(conversation.id)).toldBackWithBot) return;
+  private async tellBackWithBot(conversation: Conversation, told?: boolean): Promise<void> {
+    if (told ?? (await this.state.chatState<ChatwootChatState>(conversation.id)).toldBackWithBot) return;
     try {
       await this.chatwoot.postNote(conversation.providerRef!, `agent-bridge: ${BACK_WITH_BOT_NOTE}`);
     } catch (error) {
