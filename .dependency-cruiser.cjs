@@ -3,7 +3,7 @@
 
 // Test code: specs, the e2e suite, the test helpers lib and each app's own test fixtures.
 const TEST_CODE = '(\\.spec\\.ts$|\\.e2e-spec\\.ts$|^test/|^libs/testing/|^apps/[^/]+/src/testing/)';
-const SANDBOXES = '^apps/(platform-sim|livechat-sim)/';
+const SANDBOXES = '^apps/(platform-sim|livechat-sim|chatwoot-sim)/';
 // A desk is one folder under libs/providers, or the built-in console.
 const PROVIDER_DESK = '^libs/providers/([^/]+)/';
 const DESK = '^libs/(providers/[^/]+|console)/';
@@ -114,6 +114,13 @@ module.exports = {
       severity: 'error',
       comment: 'The LiveChat sandbox is written from LiveChat\'s contract alone and shares no code with the bridge.',
       from: { path: '^apps/livechat-sim/' },
+      to: { path: '^libs/' },
+    },
+    {
+      name: 'chatwoot-sim-no-libs',
+      severity: 'error',
+      comment: 'The Chatwoot sandbox is written from Chatwoot\'s public API reference alone and shares no code with the bridge.',
+      from: { path: '^apps/chatwoot-sim/' },
       to: { path: '^libs/' },
     },
     {
