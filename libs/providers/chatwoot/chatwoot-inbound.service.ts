@@ -7,7 +7,7 @@ import type { ChatwootChatState } from './chatwoot-chat-state';
 import { ChatwootConversations } from './chatwoot-conversations';
 import { CHATWOOT, messageDedupeKey, type ChatwootAgent, type ChatwootLaneItem, type ChatwootLaneRecord } from './chatwoot-lane';
 import { isAgentReply, type ChatwootMessage } from './chatwoot-message';
-import { Limiter } from './limiter';
+import { Limiter } from './concurrency.limiter';
 
 /** The chat-state key holding our contact as an author (`contact:<id>`), for the engine's own-echo check. */
 const OWN_AUTHOR_KEY = 'ownAuthor';
