@@ -36,7 +36,7 @@ describe('Chatwoot sandbox process', () => {
         CHATWOOT_ACCOUNT_ID: String(ACCOUNT),
         CHATWOOT_INBOX_ID: String(INBOX),
         CHATWOOT_API_TOKEN: TOKEN,
-        CHATWOOT_WEBHOOK_SECRET: SECRET,
+        CHATWOOT_WEBHOOK_SIGNING_SECRET: SECRET,
         CHATWOOT_SIM_WEBHOOK_URL: webhookUrl,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

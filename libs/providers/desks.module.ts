@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@agent-bridge/config';
 import { ConsoleDeskModule } from '@agent-bridge/console';
+import { ChatwootDeskModule } from './chatwoot/chatwoot.module';
 import { LiveChatDeskModule } from './livechat/livechat.module';
 import { LiveChatV2DeskModule } from './livechat-v2/livechat-v2.module';
 import { LoopbackDeskModule } from './loopback/loopback.module';
@@ -15,6 +16,7 @@ export class DesksModule {
         ConsoleDeskModule,
         LiveChatDeskModule,
         LiveChatV2DeskModule,
+        ChatwootDeskModule,
         ...(loopbackWanted(config) ? [LoopbackDeskModule] : []),
       ],
     };

@@ -30,7 +30,8 @@ function flag(name: string, fallback: boolean): boolean {
 
 async function main(): Promise<void> {
   const quiet = flag('CHATWOOT_SIM_QUIET', false);
-  const secret = process.env.CHATWOOT_WEBHOOK_SECRET?.trim() || undefined;
+  // The bridge's name for the webhooks' signing secret (its CHATWOOT_WEBHOOK_SECRET is the URL's path secret).
+  const secret = process.env.CHATWOOT_WEBHOOK_SIGNING_SECRET?.trim() || undefined;
   const sim = new ChatwootSim({
     port: int('CHATWOOT_SIM_PORT', 4200),
     host: env('CHATWOOT_SIM_HOST', '127.0.0.1'),
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
     `  CHATWOOT_INBOX_ID=${s.inboxId}`,
     // The token is the sandbox default or the value this process was given; printing it is the point.
     `  CHATWOOT_API_TOKEN=${s.apiToken}`,
-    secret ? '  CHATWOOT_WEBHOOK_SECRET: the value given to this process' : '  CHATWOOT_WEBHOOK_SECRET: the `secret` the webhook API returns (GET /sim/webhooks)',
+    secret
+      ? '  CHATWOOT_WEBHOOK_SIGNING_SECRET: the value given to this process'
+      : '  CHATWOOT_WEBHOOK_SIGNING_SECRET: the `secret` the webhook API returns (npm run chatwoot:setup prints it)',
   ];
   console.log(lines.join('\n'));
 

@@ -82,4 +82,48 @@ describe('loadConfig', () => {
       expect(problems({ BOTS_FILE: write('alg.yaml', 'bots:\n  st-1: {clientId: x, clientSecret: y, jwtAlgorithm: RS256}\n') })[0]).toMatch(/jwtAlgorithm/);
     });
   });
+
+  describe('Chatwoot', () => {
+    const chatwoot = {
+      HANDOFF_PROVIDER: 'chatwoot',
+      CHATWOOT_URL: 'https://chat.example.com/',
+      CHATWOOT_ACCOUNT_ID: '3',
+      CHATWOOT_INBOX_ID: '7',
+      CHATWOOT_API_TOKEN: 'cw-token-value',
+      CHATWOOT_WEBHOOK_SECRET: 'a-path-secret-of-enough-length',
+    };
+
+    it('reads the settings of a deployment that hands off to Chatwoot', () => {
+      expect(loadConfig({ ...creds, ...chatwoot }).chatwoot).toEqual({
+        url: 'https://chat.example.com',
+        accountId: 3,
+        inboxId: 7,
+        apiToken: 'cw-token-value',
+        webhookSecret: 'a-path-secret-of-enough-length',
+        signingSecret: null,
+      });
+    });
+
+    it('requires them only when a bot uses the desk, and names each missing one', () => {
+      expect(problems(creds)).toEqual([]);
+      const found = problems({ ...creds, HANDOFF_PROVIDER: 'chatwoot' });
+      for (const name of ['CHATWOOT_URL', 'CHATWOOT_ACCOUNT_ID', 'CHATWOOT_INBOX_ID', 'CHATWOOT_API_TOKEN', 'CHATWOOT_WEBHOOK_SECRET']) {
+        expect(found.some((p) => p.startsWith(name))).toBe(true);
+      }
+    });
+
+    it('refuses a short or URL-unsafe webhook secret without printing it, and ids that are not numbers', () => {
+      const found = problems({ ...creds, ...chatwoot, CHATWOOT_WEBHOOK_SECRET: 'short/secret', CHATWOOT_INBOX_ID: 'inbox' });
+      expect(found).toHaveLength(2);
+      expect(found.join('\n')).not.toContain('short/secret');
+      expect(found.some((p) => p.startsWith('CHATWOOT_INBOX_ID'))).toBe(true);
+    });
+
+    it('is required for a bot of BOTS_FILE that names it', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bots-cw-'));
+      const path = join(dir, 'bots.yaml');
+      writeFileSync(path, 'bots:\n  st-1:\n    clientId: x\n    clientSecret: y\n    handoff: { provider: chatwoot }\n');
+      expect(problems({ BOTS_FILE: path }).some((p) => p.startsWith('CHATWOOT_API_TOKEN'))).toBe(true);
+    });
+  });
 });

@@ -147,6 +147,34 @@ function readLiveChat(r: EnvReader, providers: Set<string>): AppConfig['livechat
   };
 }
 
+/** A webhook path secret: long enough not to be guessed, and nothing a URL path would alter. */
+const PATH_SECRET = /^[A-Za-z0-9._~-]{16,}$/;
+
+/** Chatwoot settings are required only when a bot hands off to Chatwoot; a set value is checked either way. */
+function readChatwoot(r: EnvReader, providers: Set<string>): AppConfig['chatwoot'] {
+  const used = providers.has('chatwoot');
+  const rawUrl = used ? r.string('CHATWOOT_URL') : r.optional('CHATWOOT_URL');
+  const url = rawUrl ? r.url('CHATWOOT_URL', rawUrl, ['http:', 'https:']) : '';
+  const id = (name: string): number => {
+    const raw = used ? r.string(name) : r.optional(name);
+    if (raw === undefined || raw === '') return 0;
+    if (!/^[1-9]\d{0,9}$/.test(raw)) r.problems.push(`${name} must be a positive number (got "${raw}")`);
+    return Number(raw) || 0;
+  };
+  const webhookSecret = used ? r.string('CHATWOOT_WEBHOOK_SECRET') : (r.optional('CHATWOOT_WEBHOOK_SECRET') ?? '');
+  if (webhookSecret && !PATH_SECRET.test(webhookSecret)) {
+    r.problems.push('CHATWOOT_WEBHOOK_SECRET must be at least 16 characters of A-Z, a-z, 0-9, ".", "_", "~" or "-" (it is a segment of the webhook URL)');
+  }
+  return {
+    url: url.replace(/\/+$/, ''),
+    accountId: id('CHATWOOT_ACCOUNT_ID'),
+    inboxId: id('CHATWOOT_INBOX_ID'),
+    apiToken: used ? r.string('CHATWOOT_API_TOKEN') : (r.optional('CHATWOOT_API_TOKEN') ?? ''),
+    webhookSecret,
+    signingSecret: r.optional('CHATWOOT_WEBHOOK_SIGNING_SECRET') ?? null,
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const r = new EnvReader(env);
   const port = r.int('PORT', 3000, 0, 65535);
@@ -218,6 +246,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       disconnectGraceSeconds: r.int('CONSOLE_DISCONNECT_GRACE_SECONDS', 30, 1, 3600),
     },
     livechat: readLiveChat(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'console', bots)),
+    chatwoot: readChatwoot(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'console', bots)),
     workers: {
       enabled: r.bool('RUN_WORKERS', true),
       concurrency: r.int('WORKER_CONCURRENCY', 50, 1, 1000),

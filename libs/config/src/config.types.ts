@@ -75,6 +75,21 @@ export interface LiveChatConfig {
   closeGraceMs: number;
 }
 
+/** Chatwoot (Application API, one API channel inbox, account webhooks). Secrets never logged. */
+export interface ChatwootConfig {
+  /** The installation's base URL (`https://app.chatwoot.com` or a self-hosted one), no trailing slash. */
+  url: string;
+  accountId: number;
+  /** The API channel inbox hand-offs open their conversations in. */
+  inboxId: number;
+  /** An agent's or agent bot's access token for the Application API (`api_access_token`). */
+  apiToken: string;
+  /** The last path segment of the webhook URL (`/webhooks/chatwoot/<secret>`), compared in constant time. */
+  webhookSecret: string;
+  /** The webhook's own signing secret (Chatwoot 4.11.2 and newer): when set, every webhook must carry a valid signature. */
+  signingSecret: string | null;
+}
+
 export interface ConsoleConfig {
   /** Signs agents' session tokens; derived from the Kore secret when unset. Never logged. */
   tokenSecret: string;
@@ -116,6 +131,7 @@ export interface AppConfig {
   };
   handoff: HandoffConfig;
   livechat: LiveChatConfig;
+  chatwoot: ChatwootConfig;
   console: ConsoleConfig;
   ops: OpsConfig;
   workers: { enabled: boolean; concurrency: number };

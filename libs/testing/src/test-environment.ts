@@ -67,16 +67,17 @@ export const TEST_BOT: { botId: string } & BotCredentials = {
 };
 
 /** A complete config pointing at the test environment; tests override what they exercise. */
-export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 'livechat' | 'console' | 'ops'> & {
+export type TestConfigOverrides = Omit<Partial<AppConfig>, 'kore' | 'handoff' | 'livechat' | 'chatwoot' | 'console' | 'ops'> & {
   ops?: Partial<AppConfig['ops']>;
   console?: Partial<AppConfig['console']>;
   kore?: Partial<AppConfig['kore']>;
   handoff?: Partial<HandoffConfig>;
   livechat?: Partial<AppConfig['livechat']>;
+  chatwoot?: Partial<AppConfig['chatwoot']>;
 };
 
 export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides = {}): AppConfig {
-  const { kore, handoff, livechat, console: consoleSettings, ops, ...rest } = overrides;
+  const { kore, handoff, livechat, chatwoot, console: consoleSettings, ops, ...rest } = overrides;
   return {
     port: 0,
     publicUrl: 'http://127.0.0.1:0',
@@ -127,6 +128,15 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
       v2PollConcurrency: 20,
       closeGraceMs: 300,
       ...livechat,
+    },
+    chatwoot: {
+      url: 'http://127.0.0.1:1',
+      accountId: 1,
+      inboxId: 1,
+      apiToken: '',
+      webhookSecret: '',
+      signingSecret: null,
+      ...chatwoot,
     },
     ops: { password: 'test-ops-password', metricsToken: 'test-metrics-token', waitAlertSeconds: 120, ...ops },
     console: {

@@ -2,7 +2,7 @@ import type { ChangeNotifier } from '../common/change.notifier';
 import type { SimStore } from '../state/sim.store';
 import type { SimConversation, SimMessage } from '../state/sim.types';
 
-export type MessageFields = Pick<SimMessage, 'content' | 'messageType' | 'contentType' | 'contentAttributes' | 'private' | 'sender'>;
+export type MessageFields = Pick<SimMessage, 'content' | 'messageType' | 'contentType' | 'contentAttributes' | 'private' | 'sender'> & Partial<Pick<SimMessage, 'sourceId'>>;
 
 /** Appends a message row: the conversation is touched and its `last_activity_at` follows, without events. */
 export class MessageLog {

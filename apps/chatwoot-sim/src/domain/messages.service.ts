@@ -12,6 +12,8 @@ export interface NewMessage {
   private: boolean;
   contentType: ContentType;
   contentAttributes: Attributes;
+  /** MessageBuilder stores `source_id` as given (chatwoot/chatwoot#8359): an external id of the message. */
+  sourceId?: string | null;
 }
 
 export interface MessagePage {

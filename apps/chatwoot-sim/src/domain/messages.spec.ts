@@ -20,6 +20,14 @@ describe('Chatwoot sandbox: messages', () => {
     expect(note.json).toMatchObject({ message_type: 1, private: true });
   });
 
+  it('keeps the source_id a message is created with, in the answer, the list and the webhook payload', async () => {
+    const { conversationId } = await openConversation(sim);
+    const created = await api(sim, 'POST', `/conversations/${conversationId}/messages`, { content: 'mine', message_type: 'incoming', source_id: 'ext-42' });
+    expect(created.json).toMatchObject({ source_id: 'ext-42' });
+    const listed = await api(sim, 'GET', `/conversations/${conversationId}/messages`);
+    expect(listed.json.payload.find((m: { id: number }) => m.id === created.json.id)).toMatchObject({ source_id: 'ext-42' });
+  });
+
   it('refuses what MessageBuilder and the reference refuse', async () => {
     const { conversationId } = await openConversation(sim);
     const path = `/conversations/${conversationId}/messages`;

@@ -36,6 +36,7 @@ export function messageBody(body: Body): NewMessage {
     private: toBool(body.private) ?? false,
     contentType: oneOf(body, 'content_type', CONTENT_TYPES) ?? 'text',
     contentAttributes: attributes(body, 'content_attributes'),
+    sourceId: optionalString(body, 'source_id') || null,
   };
 }
 
