@@ -125,6 +125,10 @@ describe('console context panel and past conversations', () => {
     expect(await b.call('conversation:past', { conversationId: other, pastId: randomUUID() })).toEqual({ ok: false, error: 'not allowed' });
     expect(await b.call('conversation:past', { conversationId: other, pastId: 'not-a-uuid' })).toEqual({ ok: false, error: 'not allowed' });
     expect(await b.call('conversation:context', { conversationId: other })).toMatchObject({ ok: true, context: { past: [] } });
+    for (const body of [null, {}, { conversationId: 42 }, { conversationId: other, pastId: { $ne: null } }, { conversationId: [other], pastId: first }]) {
+      expect(await b.call('conversation:past', body)).toEqual({ ok: false, error: 'not allowed' });
+    }
+    expect(await b.call('conversation:context', { conversationId: 'x'.repeat(5000) })).toEqual({ ok: false, error: 'not allowed' });
 
     // The disposition shows in the context of a closed conversation too.
     expect(await a.call('conversation:close', { conversationId: second, disposition: 'resolved' })).toEqual({ ok: true });

@@ -199,14 +199,14 @@ async function accept(id) {
 
 function select(id) {
   state.pendingSelect = null;
-  if (state.selectedId !== id || !selected()?.ctx) {
+  if (state.selectedId !== id) {
     stopTyping();
     closeCanned();
     state.selectedId = id;
     $('#jump').hidden = true;
     changed('list', 'conv');
     loadContext(selected());
-  }
+  } else if (!selected()?.ctx) loadContext(selected());
   requestAnimationFrame(() => {
     markRead(selected());
     if (!document.querySelector('dialog[open]')) $('#composer').focus();

@@ -30,6 +30,10 @@ export function renderContext() {
   panel.parentElement.classList.toggle('with-context', show);
   if (!show) return;
   const ctx = c.ctx;
+  // Re-rendered only when it changed, so a focused past-conversation button keeps its focus.
+  if (panel._shown === ctx && panel._error === c.ctxError && ctx) return;
+  panel._shown = ctx;
+  panel._error = c.ctxError;
   $('#ctx-error').hidden = !c.ctxError;
   setText($('#ctx-error'), c.ctxError ? `Could not load the context: ${c.ctxError}` : '');
   if (!ctx) {
