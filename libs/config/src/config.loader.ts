@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { JWT_ALGORITHMS, type AppConfig, type BotCredentials, type JwtAlgorithm, type LogLevel } from './config.types';
+import { JWT_ALGORITHMS, type AppConfig, type BotCredentials, type ContextField, type JwtAlgorithm, type LogLevel } from './config.types';
 import { checkBotHandoff, DEFAULT_MESSAGES, deriveLinkSecret, parseKeywords, parseToneRules } from './handoff-settings';
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -118,6 +118,28 @@ function readBotsFile(path: string, problems: string[], defaultAlgorithm: JwtAlg
     result[botId] = { clientId: e.clientId, clientSecret: e.clientSecret, jwtAlgorithm: algorithm as JwtAlgorithm, handoff: handoff.value };
   }
   return result;
+}
+
+const CONTEXT_PATH = /^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/;
+const MAX_CONTEXT_FIELDS = 30;
+
+/** `Label=dotted.path,other.path`: the label is optional (the path shows instead). */
+function readContextFields(r: EnvReader): ContextField[] {
+  const raw = r.optional('CONSOLE_CONTEXT_FIELDS');
+  if (raw === undefined) return [];
+  const fields: ContextField[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const at = entry.lastIndexOf('=');
+    const label = (at < 0 ? entry : entry.slice(0, at)).trim();
+    const path = (at < 0 ? entry : entry.slice(at + 1)).trim();
+    if (!CONTEXT_PATH.test(path) || !label || label.length > 60) {
+      r.problems.push(`CONSOLE_CONTEXT_FIELDS must be comma-separated "Label=dotted.path" entries such as "Language=session.BotUserSession.lang" (got "${entry}")`);
+      continue;
+    }
+    fields.push({ label, path });
+  }
+  if (fields.length > MAX_CONTEXT_FIELDS) r.problems.push(`CONSOLE_CONTEXT_FIELDS lists ${fields.length} fields; at most ${MAX_CONTEXT_FIELDS}`);
+  return fields;
 }
 
 function handoffProviders(global: string, bots: Record<string, BotCredentials>): Set<string> {
@@ -244,6 +266,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tokenTtlSeconds: r.int('CONSOLE_TOKEN_TTL_SECONDS', 3600, 60, 7 * 86400),
       autoAssign: r.bool('CONSOLE_AUTO_ASSIGN', true),
       disconnectGraceSeconds: r.int('CONSOLE_DISCONNECT_GRACE_SECONDS', 30, 1, 3600),
+      contextFields: readContextFields(r),
     },
     livechat: readLiveChat(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'console', bots)),
     chatwoot: readChatwoot(r, handoffProviders(r.optional('HANDOFF_PROVIDER') ?? 'console', bots)),

@@ -90,6 +90,12 @@ export interface ChatwootConfig {
   signingSecret: string | null;
 }
 
+/** One field of the Kore context the console's context panel shows: a dotted path into the latest payload's `context`. */
+export interface ContextField {
+  label: string;
+  path: string;
+}
+
 export interface ConsoleConfig {
   /** Signs agents' session tokens; derived from the Kore secret when unset. Never logged. */
   tokenSecret: string;
@@ -98,6 +104,8 @@ export interface ConsoleConfig {
   autoAssign: boolean;
   /** An agent whose last socket dropped keeps their chats this long before they are re-queued. */
   disconnectGraceSeconds: number;
+  /** CONSOLE_CONTEXT_FIELDS, in order; none when unset. */
+  contextFields?: ContextField[];
 }
 
 export interface OpsConfig {

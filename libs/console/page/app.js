@@ -7,6 +7,7 @@ import { connect, disconnect, call, markRead, flushOutbox, applyConversation } f
 import { render, setActions, tick } from './render.js';
 import { initComposer, toggleNote, setNote, stopTyping, closeCanned, cannedOpen, fillComposer } from './composer.js';
 import { initDialogs, fillAgents } from './dialogs.js';
+import { loadContext, renderContext } from './context.js';
 import { $, fmtTime } from './util.js';
 import { status } from './status.js';
 
@@ -99,6 +100,7 @@ function startConsole(s) {
   $('#console').hidden = false;
   onRender((parts) => {
     render(parts);
+    if (parts.has('context') || parts.has('conv') || parts.has('list')) renderContext();
     if (parts.has('agents')) fillAgents();
   });
   setActions({ accept, select, retry, edit: (id, text) => (id ? editOutbox(id) : fillComposer(text)) });
@@ -203,7 +205,8 @@ function select(id) {
     state.selectedId = id;
     $('#jump').hidden = true;
     changed('list', 'conv');
-  }
+    loadContext(selected());
+  } else if (!selected()?.ctx) loadContext(selected());
   requestAnimationFrame(() => {
     markRead(selected());
     if (!document.querySelector('dialog[open]')) $('#composer').focus();

@@ -22,19 +22,23 @@ function showError(id, text) {
   p.textContent = text ?? '';
 }
 
-/** Called on every `agents` event too, so the list stays current while the dialog is open. */
+/**
+ * Only agents who can take the chat now: available with a live connection (the server reports the
+ * others offline or away, and refuses them). Those at their chat limit show, but cannot be chosen.
+ * Called on every `agents` event too, so the list stays current while the dialog is open.
+ */
 export function fillAgents() {
   const select = $('#transfer-agent');
   const keep = select.value;
-  const others = state.agents.filter((a) => a.id !== state.me?.id);
+  const others = state.agents.filter((a) => a.id !== state.me?.id && a.status === 'available');
+  const full = (a) => a.maxChats && a.activeChats >= a.maxChats;
   select.replaceChildren(
-    el('option', { value: '' }, others.length ? 'Choose an agent…' : 'No other agent is signed in'),
-    ...others.map((a) => {
-      const full = a.maxChats && a.activeChats >= a.maxChats;
-      return el('option', { value: a.id }, `${a.name} — ${a.status}, ${a.activeChats}/${a.maxChats} chats${full ? ' (full)' : ''}`);
-    }),
+    el('option', { value: '' }, others.length ? 'Choose an agent…' : 'No other agent is available'),
+    ...others.map((a) => el('option', { value: a.id, disabled: full(a) }, `${a.name} — ${a.activeChats}/${a.maxChats} chats${full(a) ? ' (full)' : ''}`)),
   );
-  select.value = others.some((a) => a.id === keep) ? keep : '';
+  select.value = others.some((a) => a.id === keep && !full(a)) ? keep : '';
+  // A list box: who can take the chat shows at a glance, without opening a menu.
+  select.size = Math.min(others.length + 1, 8);
 }
 
 async function openTransfer() {
@@ -92,6 +96,7 @@ async function submitClose(e) {
   $('#close-dialog').close();
   // conversation:closed normally follows; mark it now so the composer locks at once.
   c.closedReason ??= 'agent_closed';
+  c.disposition ??= code === 'other' ? (disposition === 'other' ? 'other' : `other: ${disposition}`) : disposition;
   if (c.view) c.view = { ...c.view, state: 'closed' };
   changed('conv', 'list', 'header');
 }

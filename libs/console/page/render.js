@@ -3,12 +3,17 @@
 import {
   state, selected, listed, isClosed, isGone, isMine, isSupervisor, canSend, canNote, canManage,
 } from './state.js';
-import { el, $, setText, reconcile, fmtWait, fmtTime, fmtFull, fmtDay, safeHttpUrl, cmpCursor, TRIGGERS, reasonLabel } from './util.js';
+import { el, $, setText, reconcile, fmtWait, fmtTime, fmtFull, fmtDay, safeHttpUrl, cmpCursor, TRIGGERS, reasonLabel, dispositionLabel } from './util.js';
+import { messageBody } from './kore-template.js';
 
 const actions = { accept() {}, select() {}, retry() {}, edit() {} };
 export const setActions = (a) => Object.assign(actions, a);
 
 const nameOf = (v) => v.userName || `Visitor ${v.visitorKey}`;
+function closedText(c, outcome = '') {
+  const d = dispositionLabel(c.disposition);
+  return `Closed (${reasonLabel(c.closedReason)})${d ? ` · ${outcome}${d}` : ''}`;
+}
 
 export function render(parts) {
   if (parts.has('header')) renderHeader();
@@ -77,7 +82,7 @@ function renderList() {
     setText(li._unread, String(c.unread));
     li._unread.setAttribute('aria-label', `${c.unread} unread`);
     const awaiting = isMine(c) && !isClosed(c) && c.lastUserAt > (c.lastAgentAt ?? '');
-    li._sub.replaceChildren(isClosed(c) ? `Closed (${reasonLabel(c.closedReason)})`
+    li._sub.replaceChildren(isClosed(c) ? closedText(c)
       : isGone(c) ? `Transferred to ${v.agentName ?? 'another agent'}`
       : !isMine(c) ? `With ${v.agentName ?? 'nobody'}`
       : awaiting ? 'Awaiting your reply ' : TRIGGERS[v.trigger] ?? '');
@@ -116,7 +121,7 @@ function renderConv() {
   const banner = $('#conv-banner');
   banner.hidden = !(isClosed(c) || isGone(c));
   banner.dataset.testid = isClosed(c) ? 'closed-banner' : 'transferred-banner';
-  setText($('#conv-banner-text'), isClosed(c) ? `Closed (${reasonLabel(c.closedReason)})` : `Transferred to ${v.agentName ?? 'another agent'}`);
+  setText($('#conv-banner-text'), isClosed(c) ? closedText(c, 'Outcome: ') : `Transferred to ${v.agentName ?? 'another agent'}`);
 
   renderTranscript(c, switched);
   setText($('#typing'), c.typing && !isClosed(c) ? `${v.userName || 'User'} is typing…` : '');
@@ -149,7 +154,8 @@ function renderTranscript(c, switched) {
   else if (box.children.length > before) $('#jump').hidden = false;
 }
 
-function messageNode(item) {
+/** Also draws past conversations (item.m only). */
+export function messageNode(item) {
   if (item.day) return el('div', { class: 'day', role: 'separator' }, fmtDay(item.day));
   const o = item.o;
   const m = item.m ?? { kind: o.note ? 'note' : 'agent', text: o.text, at: o.at, authorName: state.me?.name };
@@ -158,7 +164,7 @@ function messageNode(item) {
   const who = { user: m.authorName || 'User', agent: m.authorName || 'Agent', note: `Private note · ${m.authorName ?? ''}` }[k];
   const node = el('div', { class: `msg ${k}${o ? ' pending' : ''}`, dataset: { testid: 'message', kind: k, cursor: m.cursor, clientId: o?.clientId } },
     k === 'system' ? null : el('div', { class: 'meta' }, who, ' · ', time),
-    el('div', { class: 'text' }, m.text, k === 'system' ? [' · ', time] : null));
+    el('div', { class: 'text' }, messageBody(m.text), k === 'system' ? [' · ', time] : null));
   node._state = el('div', { class: 'state' });
   node.append(node._state);
   return node;

@@ -81,9 +81,10 @@ export function connect(token, on) {
     c.readCursor = maxCursor(c.readCursor, cursor);
     changed('conv');
   });
-  socket.on('conversation:closed', ({ conversationId, reason }) => {
+  socket.on('conversation:closed', ({ conversationId, reason, disposition }) => {
     const c = conv(conversationId);
     c.closedReason = reason ?? 'closed';
+    if (disposition) c.disposition = disposition;
     if (c.view) c.view = { ...c.view, state: 'closed' };
     c.typing = false;
     failClosedOutbox(c);

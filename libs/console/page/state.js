@@ -100,6 +100,7 @@ export function conv(id) {
       syncedCursor: null, syncedGen: -1, syncingGen: -1,
       unread: 0, typing: false, typingTimer: 0, readCursor: null, readSent: null,
       closedReason: null, draft: '', note: false, lastUserAt: null, lastAgentAt: null,
+      disposition: null, ctx: null, ctxError: null, ctxLoading: false,
     };
     state.convs.set(id, c);
   }

@@ -79,6 +79,13 @@ const REASONS = {
 };
 export const reasonLabel = (r) => REASONS[r] ?? r;
 
+const DISPOSITIONS = { resolved: 'Resolved', 'follow-up': 'Follow-up needed', spam: 'Spam', other: 'Other' };
+/** The outcome the closing agent chose; "other: …" carries their own words. */
+export function dispositionLabel(d) {
+  if (!d) return null;
+  return DISPOSITIONS[d] ?? (d.startsWith('other: ') ? `Other: ${d.slice('other: '.length)}` : d);
+}
+
 /**
  * Keeps `container`'s children in the order of `items`, reusing the node of each key so a
  * focused button or a text selection survives an update. Nodes that no longer have an item go.

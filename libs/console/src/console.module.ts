@@ -4,6 +4,7 @@ import { InstanceRegistryModule } from '@agent-bridge/persistence';
 import { AgentRepository } from './agents/agent.repository';
 import { AgentAuthService } from './auth/agent-auth.service';
 import { ConsoleActionsService } from './gateway/console-actions.service';
+import { ConsoleContextService } from './gateway/console-context.service';
 import { ConsoleGateway } from './gateway/console.gateway';
 import { ConsoleAuthController } from './http/console-auth.controller';
 import { ConsoleStaticController } from './http/console-static.controller';
@@ -26,7 +27,7 @@ export class ConsoleDeskModule {}
 @Module({
   imports: [ConsoleDeskModule],
   controllers: [ConsoleAuthController, ConsoleStaticController],
-  providers: [ConsoleGateway, ConsoleActionsService],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService],
 })
 export class ConsoleModule {}
 

@@ -44,7 +44,8 @@ export interface ServerToClientEvents {
   message: (data: MessageView) => void;
   typing: (data: { conversationId: string; typing: boolean }) => void;
   read: (data: { conversationId: string; cursor: string }) => void;
-  'conversation:closed': (data: { conversationId: string; reason: string }) => void;
+  /** `disposition`: what the closing agent recorded, when the close came from the console. */
+  'conversation:closed': (data: { conversationId: string; reason: string; disposition?: string | null }) => void;
   agents: (data: { items: Array<{ id: string; name: string; status: string; activeChats: number; maxChats: number }> }) => void;
 }
 

@@ -83,11 +83,25 @@ export class ConsoleActionsService {
   }
 
   async agentsList(): Promise<Ack> {
-    const [agents, load, presence] = await Promise.all([this.agents.list(), this.conversations.loadByAgent(CONSOLE_PROVIDER), this.presence.all()]);
+    const [agents, load, status] = await Promise.all([this.agents.list(), this.conversations.loadByAgent(CONSOLE_PROVIDER), this.statuses()]);
     return {
       ok: true,
-      items: agents.map((a) => ({ id: a.id, name: a.name, status: presence.get(a.id) ?? 'offline', activeChats: load.get(a.id) ?? 0, maxChats: a.maxChats })),
+      items: agents.map((a) => ({ id: a.id, name: a.name, status: status.get(a.id) ?? 'offline', activeChats: load.get(a.id) ?? 0, maxChats: a.maxChats })),
     };
+  }
+
+  /**
+   * An agent with no live socket is offline whatever status they chose: the status outlives a
+   * closed tab for the disconnect grace period, and a crashed instance's sockets until reaped.
+   */
+  private async statuses(agentIds?: string[]): Promise<Map<string, string>> {
+    const [presence, live] = await Promise.all([this.presence.all(), this.presence.liveInstances()]);
+    const ids = agentIds ?? [...presence.keys()];
+    const online = await Promise.all(ids.map(async (id) => {
+      const chosen = presence.get(id);
+      return chosen && chosen !== 'offline' && (await this.presence.socketCount(id, live)) > 0 ? ([id, chosen] as const) : null;
+    }));
+    return new Map(online.filter((entry) => entry !== null));
   }
 
   async transfer(agent: Agent, conversationId: unknown, toAgentId: unknown, note: unknown): Promise<Ack> {
@@ -95,6 +109,9 @@ export class ConsoleActionsService {
     if (!conversation || conversation.state !== 'assigned') return { ok: false, error: 'not allowed' };
     const target = typeof toAgentId === 'string' && CONVERSATION_ID.test(toAgentId) ? await this.agents.findById(toAgentId) : null;
     if (!target || target.disabled || target.id === conversation.agentId) return { ok: false, error: 'no such agent' };
+    // Only to someone who can answer now: an offline or away agent would leave the user waiting unseen.
+    if ((await this.statuses([target.id])).get(target.id) !== 'available') return { ok: false, error: 'agent not available' };
+    if (((await this.conversations.loadByAgent(CONSOLE_PROVIDER)).get(target.id) ?? 0) >= target.maxChats) return { ok: false, error: 'at_capacity' };
     if (typeof note === 'string' && note.trim()) await this.note(agent, conversation.id, `Transfer note: ${note.trim()}`);
     const moved = await this.desk.assign(conversation, { id: target.id, name: target.name }, `agent:${agent.id}`);
     if (!moved) return { ok: false, error: 'the chat has ended' };
@@ -110,12 +127,12 @@ export class ConsoleActionsService {
     const text = typeof disposition === 'string' ? normalizeText(disposition).trim().slice(0, 200) : '';
     const recorded = text ? (DISPOSITIONS.has(text) ? text : `other: ${text}`) : null;
     await this.desk.end(conversation.id, 'agent_closed', `agent:${agent.id}`, recorded);
-    this.emitter.toOwner(conversation.agentId, 'conversation:closed', { conversationId: conversation.id, reason: 'agent_closed' });
+    this.emitter.toOwner(conversation.agentId, 'conversation:closed', { conversationId: conversation.id, reason: 'agent_closed', disposition: recorded });
     return { ok: true };
   }
 
   /** `readQueued`: an agent may read a waiting chat, to look before accepting. */
-  private async allowed(agent: Agent, conversationId: unknown, readQueued = false): Promise<Conversation | null> {
+  async allowed(agent: Agent, conversationId: unknown, readQueued = false): Promise<Conversation | null> {
     if (typeof conversationId !== 'string' || !CONVERSATION_ID.test(conversationId)) return null;
     const conversation = await this.conversations.byId(conversationId);
     if (!conversation || conversation.provider !== CONSOLE_PROVIDER) return null;

@@ -18,6 +18,7 @@ import { AgentAuthService } from '../auth/agent-auth.service';
 import { AgentGraceService } from '../presence/agent-grace.service';
 import { PresenceService } from '../presence/presence.service';
 import { ConsoleActionsService, type Ack } from './console-actions.service';
+import { ConsoleContextService } from './console-context.service';
 
 interface SocketData {
   agent: Agent;
@@ -37,6 +38,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly presence: PresenceService,
     private readonly provider: ConsoleProvider,
     private readonly actions: ConsoleActionsService,
+    private readonly context: ConsoleContextService,
     private readonly grace: AgentGraceService,
     private readonly registry: InstanceRegistry,
   ) {}
@@ -137,6 +139,16 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   @SubscribeMessage('conversation:transfer')
   transfer(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; toAgentId?: unknown; note?: unknown }): Promise<Ack> {
     return this.actions.transfer(socket.data.agent, body?.conversationId, body?.toAgentId, body?.note);
+  }
+
+  @SubscribeMessage('conversation:context')
+  contextPanel(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown }): Promise<Ack> {
+    return this.context.context(socket.data.agent, body?.conversationId);
+  }
+
+  @SubscribeMessage('conversation:past')
+  past(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; pastId?: unknown }): Promise<Ack> {
+    return this.context.past(socket.data.agent, body?.conversationId, body?.pastId);
   }
 
   @SubscribeMessage('conversation:close')

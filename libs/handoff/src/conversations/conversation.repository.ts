@@ -6,6 +6,7 @@ import type { BotkitPayload } from '@agent-bridge/botkit';
 import { TranscriptRepository } from '../relay/transcript.repository';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { COLUMNS, toConversation, type Row } from './conversation.row';
+import type { SessionSummary } from '../desk-port/desk-sessions';
 
 /** What the timers of an open session derive from (TimerReconcilerService). */
 export interface TimerBasis {
@@ -291,4 +292,67 @@ export class ConversationRepository {
       [id],
     );
   }
+
+  async summary(id: string): Promise<SessionSummary | null> {
+    const rows: SummaryRow[] = await this.db.query(`SELECT ${SUMMARY_COLUMNS} FROM conversations WHERE id = $1`, [id]);
+    return rows[0] ? toSummary(rows[0]) : null;
+  }
+
+  /** Newest first, from the (bot_id, visitor_key, opened_at DESC) index. */
+  async visitorSessions(botId: string, visitorKey: string, limit: number): Promise<SessionSummary[]> {
+    const rows: SummaryRow[] = await this.db.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations WHERE bot_id = $1 AND visitor_key = $2 ORDER BY opened_at DESC LIMIT $3`,
+      [botId, visitorKey, limit],
+    );
+    return rows.map(toSummary);
+  }
+
+  /** What agents and the bridge itself said to the visitor since `since`, oldest first: the history page names who wrote each line. */
+  async relayedToUser(botId: string, visitorKey: string, since: Date, limit: number): Promise<RelayedLine[]> {
+    const rows: Array<{ author: 'agent' | 'system'; author_name: string | null; text: string; created_at: Date }> = await this.db.query(
+      `SELECT t.author, t.author_name, t.text, t.created_at
+       FROM conversations c JOIN transcript_messages t ON t.conversation_id = c.id
+       WHERE c.bot_id = $1 AND c.visitor_key = $2 AND t.direction = 'to_user' AND t.delivery_state = 'delivered' AND t.created_at >= $3
+       ORDER BY t.created_at, t.id LIMIT $4`,
+      [botId, visitorKey, since, limit],
+    );
+    return rows.map((r) => ({ author: r.author, authorName: r.author_name, text: r.text, createdAt: r.created_at }));
+  }
 }
+
+export interface RelayedLine {
+  author: 'agent' | 'system';
+  authorName: string | null;
+  text: string;
+  createdAt: Date;
+}
+
+const SUMMARY_COLUMNS = 'id, bot_id, visitor_key, provider, state, trigger, agent_name, opened_at, closed_at, close_reason, disposition';
+
+interface SummaryRow {
+  id: string;
+  bot_id: string;
+  visitor_key: string;
+  provider: string;
+  state: ConversationState;
+  trigger: HandoffTrigger;
+  agent_name: string | null;
+  opened_at: Date;
+  closed_at: Date | null;
+  close_reason: CloseReason | null;
+  disposition: string | null;
+}
+
+const toSummary = (r: SummaryRow): SessionSummary => ({
+  id: r.id,
+  botId: r.bot_id,
+  visitorKey: r.visitor_key,
+  provider: r.provider,
+  state: r.state,
+  trigger: r.trigger,
+  agentName: r.agent_name,
+  openedAt: r.opened_at,
+  closedAt: r.closed_at,
+  closeReason: r.close_reason,
+  disposition: r.disposition,
+});

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { AppConfig } from '@agent-bridge/config';
-import { escapeHtml, renderHistoryPage } from './history-page';
+import { historyLines } from './history-lines';
+import { escapeHtml, HISTORY_PAGE_CSP, renderHistoryPage } from './history-page';
 import { HistoryLinkService } from './history-link.service';
 
 const config = { publicUrl: 'https://bridge.example.com', handoff: { historyLinkSecret: 'k1', historyLinkTtlSeconds: 60 } } as AppConfig;
@@ -33,15 +35,23 @@ describe('history page', () => {
   it('escapes every message and name, oldest first', () => {
     const html = renderHistoryPage({
       userName: '<b>Eve</b>',
-      messages: [
+      lines: historyLines([
         { type: 'outgoing', createdOn: '2026-01-01T00:00:02Z', components: [{ data: { text: 'second & last' } }] },
         { type: 'incoming', createdOn: '2026-01-01T00:00:01Z', components: [{ data: { text: '<script>alert(1)</script>' } }] },
-      ],
+      ], []),
     });
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;b&gt;Eve&lt;/b&gt;');
     expect(html.indexOf('alert(1)')).toBeLessThan(html.indexOf('second &amp; last'));
     expect(escapeHtml(`"'`)).toBe('&quot;&#39;');
+  });
+
+  it('allows its one script by hash and shows UTC times until it runs', () => {
+    const html = renderHistoryPage({ userName: 'Eve', lines: [{ speaker: 'user', name: null, at: '2026-01-01T09:05:00.000Z', content: 'hi' }] });
+    expect(html).toContain('<time datetime="2026-01-01T09:05:00.000Z">2026-01-01 09:05 UTC</time>');
+    const script = /<script>([^<]*)<\/script>/.exec(html)![1]!;
+    expect(HISTORY_PAGE_CSP).toContain(`'sha256-${createHash('sha256').update(script).digest('base64')}'`);
+    expect(HISTORY_PAGE_CSP).toMatch(/script-src 'sha256-[^']+'$/);
   });
 });

@@ -3,8 +3,11 @@ import type { FastifyReply } from 'fastify';
 import { BotkitClient, type PlatformHistoryMessage } from '@agent-bridge/botkit';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { HistoryLinkService } from './history-link.service';
-import { renderHistoryPage, renderNoticePage } from './history-page';
+import { historyLines, oldestAt } from './history-lines';
+import { HISTORY_PAGE_CSP, renderHistoryPage, renderNoticePage } from './history-page';
 
+/** Far more than the platform's 100 newest messages can hold. */
+const RELAYED_LIMIT = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The signed token is the authentication: agents on a third-party desk have no account with us. */
@@ -19,7 +22,7 @@ export class HistoryController {
   @Get(':token')
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
-  @Header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+  @Header('content-security-policy', HISTORY_PAGE_CSP)
   @Header('referrer-policy', 'no-referrer')
   async page(@Param('token') token: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     // People open this page: errors are pages too, not JSON.
@@ -41,6 +44,9 @@ export class HistoryController {
     } catch {
       return fail(502, 'The bot platform did not return the history; try again in a moment.');
     }
-    return renderHistoryPage({ userName: conversation.userName ?? conversation.visitorKey, messages });
+    // Agents' and our own lines are "outgoing" on the platform, like the bot's: our transcript says who wrote them.
+    const since = oldestAt(messages);
+    const relayed = since ? await this.conversations.relayedToUser(conversation.botId, conversation.visitorKey, since, RELAYED_LIMIT) : [];
+    return renderHistoryPage({ userName: conversation.userName ?? conversation.visitorKey, lines: historyLines(messages, relayed) });
   }
 }
