@@ -96,7 +96,7 @@ const health = fc.record({ route: fc.constant('health'), path: fc.constantFrom('
 const metrics = fc.record({ route: fc.constant('metrics'), auth: fc.constantFrom('bearer', 'bearer-wrong', 'ops', 'none') });
 const other = fc.record({ route: fc.constant('other'), method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), path: segment.map((s) => `/${encodeSegment(s)}`), body: opt(oddBody) });
 
-const SOCKET_EVENTS = ['presence:set', 'queue:accept', 'conversation:sync', 'message:send', 'note:add', 'typing', 'message:read', 'canned:list', 'agents:list', 'conversation:transfer', 'conversation:close'];
+const SOCKET_EVENTS = ['presence:set', 'queue:accept', 'conversation:sync', 'message:send', 'note:add', 'typing', 'message:read', 'canned:list', 'agents:list', 'conversation:transfer', 'conversation:close', 'conversation:context', 'conversation:past'];
 const socket = fc.record({
   route: fc.constant('console-socket'),
   event: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...SOCKET_EVENTS) }, text),

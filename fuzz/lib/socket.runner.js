@@ -3,7 +3,7 @@
 // must be answered (an ack); Nest's "exception" event with an internal error counts as a 5xx.
 const { io } = require('socket.io-client');
 
-const KNOWN = new Set(['presence:set', 'queue:accept', 'conversation:sync', 'message:send', 'note:add', 'typing', 'message:read', 'canned:list', 'agents:list', 'conversation:transfer', 'conversation:close']);
+const KNOWN = new Set(['presence:set', 'queue:accept', 'conversation:sync', 'message:send', 'note:add', 'typing', 'message:read', 'canned:list', 'agents:list', 'conversation:transfer', 'conversation:close', 'conversation:context', 'conversation:past']);
 
 class ConsoleSocketRunner {
   constructor(bridgeUrl, token, agentId) {
