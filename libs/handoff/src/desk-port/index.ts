@@ -3,6 +3,7 @@ export type { HandoffProvider, OpenChatRequest, OpenedChat, ProviderChat, UserAc
 export { DeskEvents } from './desk-events';
 export type { AgentMessage } from './desk-events';
 export { DeskSessions } from './desk-sessions';
+export type { HandoffReason, SessionSummary } from './desk-sessions';
 export { DeskStateStore } from './desk-state.store';
 export { providerChatOf } from './desk-session';
 export type { Author, CloseReason, Conversation, ConversationState, DeliveryState, Direction, HandoffTrigger, TranscriptMessage } from './desk-session';
