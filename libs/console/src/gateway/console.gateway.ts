@@ -50,11 +50,9 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       await this.provider.route('instance rejoined');
     });
     namespace.use((socket, next) => {
-      const principal = this.auth.verify(socket.handshake.auth?.token ?? socket.handshake.headers.authorization);
-      if (!principal) return next(new Error('unauthorized'));
-      this.agents.findById(principal.agentId).then(
+      this.auth.authenticate(socket.handshake.auth?.token ?? socket.handshake.headers.authorization).then(
         (agent) => {
-          if (!agent || agent.disabled) return next(new Error('unauthorized'));
+          if (!agent) return next(new Error('unauthorized'));
           (socket.data as SocketData).agent = agent;
           next();
         },
