@@ -17,6 +17,7 @@ import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { AgentAuthService } from '../auth/agent-auth.service';
 import { AgentGraceService } from '../presence/agent-grace.service';
 import { PresenceService } from '../presence/presence.service';
+import { DispositionRepository } from '../dispositions/disposition.repository';
 import { ConsoleActionsService, type Ack } from './console-actions.service';
 
 interface SocketData {
@@ -39,6 +40,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly actions: ConsoleActionsService,
     private readonly grace: AgentGraceService,
     private readonly registry: InstanceRegistry,
+    private readonly dispositions: DispositionRepository,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -125,6 +127,11 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   @SubscribeMessage('canned:list')
   async canned(): Promise<Ack> {
     return { ok: true, items: await this.agents.cannedResponses() };
+  }
+
+  @SubscribeMessage('dispositions:list')
+  async dispositionsList(): Promise<Ack> {
+    return { ok: true, items: await this.dispositions.offered() };
   }
 
   @SubscribeMessage('agents:list')
