@@ -16,7 +16,7 @@ export function initDispositions() {
 }
 
 /** The server derives the code the same way; shown so the admin knows what reports will say. */
-const codeOf = (label) => label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+const codeOf = (label) => label.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
 
 export async function loadDispositions() {
   const res = await api('GET', '/dispositions');

@@ -9,7 +9,7 @@ const CODE = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /** "Follow-up needed" -> "follow-up-needed". */
 export function codeOf(label: string): string {
-  return label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
+  return label.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '');
 }
 
 /** No delete: closed conversations keep their code; an admin deactivates one instead. */
