@@ -58,7 +58,7 @@ export class CannedResponseRepository {
   }
 }
 
-export function uniqueViolation(error: unknown): boolean {
+function uniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
   return (e?.driverError?.code ?? e?.code) === '23505';
 }
