@@ -98,6 +98,7 @@ function startConsole(s) {
   state.outbox = loadOutbox(s.agent.id);
   $('#signin').hidden = true;
   $('#console').hidden = false;
+  $('#admin-link').hidden = s.agent.role !== 'admin';
   onRender((parts) => {
     render(parts);
     if (parts.has('context') || parts.has('conv') || parts.has('list')) renderContext();

@@ -71,10 +71,17 @@ async function submitTransfer(e) {
   status(`Transferred to ${to?.name ?? 'the agent'}.`);
 }
 
+/** The admins' list as the server last sent it; "other" asks for the agent's own words. */
+function fillDispositions() {
+  const options = (state.dispositions ?? []).map((d) => el('option', { value: d.code }, d.label));
+  $('#close-disposition').replaceChildren(el('option', { value: '' }, 'No outcome'), ...options);
+}
+
 function openClose() {
   const c = selected();
   if (!c || !canManage(c)) return;
   showError('#close-error', null);
+  fillDispositions();
   $('#close-disposition').value = '';
   $('#close-comment').value = '';
   $('#close-comment').disabled = true;

@@ -29,7 +29,7 @@ export function connect(token, on) {
     changed('header');
     if (wasDown) status('Connected again.');
     for (const c of state.convs.values()) if (c.view) sync(c);
-    loadCanned();
+    loadLists();
   });
   socket.on('disconnect', (reason) => {
     state.connection = 'reconnecting';
@@ -89,6 +89,14 @@ export function connect(token, on) {
     c.typing = false;
     failClosedOutbox(c);
     changed('list', 'conv', 'header');
+  });
+  // An admin changed a list: the whole list again.
+  socket.on('canned', ({ items }) => {
+    state.canned = items ?? [];
+    changed('canned');
+  });
+  socket.on('dispositions', ({ items }) => {
+    state.dispositions = items ?? [];
   });
   socket.on('agents', ({ items }) => {
     state.agents = items ?? [];
@@ -233,13 +241,12 @@ export function markRead(c) {
   call('message:read', { conversationId: c.id, cursor: c.lastCursor });
 }
 
-async function loadCanned() {
-  if (state.canned) return;
-  const res = await call('canned:list');
-  if (res.ok) {
-    state.canned = res.items ?? [];
-    changed('canned');
-  }
+/** Again on every connect: a change an admin made while this console was away arrives this way. */
+async function loadLists() {
+  const [canned, dispositions] = await Promise.all([call('canned:list'), call('dispositions:list')]);
+  if (canned.ok) state.canned = canned.items ?? [];
+  if (dispositions.ok) state.dispositions = dispositions.items ?? [];
+  changed('canned');
 }
 
 export function setTyping(conversationId, typing) {

@@ -13,6 +13,7 @@ export const state = {
   queue: [],
   agents: [],
   canned: null,
+  dispositions: null, // [{ code, label }] offered at close, from the server
   convs: new Map(),
   selectedId: null,
   pendingSelect: null,

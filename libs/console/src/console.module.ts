@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DeskPortModule } from '@agent-bridge/desk-port';
 import { InstanceRegistryModule } from '@agent-bridge/persistence';
+import { AdminAgentsController } from './admin/admin-agents.controller';
+import { AdminCannedController } from './admin/admin-canned.controller';
+import { AdminDispositionsController } from './admin/admin-dispositions.controller';
+import { AgentAdminService } from './admin/agent-admin.service';
+import { ConsoleAdminGuard } from './admin/console-admin.guard';
 import { AgentRepository } from './agents/agent.repository';
 import { AgentAuthService } from './auth/agent-auth.service';
 import { ConsoleActionsService } from './gateway/console-actions.service';
@@ -8,6 +13,9 @@ import { ConsoleContextService } from './gateway/console-context.service';
 import { ConsoleGateway } from './gateway/console.gateway';
 import { ConsoleAuthController } from './http/console-auth.controller';
 import { ConsoleStaticController } from './http/console-static.controller';
+import { ConsolePasswordController } from './http/console-password.controller';
+import { CannedResponseRepository } from './canned/canned-response.repository';
+import { DispositionRepository } from './dispositions/disposition.repository';
 import { ConsoleEmitter } from './desk/console-emitter.service';
 import { ConsoleProvider } from './desk/console.provider';
 import { ConsoleAgentGraceHandler, ConsoleRouteHandler } from './jobs/console.handlers';
@@ -26,8 +34,8 @@ export class ConsoleDeskModule {}
 
 @Module({
   imports: [ConsoleDeskModule],
-  controllers: [ConsoleAuthController, ConsoleStaticController],
-  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService],
+  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
 })
 export class ConsoleModule {}
 

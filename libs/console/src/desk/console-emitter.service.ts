@@ -22,4 +22,9 @@ export class ConsoleEmitter {
   toRoom<E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
     this.emitter.to(room).emit(event, ...args);
   }
+
+  /** Every socket of the agent, on every instance; the page reconnects, and its handshake is checked again. */
+  disconnectAgent(agentId: string): void {
+    this.emitter.in(agentRoom(agentId)).disconnectSockets();
+  }
 }

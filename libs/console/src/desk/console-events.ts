@@ -47,6 +47,21 @@ export interface ServerToClientEvents {
   /** `disposition`: what the closing agent recorded, when the close came from the console. */
   'conversation:closed': (data: { conversationId: string; reason: string; disposition?: string | null }) => void;
   agents: (data: { items: Array<{ id: string; name: string; status: string; activeChats: number; maxChats: number }> }) => void;
+  /** The whole list again after an admin changed it. */
+  canned: (data: { items: CannedResponseView[] }) => void;
+  /** The active dispositions in order, after an admin changed them. */
+  dispositions: (data: { items: DispositionView[] }) => void;
+}
+
+export interface CannedResponseView {
+  shortcut: string;
+  title: string;
+  text: string;
+}
+
+export interface DispositionView {
+  code: string;
+  label: string;
 }
 
 export const CONSOLE_NAMESPACE = '/console';

@@ -8,6 +8,7 @@ import { ConsoleProvider } from '../desk/console.provider';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { PresenceService } from '../presence/presence.service';
 import { ConsoleQueueService } from '../routing/console-queue.service';
+import { DispositionRepository } from '../dispositions/disposition.repository';
 
 export type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: string };
 
@@ -15,7 +16,6 @@ const MAX_TEXT = 3000 * 10; // long agent replies are split for the platform, no
 const SYNC_PAGE = 1000;
 /** Anything but a uuid names nothing, and Postgres would refuse it. */
 const CONVERSATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DISPOSITIONS = new Set(['resolved', 'follow-up', 'spam', 'other']);
 
 @Injectable()
 export class ConsoleActionsService {
@@ -27,6 +27,7 @@ export class ConsoleActionsService {
     private readonly presence: PresenceService,
     private readonly emitter: ConsoleEmitter,
     private readonly provider: ConsoleProvider,
+    private readonly dispositions: DispositionRepository,
   ) {}
 
   async sendSnapshot(socket: Socket, agent: Agent): Promise<void> {
@@ -125,7 +126,8 @@ export class ConsoleActionsService {
     const conversation = await this.allowed(agent, conversationId);
     if (!conversation || conversation.state === 'closed') return { ok: false, error: 'not allowed' };
     const text = typeof disposition === 'string' ? normalizeText(disposition).trim().slice(0, 200) : '';
-    const recorded = text ? (DISPOSITIONS.has(text) ? text : `other: ${text}`) : null;
+    // An active code from the admins' list, or the agent's own words.
+    const recorded = text ? ((await this.dispositions.isActive(text)) ? text : `other: ${text}`) : null;
     await this.desk.end(conversation.id, 'agent_closed', `agent:${agent.id}`, recorded);
     this.emitter.toOwner(conversation.agentId, 'conversation:closed', { conversationId: conversation.id, reason: 'agent_closed', disposition: recorded });
     return { ok: true };

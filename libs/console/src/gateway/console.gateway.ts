@@ -17,6 +17,7 @@ import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { AgentAuthService } from '../auth/agent-auth.service';
 import { AgentGraceService } from '../presence/agent-grace.service';
 import { PresenceService } from '../presence/presence.service';
+import { DispositionRepository } from '../dispositions/disposition.repository';
 import { ConsoleActionsService, type Ack } from './console-actions.service';
 import { ConsoleContextService } from './console-context.service';
 
@@ -41,6 +42,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly context: ConsoleContextService,
     private readonly grace: AgentGraceService,
     private readonly registry: InstanceRegistry,
+    private readonly dispositions: DispositionRepository,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -52,11 +54,9 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
       await this.provider.route('instance rejoined');
     });
     namespace.use((socket, next) => {
-      const principal = this.auth.verify(socket.handshake.auth?.token ?? socket.handshake.headers.authorization);
-      if (!principal) return next(new Error('unauthorized'));
-      this.agents.findById(principal.agentId).then(
+      this.auth.authenticate(socket.handshake.auth?.token ?? socket.handshake.headers.authorization).then(
         (agent) => {
-          if (!agent || agent.disabled) return next(new Error('unauthorized'));
+          if (!agent) return next(new Error('unauthorized'));
           (socket.data as SocketData).agent = agent;
           next();
         },
@@ -129,6 +129,11 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   @SubscribeMessage('canned:list')
   async canned(): Promise<Ack> {
     return { ok: true, items: await this.agents.cannedResponses() };
+  }
+
+  @SubscribeMessage('dispositions:list')
+  async dispositionsList(): Promise<Ack> {
+    return { ok: true, items: await this.dispositions.offered() };
   }
 
   @SubscribeMessage('agents:list')
