@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench [-- --quick] [--only=echo,relay,sessions,console] [--profile] [--skip-baseline] [--root=<checkout>] [--out=<dir>]
-// Starts the bridge, the platform sandbox and the LiveChat sandbox on loopback, measures each figure
+// npm run bench [-- --quick] [--only=echo,relay,sessions,console] [--provider=livechat|chatwoot] [--profile] [--skip-baseline] [--root=<checkout>] [--out=<dir>]
+// Starts the bridge, the platform sandbox and the LiveChat (or Chatwoot) sandbox on loopback, measures each figure
 // beside a baseline in the same run, writes bench/results/report.{md,json}, and stops everything it
 // started, also on failure. See bench/README.md.
 const fs = require('node:fs');
@@ -111,7 +111,7 @@ async function main() {
     root: opts.root,
     commit: gitCommit(opts.root),
     machine: ctx.machine,
-    settings: { relay: opts.relay, sessions: opts.sessions, console: opts.console, logLevel: opts.logLevel, profile: opts.profile },
+    settings: { provider: opts.provider, relay: opts.relay, sessions: opts.sessions, console: opts.console, logLevel: opts.logLevel, profile: opts.profile },
     background: background(windows),
     figures: buildFigures(stages),
     stages,

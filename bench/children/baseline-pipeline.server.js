@@ -2,8 +2,10 @@
 // The baseline: the least a durable relay must do per message, hand-written on node:http, ioredis,
 // pg and a keep-alive http.request client, with no framework and no queue:
 //   user message:  verify the platform JWT -> dedupe in Redis (SET NX) -> INSERT in Postgres ->
-//                  POST send_event to the LiveChat sandbox (or emit to the agent's socket.io room) -> 200
-//   agent message: check the webhook secret -> dedupe -> INSERT -> POST sendUserMessage to the platform -> 200
+//                  POST send_event to the LiveChat sandbox, or POST an incoming message to the Chatwoot
+//                  sandbox (or emit to the agent's socket.io room) -> 200
+//   agent message: check the webhook secret (Chatwoot: path secret and signature) -> dedupe -> INSERT ->
+//                  POST sendUserMessage to the platform -> 200
 // Session state (user -> chat, latest request) is kept in memory, which the bridge cannot afford to do.
 const http = require('node:http');
 const { createHmac, timingSafeEqual } = require('node:crypto');
@@ -16,7 +18,7 @@ const redis = new Redis(cfg.redisUrl, { enableAutoPipelining: false });
 const pool = new Pool({ connectionString: cfg.databaseUrl, max: 10 });
 const outbound = new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
 
-let chats = {}; // user -> { token, region, chatId, entityId }
+let chats = {}; // user -> { token, region, chatId, entityId } (Chatwoot: { chatId }, the conversation's display id)
 let byChat = new Map(); // chatId -> user
 let agentOf = {}; // user -> console agent id (socket.io sink)
 const latest = new Map(); // user -> latest on_user_message body (the request context replies must use)
@@ -75,6 +77,9 @@ async function userMessage(botId, event, body) {
   latest.set(user, body);
   if (io) {
     io.of('/console').to(`agent:${agentOf[user]}`).emit('message', { conversationId: user, kind: 'user', text: body.message, at: new Date().toISOString() });
+  } else if (cfg.sink === 'chatwoot') {
+    const payload = JSON.stringify({ content: body.message, message_type: 'incoming', source_id: rid });
+    await post(`${cfg.chatwootUrl}/api/v1/accounts/${cfg.accountId}/conversations/${chats[user].chatId}/messages`, { api_access_token: cfg.apiToken }, payload);
   } else {
     const chat = chats[user];
     const payload = JSON.stringify({ chat_id: chat.chatId, event: { type: 'message', text: body.message, recipients: 'all', custom_id: rid } });
@@ -106,6 +111,33 @@ async function livechatWebhook(envelope) {
   return 200;
 }
 
+const sameText = (a, b) => timingSafeEqual(createHmac('sha256', 'k').update(String(a)).digest(), createHmac('sha256', 'k').update(String(b)).digest());
+
+/** Chatwoot's account webhook: the path secret and the signature over `<timestamp>.<raw body>`, as the bridge checks them. */
+async function chatwootWebhook(secret, headers, raw) {
+  if (!sameText(secret, cfg.pathSecret)) return 401;
+  const timestamp = headers['x-chatwoot-timestamp'];
+  if (typeof timestamp !== 'string' || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return 401;
+  if (!sameText(headers['x-chatwoot-signature'], `sha256=${createHmac('sha256', cfg.signingSecret).update(`${timestamp}.${raw}`).digest('hex')}`)) return 401;
+  const body = JSON.parse(raw);
+  const conversationId = String(body.conversation?.id);
+  const user = byChat.get(conversationId);
+  // Our own incoming messages and the conversation events come back too; only an agent's public reply goes on.
+  if (body.event !== 'message_created' || body.message_type !== 'outgoing' || body.private || !user) {
+    counters.ignored++;
+    return 200;
+  }
+  if (!(await redis.set(`${cfg.keyPrefix}:dedupe:cw:${conversationId}:${body.id}`, '1', 'EX', 86400, 'NX'))) {
+    counters.duplicate++;
+    return 200;
+  }
+  await pool.query(INSERT, [user, 'to_user', String(body.id), body.content]);
+  const context = latest.get(user);
+  await post(`${context.baseUrl}/sendUserMessage/${encodeURIComponent(context.requestId)}`, { auth: platformAuth() }, JSON.stringify({ ...context, message: body.content }));
+  counters.agent++;
+  return 200;
+}
+
 function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
@@ -132,6 +164,11 @@ const server = http.createServer(async (req, res) => {
     }
     if (req.method === 'POST' && req.url === '/webhooks/livechat') {
       const status = await livechatWebhook(JSON.parse(text));
+      return reply(res, status, status === 200 ? { ok: true } : { error: 'unauthorized' });
+    }
+    const chatwoot = /^\/webhooks\/chatwoot\/([^/?]+)$/.exec(req.url);
+    if (req.method === 'POST' && chatwoot) {
+      const status = await chatwootWebhook(decodeURIComponent(chatwoot[1]), req.headers, text);
       return reply(res, status, status === 200 ? { ok: true } : { error: 'unauthorized' });
     }
     reply(res, 404, { error: 'not found' });

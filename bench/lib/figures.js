@@ -26,7 +26,7 @@ function relayFigures(r, echo) {
     if (a.search.maxRate === null) notes.push(`agent-bridge did not hold even the lowest step (${a.search.steps[0]?.rate}/s): ${a.search.steps[0]?.why}`);
     if (a.search.reachedCap) notes.push('agent-bridge reached the search cap');
     if (b.search.reachedCap) notes.push('the baseline reached the search cap');
-    out.push(figure('relay.throughput', 'Relay throughput, user -> LiveChat, nothing lost', 'msg/s', a.search.maxRate ?? 0, b.search.maxRate, 'baseline pipeline', '>= 70% of baseline', (_v, ratio) => ratio !== null && ratio >= 0.7, notes));
+    out.push(figure('relay.throughput', `Relay throughput, user -> ${a.provider === 'chatwoot' ? 'Chatwoot' : 'LiveChat'}, nothing lost`, 'msg/s', a.search.maxRate ?? 0, b.search.maxRate, 'baseline pipeline', '>= 70% of baseline', (_v, ratio) => ratio !== null && ratio >= 0.7, notes));
     const at = `at ${a.forward.rate}/s`;
     out.push(figure('relay.ack.p50', `Webhook ack p50 ${at}`, 'ms', a.forward.ack.p50, b.forward.ack.p50, 'baseline (acks after the provider POST)', null));
     out.push(figure('relay.ack.p99', `Webhook ack p99 ${at}`, 'ms', a.forward.ack.p99, b.forward.ack.p99, 'baseline (acks after the provider POST)', '< 10 ms', (v) => v < 10 && a.forward.ackFailures === 0, a.forward.ackFailures ? [`${a.forward.ackFailures} not acknowledged`] : []));

@@ -35,18 +35,23 @@ const QUICK = {
 };
 
 const STAGES = ['echo', 'relay', 'sessions', 'console'];
+/** The desk the relay stage goes through; the sessions and console stages stay on LiveChat. */
+const PROVIDERS = ['livechat', 'chatwoot'];
 
 function parseOptions(argv, env) {
   const flags = new Map();
   for (const arg of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg} (try --quick, --only=relay,console, --profile, --skip-baseline, --sessions=N, --agents=N, --root=<dir>, --out=<dir>)`);
+    if (!m) throw new Error(`unknown argument ${arg} (try --quick, --only=relay,console, --provider=chatwoot, --profile, --skip-baseline, --sessions=N, --agents=N, --root=<dir>, --out=<dir>)`);
     flags.set(m[1], m[2] ?? true);
   }
   const quick = flags.has('quick') || env.BENCH_QUICK === '1';
   const only = flags.get('only') || env.BENCH_ONLY;
   const stages = only ? String(only).split(',').map((s) => s.trim()) : STAGES;
   for (const s of stages) if (!STAGES.includes(s)) throw new Error(`unknown stage ${s} (stages: ${STAGES.join(', ')})`);
+  if (flags.get('provider') === true) throw new Error(`--provider needs a value (providers: ${PROVIDERS.join(', ')})`);
+  const provider = flags.get('provider') || env.BENCH_PROVIDER || 'livechat';
+  if (!PROVIDERS.includes(provider)) throw new Error(`unknown provider ${provider} (providers: ${PROVIDERS.join(', ')})`);
   const benchDir = path.join(__dirname, '..');
   const base = quick ? QUICK : FULL;
   const sessions = { ...base.sessions };
@@ -56,6 +61,7 @@ function parseOptions(argv, env) {
   return {
     quick,
     stages,
+    provider,
     profile: flags.has('profile') || env.BENCH_PROFILE === '1',
     // A development aid while tuning the bridge: its figures alone, with no ratio (not a report to quote).
     skipBaseline: flags.has('skip-baseline'),
@@ -74,4 +80,4 @@ function positiveInt(value, name) {
   return n;
 }
 
-module.exports = { parseOptions, STAGES };
+module.exports = { parseOptions, STAGES, PROVIDERS };

@@ -138,13 +138,13 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
   return result;
 }
 
-/** Agent messages paced inside the LiveChat sandbox, timed on arrival at the platform sandbox. */
+/** Agent messages paced inside the desk's sandbox (LiveChat or Chatwoot), timed on arrival at the platform sandbox. */
 async function agentPhase(stage, { phase, rate, durationMs, chatIds, drainTimeoutMs = 15_000, padTo = 80 }) {
   const count = Math.max(1, Math.round((rate * durationMs) / 1000));
   const seqStart = stage.nextSeq(count);
   const startMs = nowMs();
   const cpu = new CpuWindow(stage.pids, stage.redisPid).start();
-  const run = await stage.livechat.rpc.call('agentSay', { phase, chatIds, rate, durationMs, seqStart, padTo });
+  const run = await stage.desk.rpc.call('agentSay', { phase, chatIds, rate, durationMs, seqStart, padTo });
   const sendDoneAt = nowMs();
   await waitArrivals(stage.platform, phase, count, drainTimeoutMs);
   const drainMs = nowMs() - sendDoneAt;

@@ -67,12 +67,20 @@ function phaseCpuTable(entries) {
   );
 }
 
+/** How each desk's sandbox is reached in the relay stage, for the report's words. */
+const DESK_WORDS = {
+  livechat: { name: 'LiveChat', inbound: '`send_event`', outbound: 'LiveChat agent message (`incoming_event` webhook)', setup: 'LiveChat chat opened, agent joined' },
+  chatwoot: { name: 'Chatwoot', inbound: 'an incoming message, `POST .../messages`', outbound: 'Chatwoot agent reply (`message_created` webhook)', setup: 'Chatwoot conversation opened, assigned to the agent' },
+};
+
 function relaySection(relay, echo) {
-  const parts = ['## Relay through the LiveChat sandbox', ''];
+  const provider = (relay.bridge ?? relay.baseline)?.provider ?? 'livechat';
+  const w = DESK_WORDS[provider];
+  const parts = [`## Relay through the ${w.name} sandbox`, ''];
   parts.push(
-    'Provider: LiveChat (`HANDOFF_PROVIDER=livechat`, the LiveChat sandbox). User messages are `on_user_message` events in agent mode built and signed by the load generator, ' +
+    `Provider: ${w.name} (\`HANDOFF_PROVIDER=${provider}\`, the ${w.name} sandbox). User messages are \`on_user_message\` events in agent mode built and signed by the load generator, ` +
       'sent open-loop at evenly spaced times over keep-alive connections; latency is measured from each message\'s scheduled send time to the webhook\'s response (ack), ' +
-      'to its arrival in the LiveChat sandbox (`send_event`, user -> provider), and from the LiveChat agent message (`incoming_event` webhook) to its arrival at the platform sandbox (`sendUserMessage`, provider -> user).',
+      `to its arrival in the ${w.name} sandbox (${w.inbound}, user -> provider), and from the ${w.outbound} to its arrival at the platform sandbox (\`sendUserMessage\`, provider -> user).`,
     '',
   );
   const rows = [];
@@ -117,8 +125,8 @@ function relaySection(relay, echo) {
   }
   if (relay.bridge) {
     parts.push(
-      `Bridge set-up: ${relay.bridge.users} sessions in agent mode (on_agent_transfer, LiveChat chat opened, agent joined) in ${fmt(relay.bridge.setupSeconds)} s. ` +
-        `Platform callbacks seen: ${JSON.stringify(relay.bridge.platformCalls)}. LiveChat webhooks: ${JSON.stringify(relay.bridge.webhooks)}.`,
+      `Bridge set-up: ${relay.bridge.users} sessions in agent mode (on_agent_transfer, ${w.setup}) in ${fmt(relay.bridge.setupSeconds)} s. ` +
+        `Platform callbacks seen: ${JSON.stringify(relay.bridge.platformCalls)}. ${w.name} webhooks: ${JSON.stringify(relay.bridge.webhooks)}.`,
       '',
     );
   }
@@ -208,13 +216,15 @@ function methodSection(report) {
   return [
     '## Method',
     '',
-    '- Everything runs on 127.0.0.1, unpinned: the bridge (`dist/apps/bridge/src/main.js` as a child process, with the node flags of `npm start`), the platform sandbox, the LiveChat sandbox, the load generator, Redis and Postgres share the cores. CPU is read from `/proc/<pid>/stat` (user+sys) over each window, Postgres as the whole cluster, "other load" is the machine\'s busy time not spent in those processes.',
+    '- Everything runs on 127.0.0.1, unpinned: the bridge (`dist/apps/bridge/src/main.js` as a child process, with the node flags of `npm start`), the platform sandbox, the desk\'s sandbox (LiveChat, or Chatwoot with `--provider=chatwoot`), the load generator, Redis and Postgres share the cores. CPU is read from `/proc/<pid>/stat` (user+sys) over each window, Postgres as the whole cluster, "other load" is the machine\'s busy time not spent in those processes.',
     '- Load is open-loop: messages at evenly spaced scheduled times regardless of responses, over keep-alive `node:http` connections; latency counts from the scheduled time, so a stalled server is not hidden (no coordinated omission). Cross-process latencies use `process.hrtime` (CLOCK_MONOTONIC, shared by all processes).',
     '- Slowest 1 %: the messages at or above the p99, by their send time. A burst is 5 or more of them sent at most 100 ms apart: a stall that held every message in flight (a pause of a process, of Postgres, of the machine). A tail spread over the run, with no burst, is a process that is simply busy. A bystander process doing nothing but a 10 ms timer runs beside every stage (about 1 % of a core, counted in other load); when its timer fires more than 5 ms late, a ready process was kept off the CPU (all cores taken, or the hypervisor paused our vCPUs). A burst during such a stall is the machine\'s, not the measured system\'s own.',
     `- Throughput: steps of ${o.relay.search.stepMs / 1000} s from ${o.relay.search.startRate}/s (×${o.relay.search.factor}, then ${o.relay.search.bisections} bisections). A step holds when the load generator kept its schedule (send lag p99 <= ${o.relay.search.limits.sendLagMs} ms), every message was acknowledged 2xx with ack p99 <= ${o.relay.search.limits.ackP99Ms} ms, and every message reached the provider sandbox within ${o.relay.search.drainTimeoutMs / 1000} s with relay p99 <= ${o.relay.search.limits.relayP99Ms} ms (a backlog that keeps growing fails this). The same rule applies to the baseline and to the echo.`,
     `- Latency phases: ${o.relay.latencyMs / 1000} s at ${o.relay.latencyRate}/s after a ${o.relay.warmupMs / 1000} s warm-up at ${o.relay.warmupRate}/s, over ${o.relay.users} sessions in agent mode.`,
     '- Baseline pipeline (`bench/children/baseline-pipeline.server.js`): node:http, ioredis, pg (pool 10), keep-alive http.request; per user message: verify the JWT, Redis SET NX, INSERT (durable commit), POST send_event to the LiveChat sandbox, then 200. Per agent webhook: check the secret, SET NX, INSERT, POST sendUserMessage, 200. It keeps sessions in memory and acknowledges only after the provider call (synchronous), while the bridge acknowledges once the event is in Redis and relays through BullMQ jobs: the throughput ratio compares durable relays, the latency columns compare what each acknowledges.',
-    '- Both systems register LiveChat\'s `incoming_event` webhook through the bridge\'s registrar, filtered to `source_type: other_clients, system`, so neither receives its own customer messages back.',
+    o.provider === 'chatwoot'
+      ? '- Chatwoot: both systems register the account webhook through the bridge\'s registrar (`message_created`, `conversation_updated`, `conversation_status_changed`, signed); Chatwoot cannot filter, so both also receive their own incoming messages back and drop them. The baseline posts each user message as an incoming message (`POST /conversations/{id}/messages`) and relays each public outgoing `message_created`, after checking the path secret and the signature.'
+      : '- Both systems register LiveChat\'s `incoming_event` webhook through the bridge\'s registrar, filtered to `source_type: other_clients, system`, so neither receives its own customer messages back.',
     '- Keep-alive baseline (`bench/children/baseline-timers.worker.js`): one BullMQ worker (concurrency 50) with the same number of job schedulers on the same interval, each firing reading its row from Postgres and POSTing extendcallid to the platform sandbox.',
     '- Console baseline: the baseline pipeline with a socket.io server; the agent\'s socket joins room `agent:<id>`; after dedupe and insert it emits `message` to that room.',
     '',

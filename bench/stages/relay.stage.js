@@ -1,41 +1,67 @@
 'use strict';
-// Relay through the LiveChat sandbox, for the bridge and for the baseline pipeline alike:
-//   platform (load generator) -> system -> LiveChat sandbox        (user -> provider)
-//   LiveChat sandbox (paced agent messages) -> system -> platform   (provider -> user)
+// Relay through the desk's sandbox (LiveChat, or Chatwoot with --provider=chatwoot), for the bridge
+// and for the baseline pipeline alike:
+//   platform (load generator) -> system -> desk sandbox        (user -> provider)
+//   desk sandbox (paced agent messages) -> system -> platform   (provider -> user)
 // then the highest rate user -> provider that holds with nothing lost.
 const { Client } = require('pg');
 const { startBridge } = require('../lib/bridge');
 const { userPhase, agentPhase, settleSystem } = require('../lib/phases');
 const { findMaxRate } = require('../lib/throughput');
-const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, makeStage, range, dbCounters, dbPerMessage, WEBHOOK_SECRET } = require('./shared');
+const shared = require('./shared');
 
-async function startSystem(ctx, children, sut, { platform, livechat, users }) {
+const { forkPlatform, openDeskSessions, makeStage, range, dbCounters, dbPerMessage } = shared;
+
+/** What differs between the desks: their sandbox, the bridge's settings, the webhook registration, the baseline's sink. */
+const DESKS = {
+  livechat: {
+    fork: shared.forkLiveChat,
+    bridgeEnv: shared.liveChatEnv,
+    register: (ctx, desk, systemUrl) => shared.registerWebhooks(ctx, desk, `${systemUrl}/webhooks/livechat`),
+    chats: (desk, users) => desk.rpc.call('customerChats', users),
+    baselineConfig: (desk) => ({ sink: 'livechat', livechatUrl: desk.info.url, organizationId: desk.info.defaults.organizationId, webhookSecret: shared.WEBHOOK_SECRET }),
+  },
+  chatwoot: {
+    fork: shared.forkChatwoot,
+    bridgeEnv: shared.chatwootEnv,
+    register: (ctx, desk, systemUrl) => shared.registerChatwootWebhook(ctx, desk, `${systemUrl}/webhooks/chatwoot`),
+    chats: (desk, users) => desk.rpc.call('openConversations', users),
+    baselineConfig: (desk) => ({
+      sink: 'chatwoot',
+      chatwootUrl: desk.info.url,
+      accountId: desk.info.defaults.accountId,
+      apiToken: desk.info.defaults.apiToken,
+      pathSecret: shared.CHATWOOT_PATH_SECRET,
+      signingSecret: shared.CHATWOOT_SIGNING_SECRET,
+    }),
+  },
+};
+
+async function startSystem(ctx, children, sut, { platform, desk, users }) {
+  const d = DESKS[ctx.opts.provider];
   if (sut === 'bridge') {
-    const bridge = await startBridge(ctx, children, 'relay', liveChatEnv(livechat));
+    const bridge = await startBridge(ctx, children, 'relay', d.bridgeEnv(desk));
     await platform.rpc.call('setBridgeUrl', bridge.url);
-    await registerWebhooks(ctx, livechat, `${bridge.url}/webhooks/livechat`);
-    const opened = await openLiveChatSessions(ctx, { platform, livechat, bridge, users, timeoutMs: 120_000 });
+    await d.register(ctx, desk, bridge.url);
+    const opened = await openDeskSessions(ctx, { platform, desk, bridge, users, timeoutMs: 120_000 });
     return { url: bridge.url, pid: bridge.pid, chatIds: users.map((u) => opened.chatOf[u]), setupSeconds: opened.seconds, query: bridge.query, close: () => bridge.close(), extra: async () => ({}) };
   }
   const databaseUrl = ctx.env.databaseUrl('baseline');
   await ctx.env.createDatabase(databaseUrl);
-  const chats = await livechat.rpc.call('customerChats', users);
+  const chats = await d.chats(desk, users);
   const config = {
     redisUrl: ctx.env.redisUrl,
     keyPrefix: ctx.env.keyPrefix('baseline'),
     databaseUrl,
     clientId: ctx.bot.clientId,
     clientSecret: ctx.bot.clientSecret,
-    livechatUrl: livechat.info.url,
-    organizationId: livechat.info.defaults.organizationId,
-    webhookSecret: WEBHOOK_SECRET,
-    sink: 'livechat',
+    ...d.baselineConfig(desk),
   };
   const baseline = await children.fork('baseline-pipeline', 'baseline-pipeline.server.js', { env: { BENCH_BASELINE_CONFIG: JSON.stringify(config) } });
   const db = new Client({ connectionString: databaseUrl });
   db.on('error', () => undefined);
   await db.connect();
-  await registerWebhooks(ctx, livechat, `${baseline.info.url}/webhooks/livechat`);
+  await d.register(ctx, desk, baseline.info.url);
   // The request context agent replies go back on, until the first user message brings a newer one.
   await platform.rpc.call('issue', { ridPrefix: 'ms-bench-init', seqStart: 0, count: users.length, users });
   const template = await platform.rpc.call('template');
@@ -61,30 +87,31 @@ async function relayStage(ctx, sut) {
   let system = null;
   try {
     const platform = await forkPlatform(ctx, children, `platform-sim/${sut}`);
-    const livechat = await forkLiveChat(ctx, children, `livechat-sim/${sut}`);
+    const provider = ctx.opts.provider;
+    const desk = await DESKS[provider].fork(ctx, children, `${provider}-sim/${sut}`);
     const users = range(o.users, (i) => `u-${sut}-${i}`);
-    system = await startSystem(ctx, children, sut, { platform, livechat, users });
+    system = await startSystem(ctx, children, sut, { platform, desk, users });
     const loadgen = await children.fork(`load-generator/${sut}`, 'load-generator.js');
     const stage = makeStage(ctx, {
       loadgen,
       platform,
-      livechat,
+      desk,
       users,
       template: await platform.rpc.call('template'),
       targetUrl: system.url,
       sutPid: system.pid,
-      pids: { [sut]: system.pid, 'platform-sim': platform.pid, 'livechat-sim': livechat.pid, loadgen: loadgen.pid },
+      pids: { [sut]: system.pid, 'platform-sim': platform.pid, [`${provider}-sim`]: desk.pid, loadgen: loadgen.pid },
     });
     // Latency phases wait for every message (bounded), so a slow one counts with its real latency,
     // and the system must be idle again before the next phase starts.
     const drain = { drainTimeoutMs: o.latencyDrainMs };
     ctx.log(`${sut}: ${users.length} agent-mode sessions ready; warming up`);
-    await userPhase(stage, { phase: `${sut}wu`, rate: o.warmupRate, durationMs: o.warmupMs, sink: livechat, ...drain });
+    await userPhase(stage, { phase: `${sut}wu`, rate: o.warmupRate, durationMs: o.warmupMs, sink: desk, ...drain });
     await agentPhase(stage, { phase: `${sut}wa`, rate: o.warmupRate, durationMs: o.warmupMs, chatIds: system.chatIds, ...drain });
     await settleSystem(system.pid);
     ctx.log(`${sut}: user -> provider at ${o.latencyRate}/s for ${o.latencyMs / 1000} s`);
     let before = o.dbStats ? await dbCounters(system) : null;
-    const forward = await userPhase(stage, { phase: `${sut}fw`, rate: o.latencyRate, durationMs: o.latencyMs, sink: livechat, ...drain });
+    const forward = await userPhase(stage, { phase: `${sut}fw`, rate: o.latencyRate, durationMs: o.latencyMs, sink: desk, ...drain });
     forward.settledMs = await settleSystem(system.pid);
     if (o.dbStats) forward.db = await dbPerMessage(system, before, forward.sent);
     ctx.log(`${sut}: provider -> user at ${o.latencyRate}/s for ${o.latencyMs / 1000} s`);
@@ -93,12 +120,12 @@ async function relayStage(ctx, sut) {
     reverse.settledMs = await settleSystem(system.pid);
     if (o.dbStats) reverse.db = await dbPerMessage(system, before, reverse.sent);
     ctx.log(`${sut}: searching the highest rate with nothing lost`);
-    const search = await findMaxRate(stage, { label: `${sut}t`, sink: livechat, ...o.search });
+    const search = await findMaxRate(stage, { label: `${sut}t`, sink: desk, ...o.search });
     ctx.log(`${sut}: max ${search.maxRate}/s (first failed ${search.firstFailedRate}/s)`);
     const extra = await system.extra();
     const platformCalls = await platform.rpc.call('callCounts', {});
-    const webhooks = await livechat.rpc.call('deliveryStats');
-    return { sut, provider: 'livechat', users: users.length, setupSeconds: system.setupSeconds, forward, reverse, search, platformCalls, webhooks, ...extra };
+    const webhooks = await desk.rpc.call('deliveryStats');
+    return { sut, provider, users: users.length, setupSeconds: system.setupSeconds, forward, reverse, search, platformCalls, webhooks, ...extra };
   } finally {
     await system?.close();
     await children.stopAll();

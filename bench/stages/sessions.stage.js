@@ -7,7 +7,7 @@ const { startBridge } = require('../lib/bridge');
 const { observe, redisUsedMb, schedulerDueTimes } = require('../lib/observe');
 const { summarize } = require('../lib/stats');
 const { sleep } = require('../lib/clock');
-const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, range } = require('./shared');
+const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openDeskSessions, range } = require('./shared');
 
 /** Lateness of each extendRequestId against the scheduler grid (due, due + every, ...), and the misses. */
 function keepaliveLateness(calls, dueByUser, everyMs, window) {
@@ -72,7 +72,7 @@ async function sessionsStage(ctx) {
     const redisBefore = await redisUsedMb(ctx.env.redisUrl);
     const users = range(o.count, (i) => `s-${i}`);
     ctx.log(`sessions: opening ${o.count} LiveChat sessions (${o.transferRate}/s)`);
-    const opened = await openLiveChatSessions(ctx, { platform, livechat, bridge, users, concurrency: 20, ratePerSecond: o.transferRate, timeoutMs: o.timeoutMs });
+    const opened = await openDeskSessions(ctx, { platform, desk: livechat, bridge, users, concurrency: 20, ratePerSecond: o.transferRate, timeoutMs: o.timeoutMs });
     ctx.log(`sessions: ${o.count} sessions open in ${opened.seconds} s; observing for ${o.windowMs / 1000} s`);
     await sleep(3000);
     const conversationUser = new Map((await bridge.query('SELECT id, visitor_key FROM conversations')).map((r) => [`keepalive.${r.id}`, r.visitor_key]));

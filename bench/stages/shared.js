@@ -1,11 +1,14 @@
 'use strict';
-// Set-up shared by the stages: the two sandboxes, LiveChat webhooks, agent-mode sessions, and the
+// Set-up shared by the stages: the sandboxes, the desks' webhooks, agent-mode sessions, and the
 // "stage" object the phases need.
 const path = require('node:path');
 const { waitFor } = require('../lib/wait');
 const { sleep } = require('../lib/clock');
 
 const WEBHOOK_SECRET = 'bench-livechat-webhook-secret';
+/** Chatwoot's two secrets: the path segment of the bridge's webhook URL, and the signing secret. */
+const CHATWOOT_PATH_SECRET = 'bench-chatwoot-path-secret';
+const CHATWOOT_SIGNING_SECRET = 'bench-chatwoot-signing-secret';
 
 async function forkPlatform(ctx, children, name) {
   return children.fork(name, 'platform-sim.host.js', {
@@ -15,6 +18,31 @@ async function forkPlatform(ctx, children, name) {
 
 async function forkLiveChat(ctx, children, name) {
   return children.fork(name, 'livechat-sim.host.js', { env: { BENCH_ROOT: ctx.root } });
+}
+
+async function forkChatwoot(ctx, children, name) {
+  return children.fork(name, 'chatwoot-sim.host.js', { env: { BENCH_ROOT: ctx.root, BENCH_CHATWOOT_SIGNING_SECRET: CHATWOOT_SIGNING_SECRET } });
+}
+
+/** The bridge's settings for the Chatwoot sandbox (as its e2e test configures it). */
+function chatwootEnv(chatwoot) {
+  const d = chatwoot.info.defaults;
+  return {
+    HANDOFF_PROVIDER: 'chatwoot',
+    CHATWOOT_URL: chatwoot.info.url,
+    CHATWOOT_ACCOUNT_ID: String(d.accountId),
+    CHATWOOT_INBOX_ID: String(d.inboxId),
+    CHATWOOT_API_TOKEN: d.apiToken,
+    CHATWOOT_WEBHOOK_SECRET: CHATWOOT_PATH_SECRET,
+    CHATWOOT_WEBHOOK_SIGNING_SECRET: CHATWOOT_SIGNING_SECRET,
+  };
+}
+
+/** `npm run chatwoot:setup`, i.e. the product's own registrar over the Application API; `routeUrl` without the path secret. */
+async function registerChatwootWebhook(ctx, chatwoot, routeUrl) {
+  const { setupChatwootWebhook } = require(path.join(ctx.root, 'dist/libs/providers/chatwoot/chatwoot-webhook.registrar.js'));
+  const d = chatwoot.info.defaults;
+  return setupChatwootWebhook({ url: chatwoot.info.url, accountId: d.accountId, inboxId: d.inboxId, token: d.apiToken, routeUrl, webhookSecret: CHATWOOT_PATH_SECRET });
 }
 
 /** The bridge's settings for the LiveChat sandbox (as its e2e test configures it). */
@@ -46,10 +74,11 @@ async function registerWebhooks(ctx, livechat, url) {
 }
 
 /**
- * Agent mode for every user: on_agent_transfer from the platform sandbox, then, as each LiveChat chat
- * appears, the agent joins it; resolves when all sessions are assigned.
+ * Agent mode for every user: on_agent_transfer from the platform sandbox, then, as each desk chat
+ * (LiveChat chat, Chatwoot conversation) appears, the agent joins it; resolves when all sessions are
+ * assigned. `desk` is the sandbox host.
  */
-async function openLiveChatSessions(ctx, { platform, livechat, bridge, users, concurrency = 20, ratePerSecond = 0, timeoutMs }) {
+async function openDeskSessions(ctx, { platform, desk, bridge, users, concurrency = 20, ratePerSecond = 0, timeoutMs }) {
   const started = Date.now();
   const transfer = platform.rpc.call('transfer', { users, concurrency, ratePerSecond });
   let transferDone = null;
@@ -58,11 +87,11 @@ async function openLiveChatSessions(ctx, { platform, livechat, bridge, users, co
   let joined = 0;
   const deadline = started + timeoutMs;
   while (joined < users.length) {
-    if (Date.now() > deadline) throw new Error(`only ${joined} of ${users.length} LiveChat chats opened within ${timeoutMs} ms (transfer: ${JSON.stringify(transferDone)})`);
+    if (Date.now() > deadline) throw new Error(`only ${joined} of ${users.length} desk chats opened within ${timeoutMs} ms (transfer: ${JSON.stringify(transferDone)})`);
     const rows = await bridge.query(`SELECT visitor_key, provider_ref FROM conversations WHERE state = 'queued' AND provider_ref IS NOT NULL`);
     const fresh = rows.filter((r) => !chatOf[r.visitor_key]);
     if (fresh.length) {
-      const res = await livechat.rpc.call('join', { chatIds: fresh.map((r) => r.provider_ref) });
+      const res = await desk.rpc.call('join', { chatIds: fresh.map((r) => r.provider_ref) });
       if (res.errors.length) throw new Error(`agent could not join: ${res.errors.join('; ')}`);
       for (const r of fresh) chatOf[r.visitor_key] = r.provider_ref;
       joined += fresh.length;
@@ -118,4 +147,20 @@ async function dbPerMessage(system, before, messages) {
 
 const range = (n, f) => Array.from({ length: n }, (_, i) => f(i));
 
-module.exports = { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openLiveChatSessions, makeStage, range, dbCounters, dbPerMessage, WEBHOOK_SECRET };
+module.exports = {
+  forkPlatform,
+  forkLiveChat,
+  liveChatEnv,
+  registerWebhooks,
+  forkChatwoot,
+  chatwootEnv,
+  registerChatwootWebhook,
+  openDeskSessions,
+  makeStage,
+  range,
+  dbCounters,
+  dbPerMessage,
+  WEBHOOK_SECRET,
+  CHATWOOT_PATH_SECRET,
+  CHATWOOT_SIGNING_SECRET,
+};
