@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BotVariablesService, ConversationRepository, HandoffEventsService, TranscriptRepository, type HandoffTransition } from '@agent-bridge/handoff';
 import { type Conversation } from '@agent-bridge/desk-port';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment, type TestConfigOverrides } from '@agent-bridge/testing';
@@ -168,7 +169,12 @@ describe('hand-off engine (bridge + platform sandbox + loopback desk, real Postg
       expect(page.headers.get('content-type')).toMatch(/text\/html/);
       const html = await page.text();
       expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; help');
-      expect(html).not.toContain('<script>');
+      // The page's one script is its own local-time formatter, allowed by its hash in the CSP; the user's is text.
+      const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+      expect(scripts).toHaveLength(1);
+      const hash = createHash('sha256').update(scripts[0]!).digest('base64');
+      expect(page.headers.get('content-security-policy')).toContain(`script-src 'sha256-${hash}'`);
+      expect(html).not.toContain('<script>alert');
       const [body, signature] = path.split('/').pop()!.split('.');
       const guessed = Buffer.from(JSON.stringify({ c: '00000000-0000-0000-0000-000000000000', e: 9999999999 })).toString('base64url');
       for (const bad of [`${guessed}.${signature}`, `${body}.AAAA`, 'u-history']) {
