@@ -3,7 +3,7 @@
 // in, wait for every send to finish and every acknowledged message to arrive (bounded), then collect.
 const os = require('node:os');
 const { nowMs, sleep } = require('../../bench/lib/clock');
-const { openLiveChatSessions } = require('../../bench/stages/shared');
+const { openDeskSessions } = require('../../bench/stages/shared');
 const { analyseDirection } = require('./analyse');
 
 /** How many messages each way and for how long: at least `minMessages`, and long enough to span the fault. */
@@ -16,7 +16,7 @@ function soakPlan(opts, scenario) {
 /** LiveChat: every user handed over, the agent joins each chat; the desk's soak goes to those chats. */
 async function openLiveChat(stack, users) {
   const bridge = { query: (sql, params) => stack.query(sql, params) };
-  const opened = await openLiveChatSessions(stack.ctx, { platform: stack.platform, livechat: stack.livechat, bridge, users, timeoutMs: 120_000 });
+  const opened = await openDeskSessions(stack.ctx, { platform: stack.platform, desk: stack.livechat, bridge, users, timeoutMs: 120_000 });
   stack.desk = stack.livechat;
   return { chatIds: users.map((u) => opened.chatOf[u]) };
 }
