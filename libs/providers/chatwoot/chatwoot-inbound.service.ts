@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
+import { bulkhead } from 'cockatiel';
 import { LaneInboxService } from '@agent-bridge/events';
 import { type Conversation, DeskEvents, DeskSessions, DeskStateStore } from '@agent-bridge/desk-port';
 import { toProviderError } from './chatwoot-api.client';
@@ -7,7 +8,6 @@ import type { ChatwootChatState } from './chatwoot-chat-state';
 import { ChatwootConversations } from './chatwoot-conversations';
 import { CHATWOOT, messageDedupeKey, type ChatwootAgent, type ChatwootLaneItem, type ChatwootLaneRecord } from './chatwoot-lane';
 import { isAgentReply, type ChatwootMessage } from './chatwoot-message';
-import { Limiter } from './concurrency.limiter';
 
 /** The chat-state key holding our contact as an author (`contact:<id>`), for the engine's own-echo check. */
 const OWN_AUTHOR_KEY = 'ownAuthor';
@@ -34,7 +34,7 @@ export const BACK_WITH_BOT_NOTE = 'this hand-off has ended and the user is back 
 @Injectable()
 export class ChatwootInboundService {
   private readonly logger = new Logger(ChatwootInboundService.name);
-  private readonly catchUps = new Limiter(CATCH_UP_CONCURRENCY);
+  private readonly catchUps = bulkhead(CATCH_UP_CONCURRENCY, Infinity);
 
   constructor(
     private readonly sessions: DeskSessions,
@@ -53,7 +53,7 @@ export class ChatwootInboundService {
       case 'status':
         return this.status(ref, item, receivedAt);
       case 'catch-up':
-        return this.catchUps.run(() => this.catchUp(ref));
+        return this.catchUps.execute(() => this.catchUp(ref));
     }
   }
 

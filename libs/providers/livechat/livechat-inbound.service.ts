@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { bulkhead } from 'cockatiel';
 import { LaneInboxService } from '@agent-bridge/events';
 import { toProviderError } from './livechat-api.client';
 import { eventDedupeKey } from './livechat-lane';
@@ -30,7 +31,7 @@ const CLOSE_REASON: Record<string, CloseReason> = {
 @Injectable()
 export class LiveChatInboundService {
   private readonly logger = new Logger(LiveChatInboundService.name);
-  private readonly catchUps = new Limiter(CATCH_UP_CONCURRENCY);
+  private readonly catchUps = bulkhead(CATCH_UP_CONCURRENCY, Infinity);
 
   constructor(
     private readonly conversations: DeskSessions,
@@ -111,7 +112,7 @@ export class LiveChatInboundService {
     const own = await this.state.chatState<LiveChatChatState>(conversation.id);
     let events: LiveChatEvent[];
     try {
-      events = (await this.catchUps.run(() => this.provider.threadEvents(chat))) as LiveChatEvent[];
+      events = (await this.catchUps.execute(() => this.provider.threadEvents(chat))) as LiveChatEvent[];
     } catch (error) {
       const failure = toProviderError(error);
       if (failure.retryable) throw failure;
@@ -134,25 +135,6 @@ function agentEvents(events: LiveChatEvent[], own: LiveChatChatState): Array<{ i
       const text = textOf(e);
       return text ? [{ id: e.id!, text, sentAt: validTime(e.created_at), authorId: typeof e.author_id === 'string' ? e.author_id : null }] : [];
     });
-}
-
-class Limiter {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(call: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.active++;
-    try {
-      return await call();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
-    }
-  }
 }
 
 function validTime(value: unknown): string | null {
