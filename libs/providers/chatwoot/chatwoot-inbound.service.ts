@@ -153,7 +153,7 @@ export class ChatwootInboundService {
   private async joinOnReply(ref: string, message: ChatwootMessage): Promise<void> {
     if (message.sender.type !== 'user' || !message.sender.id) return;
     const agent: ChatwootAgent = { id: message.sender.id, name: message.sender.name ?? `Agent ${message.sender.id}` };
-    await this.desk.agentJoined(CHATWOOT, ref, agent);
+    await this.desk.agentJoined(CHATWOOT, ref, agent, message.createdAt);
   }
 
   /** Once per session: a private note that replies no longer reach the user. */

@@ -21,10 +21,10 @@ export class DeskEventsService implements DeskEvents {
     private readonly transcript: TranscriptRepository,
   ) {}
 
-  async agentJoined(provider: string, ref: string, agent: { id: string; name: string }): Promise<boolean> {
+  async agentJoined(provider: string, ref: string, agent: { id: string; name: string }, at?: string | null): Promise<boolean> {
     const conversation = await this.conversations.findByProviderRef(provider, ref);
     if (!conversation || conversation.state === 'closed') return false;
-    return (await this.handoff.assign(conversation, agent, `agent:${agent.id}`)) !== null;
+    return (await this.handoff.assign(conversation, agent, `agent:${agent.id}`, false, at)) !== null;
   }
 
   async agentMessage(provider: string, ref: string, message: AgentMessage): Promise<TranscriptMessage | null> {

@@ -128,7 +128,8 @@ export class HandoffService {
   }
 
   /** `onlyIfQueued`: an agent accepting from the queue must not take a chat another agent holds. */
-  async assign(conversation: Conversation, agent: { id: string; name: string }, actor: string, onlyIfQueued = false): Promise<Conversation | null> {
+  /** `joinedAt` (the desk's clock) orders the join notice among the user's pending messages; default now. */
+  async assign(conversation: Conversation, agent: { id: string; name: string }, actor: string, onlyIfQueued = false, joinedAt?: string | null): Promise<Conversation | null> {
     const transfer = conversation.state === 'assigned' && conversation.agentId !== agent.id;
     const assigned = await this.conversations.assign(conversation.id, agent, actor, transfer ? 'transferred' : 'agent_joined', onlyIfQueued ? ['queued'] : ['queued', 'assigned']);
     if (!assigned) return null;
@@ -136,7 +137,7 @@ export class HandoffService {
     if (conversation.state !== 'assigned' || transfer) {
       await this.publish(assigned, conversation.state, 'assigned', transfer ? 'transferred' : 'agent_joined', actor);
       const text = fillTemplate(settingsFor(this.config, conversation.botId).messages.agentJoined, { agent: agent.name });
-      await this.relay.toUser(assigned, text, { externalId: `joined:${agent.id}:${Date.now()}` });
+      await this.relay.toUser(assigned, text, { externalId: `joined:${agent.id}:${Date.now()}`, sentAt: joinedAt ?? null });
       await this.timers.touch(conversation.id);
     }
     return assigned;

@@ -16,9 +16,11 @@ export abstract class DeskEvents {
   /**
    * An agent took the chat, or it was transferred to another agent (the session moves to them).
    * False when the session is unknown or closed. Agents' typing has no counterpart on the platform
-   * (BotKit has no typing callback), so the port has no call for it.
+   * (BotKit has no typing callback), so the port has no call for it. `at` is when the agent joined by
+   * the desk's clock: a join implied by the agent's first reply passes that reply's time, so the
+   * user gets the join notice before the reply.
    */
-  abstract agentJoined(desk: string, ref: string, agent: { id: string; name: string }): Promise<boolean>;
+  abstract agentJoined(desk: string, ref: string, agent: { id: string; name: string }, at?: string | null): Promise<boolean>;
 
   /**
    * Stored even after the close (a desk may send the close first) and delivered before the closing
