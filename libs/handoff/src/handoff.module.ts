@@ -12,6 +12,10 @@ import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
 import { EscalationRulesService } from './escalation/escalation-rules.service';
+import { AfterHoursRepository } from './hours/after-hours.repository';
+import { AfterHoursService } from './hours/after-hours.service';
+import { OfflineInboxService } from './hours/offline-inbox.service';
+import { TeamHoursService } from './hours/team-hours.service';
 import { HistoryController } from './history/history.controller';
 import { HistoryLinkService } from './history/history-link.service';
 import { DeliverToAgentHandler, DeliverToUserHandler } from './jobs/delivery.handlers';
@@ -50,6 +54,10 @@ import { BotVariablesService } from './variables/bot-variables.service';
     HistoryLinkService,
     BotVariablesService,
     ProviderRegistry,
+    AfterHoursRepository,
+    AfterHoursService,
+    TeamHoursService,
+    OfflineInboxService,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -68,6 +76,8 @@ import { BotVariablesService } from './variables/bot-variables.service';
     RelayService,
     SessionTimersService,
     ProviderRegistry,
+    TeamHoursService,
+    OfflineInboxService,
   ],
 })
 export class HandoffModule {}

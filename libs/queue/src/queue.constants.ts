@@ -86,7 +86,7 @@ export interface SessionJob {
 /** Re-creates, from Postgres, the timers and drains a Redis that lost its data no longer holds. */
 export type ReconcileTimersJob = Record<string, never>;
 
-export type EndReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
+export type EndReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset' | 'after_hours';
 
 export interface EndSessionJob extends SessionJob {
   reason: EndReason;

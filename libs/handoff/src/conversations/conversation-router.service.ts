@@ -126,8 +126,11 @@ export class ConversationRouter extends EventRouter {
         await this.handoff.end(take.conversation.id, 'user_ended', `user:${take.conversation.visitorKey}`);
         return;
       case 'repeat':
+        if (await this.handoff.messageLeft(take.conversation)) return;
         return this.delivery.relayAgain(take.conversation, event.requestId);
       case 'stored':
+        // A session without a desk chat may be one waiting for a message left for a closed team.
+        if (!take.conversation.providerRef && (await this.handoff.messageLeft(take.conversation))) return;
         // No timer call per message: the inactivity job re-reads last_activity_at and re-arms itself.
         return this.delivery.relayUserMessage(take.conversation, take.message, take.sendNow);
     }

@@ -182,7 +182,8 @@ export class ConversationRepository {
 
   async queued(provider: string): Promise<Conversation[]> {
     const rows: Row[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state = 'queued' ORDER BY opened_at, id`,
+      // Not those waiting for a message left for a closed team: no agent takes them.
+      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state = 'queued' AND offline_at IS NULL ORDER BY opened_at, id`,
       [provider],
     );
     return rows.map(toConversation);

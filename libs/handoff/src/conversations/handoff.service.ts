@@ -7,6 +7,7 @@ import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { HistoryLinkService } from '../history/history-link.service';
+import { AfterHoursService } from '../hours/after-hours.service';
 import { ProviderError, ProviderErrorCode, type OpenChatRequest } from '../desk-port/desk-adapter';
 import { ProviderRegistry } from '../desks/provider-registry.service';
 import { RelayService } from '../relay/relay.service';
@@ -26,6 +27,7 @@ const END_NOTICE: Record<CloseReason, keyof AppConfig['handoff']['messages']> = 
   queue_timeout: 'queueTimeout',
   provider_error: 'unavailable',
   platform_reset: 'agentLeft',
+  after_hours: 'outsideHours',
 };
 
 /**
@@ -46,6 +48,7 @@ export class HandoffService {
     private readonly botkit: BotkitClient,
     private readonly links: HistoryLinkService,
     private readonly events: HandoffEventsService,
+    private readonly afterHours: AfterHoursService,
     @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -64,6 +67,7 @@ export class HandoffService {
     }
     metrics.transfers.inc({ trigger, provider });
     await this.publish(opened, 'bot', 'queued', trigger, `platform:${trigger}`);
+    if (await this.outsideHours(opened, payload)) return opened;
     await this.relay.toUser(opened, settingsFor(this.config, botId).messages.waiting, { externalId: `waiting:${opened.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(opened.id);
@@ -76,10 +80,42 @@ export class HandoffService {
    * the platform was down): the retry of the transfer event lands here. Each step is idempotent.
    */
   private async finishOpening(conversation: Conversation, payload: BotkitPayload): Promise<void> {
+    if (await this.outsideHours(conversation, payload)) return;
     await this.relay.toUser(conversation, settingsFor(this.config, conversation.botId).messages.waiting, { externalId: `waiting:${conversation.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(conversation.id);
     await this.openProviderChat(conversation);
+  }
+
+  /**
+   * The chosen team is closed: the user is told when it opens, then goes back to the bot at once or
+   * may leave a message (the session stays open without a desk chat until it comes, or the queue
+   * timeout passes). Each step is idempotent, for the transfer event's retry. False: open, carry on.
+   */
+  private async outsideHours(conversation: Conversation, payload: BotkitPayload): Promise<boolean> {
+    const closed = await this.afterHours.closedNow(conversation.id);
+    if (!closed) return false;
+    const messages = settingsFor(this.config, conversation.botId).messages;
+    if (closed.action === 'bot') {
+      await this.end(conversation.id, 'after_hours', 'hours', fillTemplate(messages.outsideHours, { next: closed.next }));
+      return true;
+    }
+    await this.relay.toUser(conversation, fillTemplate(messages.outsideHoursLeaveMessage, { next: closed.next }), { externalId: `after-hours:${conversation.id}` });
+    await this.botkit.startAgentSession(payload);
+    await this.timers.startSession(conversation.id);
+    return true;
+  }
+
+  /**
+   * A user message while the session waits for one left for a closed team: it is kept for the
+   * team's agents (stored already), the user is thanked and goes back to the bot. False for any
+   * other session.
+   */
+  async messageLeft(conversation: Conversation): Promise<boolean> {
+    if (conversation.providerRef || !(await this.afterHours.isCollecting(conversation.id))) return false;
+    const thanks = settingsFor(this.config, conversation.botId).messages.offlineMessageThanks;
+    await this.end(conversation.id, 'after_hours', `user:${conversation.visitorKey}`, thanks);
+    return true;
   }
 
   /** Opens the desk's chat; a desk with nobody to answer ends the session at once. */
@@ -129,6 +165,8 @@ export class HandoffService {
 
   /** `onlyIfQueued`: an agent accepting from the queue must not take a chat another agent holds. */
   async assign(conversation: Conversation, agent: { id: string; name: string }, actor: string, onlyIfQueued = false): Promise<Conversation | null> {
+    // A session waiting for a message left for a closed team has no agent to take it.
+    if (!conversation.providerRef && (await this.afterHours.isCollecting(conversation.id))) return null;
     const transfer = conversation.state === 'assigned' && conversation.agentId !== agent.id;
     const assigned = await this.conversations.assign(conversation.id, agent, actor, transfer ? 'transferred' : 'agent_joined', onlyIfQueued ? ['queued'] : ['queued', 'assigned']);
     if (!assigned) return null;
@@ -162,12 +200,17 @@ export class HandoffService {
    * user (after any agent message still queued), close the desk's chat unless the desk closed it,
    * and, once the user's queue is drained, clear the platform's agent session exactly once.
    */
-  async end(conversationId: string, reason: CloseReason, actor: string): Promise<boolean> {
-    const closed = await this.conversations.close(conversationId, reason, actor, (c) => ({ text: this.endNotice(c, reason), externalId: `closed:${c.id}` }));
+  async end(conversationId: string, reason: CloseReason, actor: string, notice?: string): Promise<boolean> {
+    // A session waiting for a message left for a closed team ends after hours whatever timer ends it.
+    if ((reason === 'queue_timeout' || reason === 'inactivity') && (await this.afterHours.isCollecting(conversationId))) reason = 'after_hours';
+    const text = notice ?? (reason === 'after_hours' ? await this.afterHours.closedNotice(conversationId) : null);
+    const closed = await this.conversations.close(conversationId, reason, actor, (c) => ({ text: text ?? this.endNotice(c, reason), externalId: `closed:${c.id}` }));
     if (!closed) return false;
     const { conversation, from } = closed;
     await this.publish(conversation, from, 'closed', reason, actor);
     await this.timers.stopSession(conversation.id);
+    // What the user left for a closed team is the offline conversation's content, not a failed delivery.
+    if (reason === 'after_hours') await this.afterHours.keepLeftMessages(conversation.id);
     const failed = await this.transcript.failPendingToAgent(conversation.id, 'session closed');
     if (failed > 0) this.logger.warn(`conversation ${conversation.id}: ${failed} message(s) to the agent undelivered at close`);
     // Pending messages to the user (the agent's last words, then the notice) go out in order.

@@ -3,10 +3,14 @@ import { EventsModule } from '@agent-bridge/events';
 import { DeskEventsService } from '../conversations/desk-events.service';
 import { DeskSessionsService } from '../desks/desk-sessions.service';
 import { DeskStateRepository } from '../desks/desk-state.repository';
+import { OfflineInboxService } from '../hours/offline-inbox.service';
+import { TeamHoursService } from '../hours/team-hours.service';
 import { HandoffModule } from '../handoff.module';
 import { DeskEvents } from './desk-events';
 import { DeskSessions } from './desk-sessions';
 import { DeskStateStore } from './desk-state.store';
+import { OfflineInbox } from './offline-inbox';
+import { TeamHoursSettings } from './team-hours';
 
 /** What a desk module imports: the port's three services and the lanes, nothing else of the engine. */
 @Module({
@@ -15,7 +19,9 @@ import { DeskStateStore } from './desk-state.store';
     { provide: DeskEvents, useExisting: DeskEventsService },
     { provide: DeskSessions, useExisting: DeskSessionsService },
     { provide: DeskStateStore, useExisting: DeskStateRepository },
+    { provide: TeamHoursSettings, useExisting: TeamHoursService },
+    { provide: OfflineInbox, useExisting: OfflineInboxService },
   ],
-  exports: [DeskEvents, DeskSessions, DeskStateStore, EventsModule],
+  exports: [DeskEvents, DeskSessions, DeskStateStore, TeamHoursSettings, OfflineInbox, EventsModule],
 })
 export class DeskPortModule {}

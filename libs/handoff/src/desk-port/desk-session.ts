@@ -4,7 +4,7 @@ import type { ProviderChat } from './desk-adapter';
 /** Desks read sessions and change them only through DeskEvents. */
 export type ConversationState = 'queued' | 'assigned' | 'closed';
 export type HandoffTrigger = 'agent_transfer' | 'tone' | 'keyword';
-export type CloseReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
+export type CloseReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset' | 'after_hours';
 
 export interface Conversation {
   id: string;

@@ -8,3 +8,7 @@ export { DeskStateStore } from './desk-state.store';
 export { providerChatOf } from './desk-session';
 export type { Author, CloseReason, Conversation, ConversationState, DeliveryState, Direction, HandoffTrigger, TranscriptMessage } from './desk-session';
 export { DeskPortModule } from './desk-port.module';
+export { TeamHoursSettings } from './team-hours';
+export type { TeamHoursView } from './team-hours';
+export { OfflineInbox } from './offline-inbox';
+export type { OfflineConversation } from './offline-inbox';
