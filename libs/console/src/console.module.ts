@@ -4,6 +4,7 @@ import { InstanceRegistryModule } from '@agent-bridge/persistence';
 import { AdminAgentsController } from './admin/admin-agents.controller';
 import { AdminCannedController } from './admin/admin-canned.controller';
 import { AdminDispositionsController } from './admin/admin-dispositions.controller';
+import { AdminHoursController } from './admin/admin-hours.controller';
 import { AgentAdminService } from './admin/agent-admin.service';
 import { ConsoleAdminGuard } from './admin/console-admin.guard';
 import { AgentRepository } from './agents/agent.repository';
@@ -19,6 +20,8 @@ import { DispositionRepository } from './dispositions/disposition.repository';
 import { ConsoleEmitter } from './desk/console-emitter.service';
 import { ConsoleProvider } from './desk/console.provider';
 import { ConsoleAgentGraceHandler, ConsoleRouteHandler } from './jobs/console.handlers';
+import { ConsoleAgentGuard } from './offline/console-agent.guard';
+import { OfflineController } from './offline/offline.controller';
 import { AgentGraceService } from './presence/agent-grace.service';
 import { PresenceReaper } from './presence/presence-reaper.service';
 import { PresenceService } from './presence/presence.service';
@@ -34,8 +37,9 @@ export class ConsoleDeskModule {}
 
 @Module({
   imports: [ConsoleDeskModule],
-  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController],
-  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
+  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController,
+    AdminHoursController, OfflineController],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
 })
 export class ConsoleModule {}
 
