@@ -6,5 +6,7 @@ export { DeskSessions } from './desk-sessions';
 export type { HandoffReason, SessionSummary } from './desk-sessions';
 export { DeskStateStore } from './desk-state.store';
 export { providerChatOf } from './desk-session';
-export type { Author, CloseReason, Conversation, ConversationState, DeliveryState, Direction, HandoffTrigger, TranscriptMessage } from './desk-session';
+export type { Author, CloseReason, Conversation, ConversationState, DeliveryState, Direction, HandoffDetail, HandoffTrigger, TranscriptMessage } from './desk-session';
+export { DeskTeams } from './desk-teams';
+export type { RoutingRule, RoutingRuleInput, Team, TeamChange, TeamInput } from './desk-teams';
 export { DeskPortModule } from './desk-port.module';
