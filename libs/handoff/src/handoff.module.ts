@@ -30,6 +30,11 @@ import { SessionTimersService } from './timers/session-timers.service';
 import { TimerReconcileSchedule } from './timers/timer-reconcile.schedule';
 import { TimerReconcilerService } from './timers/timer-reconciler.service';
 import { BotVariablesService } from './variables/bot-variables.service';
+import { DeskTeamsService } from './teams/desk-teams.service';
+import { TeamOverflowService } from './teams/team-overflow.service';
+import { TeamRouter } from './teams/team-router.service';
+import { TeamRepository } from './teams/team.repository';
+import { TeamOverflowHandler } from './jobs/team-overflow.handler';
 
 /**
  * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
@@ -58,6 +63,10 @@ import { BotVariablesService } from './variables/bot-variables.service';
     AfterHoursService,
     TeamHoursService,
     OfflineInboxService,
+    TeamRepository,
+    TeamRouter,
+    TeamOverflowService,
+    DeskTeamsService,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -78,6 +87,8 @@ import { BotVariablesService } from './variables/bot-variables.service';
     ProviderRegistry,
     TeamHoursService,
     OfflineInboxService,
+    TeamRouter,
+    DeskTeamsService,
   ],
 })
 export class HandoffModule {}
@@ -105,6 +116,7 @@ export class HandoffHttpModule {}
     ClearAgentSessionHandler,
     DeliverToUserHandler,
     DeliverToAgentHandler,
+    TeamOverflowHandler,
   ],
 })
 export class HandoffWorkerModule {}

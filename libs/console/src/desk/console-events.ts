@@ -25,6 +25,8 @@ export interface ConversationView {
   assignedAt: string | null;
   closedAt: string | null;
   closeReason: string | null;
+  /** The team whose queue it is in; null: the general queue. */
+  teamId: string | null;
 }
 
 export interface QueueItem {
@@ -100,5 +102,6 @@ export function conversationView(c: Conversation, historyUrl: string): Conversat
     assignedAt: c.assignedAt?.toISOString() ?? null,
     closedAt: c.closedAt?.toISOString() ?? null,
     closeReason: c.closeReason,
+    teamId: c.teamId,
   };
 }

@@ -14,6 +14,10 @@ import { RelayService } from '../relay/relay.service';
 import { TranscriptRepository } from '../relay/transcript.repository';
 import { SessionTimersService } from '../timers/session-timers.service';
 import { ConversationRepository } from './conversation.repository';
+import type { HandoffDetail } from '../desk-port/desk-session';
+import { deskTeam } from '../teams/desk-team';
+import { TeamOverflowService } from '../teams/team-overflow.service';
+import { TeamRouter } from '../teams/team-router.service';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { HandoffEventsService } from './handoff-events.service';
 import { fillTemplate, humanDuration, providerChatOf } from './provider-chat';
@@ -49,16 +53,21 @@ export class HandoffService {
     private readonly links: HistoryLinkService,
     private readonly events: HandoffEventsService,
     private readonly afterHours: AfterHoursService,
+    private readonly teams: TeamRouter,
+    private readonly overflow: TeamOverflowService,
     @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Enters agent mode. Idempotent: a second trigger for an active visitor changes nothing. */
-  async start(botId: string, visitorKey: string, payload: BotkitPayload, trigger: HandoffTrigger): Promise<Conversation> {
+  async start(botId: string, visitorKey: string, payload: BotkitPayload, trigger: HandoffTrigger, detail: HandoffDetail | null = null): Promise<Conversation> {
     const user = payload.context?.session?.UserContext;
     const userName = [user?.firstName, user?.lastName].filter(Boolean).join(' ') || null;
     const provider = this.providers.forBot(botId).name;
-    const opened = await this.conversations.open({ botId, visitorKey, trigger, provider, userName, payload, actor: `platform:${trigger}` });
+    const team = await this.teams.choose(botId, trigger, payload);
+    const opened = await this.conversations.open({
+      botId, visitorKey, trigger, provider, userName, payload, actor: `platform:${trigger}`, teamId: team?.id ?? null, handoffDetail: detail,
+    });
     if (!opened) {
       const active = await this.conversations.findActive(botId, visitorKey);
       if (!active) throw new Error('session vanished while opening'); // closed in between: the retry starts afresh
@@ -71,6 +80,7 @@ export class HandoffService {
     await this.relay.toUser(opened, settingsFor(this.config, botId).messages.waiting, { externalId: `waiting:${opened.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(opened.id);
+    await this.overflow.schedule(opened);
     await this.openProviderChat(opened);
     return opened;
   }
@@ -84,6 +94,7 @@ export class HandoffService {
     await this.relay.toUser(conversation, settingsFor(this.config, conversation.botId).messages.waiting, { externalId: `waiting:${conversation.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(conversation.id);
+    await this.overflow.schedule(conversation);
     await this.openProviderChat(conversation);
   }
 
@@ -130,6 +141,7 @@ export class HandoffService {
       recentMessages: await this.recentMessages(conversation),
       historyUrl: this.links.url(conversation.id),
       trigger: conversation.trigger,
+      team: deskTeam(await this.teams.team(conversation.teamId), provider.name),
     };
     try {
       const chat = await timedProviderCall(provider.name, 'open_chat', () => provider.openChat(request));
@@ -186,7 +198,37 @@ export class HandoffService {
     if (!queued) return null;
     await this.timers.requeued(queued.id);
     await this.publish(queued, 'assigned', 'queued', 'agent_left', actor);
+    await this.overflow.schedule(queued);
     await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
+    return queued;
+  }
+
+  /**
+   * Into a team's queue: an overflow (the chat waited too long) or an agent's transfer to a team.
+   * The desk is told; an agent's chat becomes a waiting one again. Null when the team is unknown or
+   * inactive, or the chat ended or moved meanwhile.
+   */
+  async moveToTeam(
+    conversation: Conversation,
+    teamId: string,
+    actor: string,
+    reason: 'overflow' | 'team_transfer',
+    options: { fromTeamId?: string | null; visited?: string[] } = {},
+  ): Promise<Conversation | null> {
+    const team = await this.teams.team(teamId);
+    if (!team?.active) return null;
+    const moved = await this.conversations.changeTeam(conversation.id, team.id, actor, reason, options.fromTeamId);
+    if (!moved) return null;
+    const { conversation: queued, from } = moved;
+    if (from === 'assigned') await this.timers.requeued(queued.id);
+    await this.publish(queued, from, 'queued', reason, actor);
+    await this.overflow.schedule(queued, options.visited);
+    if (from === 'assigned') {
+      await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `team:${queued.id}:${Date.now()}` });
+    }
+    const provider = this.providers.get(queued.provider);
+    const chat = providerChatOf(queued);
+    if (chat && provider.teamChanged) await provider.teamChanged(chat, deskTeam(team, provider.name));
     return queued;
   }
 

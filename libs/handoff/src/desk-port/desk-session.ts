@@ -24,6 +24,18 @@ export interface Conversation {
   closedAt: Date | null;
   closeReason: CloseReason | null;
   lastActivityAt: Date;
+  /** The team whose queue it is in; null: the general queue. */
+  teamId: string | null;
+  /** Why it was handed over, kept for good. */
+  handoffDetail: HandoffDetail | null;
+}
+
+/** `{node}` for an agent-transfer node, `{tone, level}` for a tone escalation, `{keyword}` for a keyword. */
+export interface HandoffDetail {
+  node?: string;
+  tone?: string;
+  level?: number;
+  keyword?: string;
 }
 
 
