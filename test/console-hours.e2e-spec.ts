@@ -146,7 +146,7 @@ describe('business hours', () => {
       ];
       for (const [body, msg] of cases) {
         const res = await api('PUT', `/admin/teams/${teams.open}/hours`, tokens.admin!, body);
-        expect([res.status, res.body]).toEqual([400, { errors: [{ msg, code: 400 }] }]);
+        expect([res.status, res.body]).toEqual([400, { errors: [{ msg, code: 'BAD_REQUEST' }] }]);
       }
       for (const id of [MISSING, 'not-a-uuid']) {
         expect((await api('PUT', `/admin/teams/${id}/hours`, tokens.admin!, change)).status).toBe(404);
@@ -217,7 +217,7 @@ describe('business hours', () => {
       expect((await api('GET', '/offline', null)).status).toBe(401);
       const mine = await api('GET', '/offline', tokens.agent!);
       expect(mine.status).toBe(200);
-      expect(mine.body.items).toEqual([expect.objectContaining({ id: open.id, teamName: 'Billing', visitorKey: 'u-bill', userName: 'Dana', handledAt: null, messages: [expect.objectContaining({ text: 'Please call me back about invoice 42' })] })]);
+      expect(mine.body.items).toEqual([expect.objectContaining({ id: open.id, teamName: 'Billing', visitorKey: 'u-bill', userName: 'Dana User', handledAt: null, messages: [expect.objectContaining({ text: 'Please call me back about invoice 42' })] })]);
       expect((await api('GET', '/offline', tokens.other!)).body.items).toEqual([]);
       expect((await api('GET', '/offline', tokens.supervisor!)).body.items.map((c: any) => c.id)).toEqual([open.id]);
       expect((await api('POST', `/offline/${open.id}/handled`, tokens.other!)).status).toBe(404);
