@@ -124,7 +124,9 @@ describe('business hours in a browser', () => {
     const ann = await signIn('ann@example.com');
     // Nothing waits in the console queue for the closed team.
     expect(await ann.locator('[data-testid=queue-item]').count()).toBe(0);
-    await t(ann, 'offline-link').waitFor();
+    // The header says how many wait for Ann's teams.
+    await t(ann, 'offline-link').filter({ hasText: 'Offline messages (1)' }).waitFor();
+    await shot(ann, 'hours-console');
     await ann.goto(`${bridge.url}/console/offline.html`);
     const item = ann.locator('[data-testid=offline-item]', { hasText: 'Lee Late' });
     await item.waitFor();
