@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { BotkitPayload } from '@agent-bridge/botkit';
 import type { Team } from '@agent-bridge/desk-port';
 import { ConversationRepository, DeskTeamsService, TeamRouter } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
@@ -34,7 +35,7 @@ describe('teams: routing rules at hand-off', () => {
 
   /** B's routing reloads from the ChangeBus message; the test waits for it, not a fixed time. */
   async function bRoutes(language: string, teamId: string | null): Promise<void> {
-    const payload = { __payloadClass: 'OnAgentTransferPayload', requestId: 'probe', botId: bot, context: { session: { BotUserSession: { language } } } } as const;
+    const payload = { __payloadClass: 'OnAgentTransferPayload', requestId: 'probe', botId: bot, context: { session: { BotUserSession: { language } } } } as unknown as BotkitPayload;
     await waitFor(`instance B routes ${language} to ${teamId}`, async () => ((await b.app.get(TeamRouter).choose(bot, 'agent_transfer', payload))?.id ?? null) === teamId || undefined);
   }
 

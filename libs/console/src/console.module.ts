@@ -26,20 +26,24 @@ import { AgentGraceService } from './presence/agent-grace.service';
 import { PresenceReaper } from './presence/presence-reaper.service';
 import { PresenceService } from './presence/presence.service';
 import { ConsoleQueueService } from './routing/console-queue.service';
+import { AgentTeamsRepository } from './teams/agent-teams.repository';
+import { TeamsBroadcast } from './teams/teams-broadcast.service';
+import { AdminTeamsController } from './admin/admin-teams.controller';
+import { AdminRoutingController } from './admin/admin-routing.controller';
 
 /** In every process, so either side reaps the presence of crashed instances. */
 @Module({
   imports: [DeskPortModule, InstanceRegistryModule],
-  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService],
-  exports: [DeskPortModule, ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, ConsoleQueueService],
+  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService, AgentTeamsRepository],
+  exports: [DeskPortModule, ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, ConsoleQueueService, AgentTeamsRepository],
 })
 export class ConsoleDeskModule {}
 
 @Module({
   imports: [ConsoleDeskModule],
-  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController,
+  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController, AdminTeamsController, AdminRoutingController,
     AdminHoursController, OfflineController],
-  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, AgentAdminService, CannedResponseRepository, DispositionRepository, TeamsBroadcast],
 })
 export class ConsoleModule {}
 

@@ -222,11 +222,13 @@ export class ConversationRepository {
   }
 
   /** Average wait of the last sessions an agent took, for the user's estimated wait. */
-  async averageWaitSeconds(provider: string, sample = 50): Promise<number | null> {
+  async averageWaitSeconds(provider: string, sample = 50, teamId?: string | null): Promise<number | null> {
+    // undefined: every queue; null: the general queue; else one team's.
+    const team = teamId === undefined ? '' : ' AND team_id IS NOT DISTINCT FROM $3';
     const rows: Array<{ s: number | null }> = await this.db.query(
       `SELECT avg(extract(epoch FROM assigned_at - opened_at))::float AS s FROM (
-         SELECT assigned_at, opened_at FROM conversations WHERE provider = $1 AND assigned_at IS NOT NULL ORDER BY assigned_at DESC LIMIT $2) t`,
-      [provider, sample],
+         SELECT assigned_at, opened_at FROM conversations WHERE provider = $1 AND assigned_at IS NOT NULL${team} ORDER BY assigned_at DESC LIMIT $2) t`,
+      teamId === undefined ? [provider, sample] : [provider, sample, teamId],
     );
     return rows[0]?.s ?? null;
   }
