@@ -30,6 +30,12 @@ export interface HandoffMessages {
   queueTimeout: string;
   unavailable: string;
   deliveryFailed: string;
+  /** The team is closed (business hours), back to the bot; `{next}`: when it opens, in the team's zone. */
+  outsideHours: string;
+  /** The team is closed and takes a message; `{next}` as above. */
+  outsideHoursLeaveMessage: string;
+  /** The user's message for a closed team is kept; back to the bot. */
+  offlineMessageThanks: string;
 }
 
 export interface BotHandoffSettings {

@@ -10,6 +10,9 @@ export const DEFAULT_MESSAGES: HandoffMessages = {
   queueTimeout: 'No agent is available right now. You are back with the assistant.',
   unavailable: 'We could not reach an agent right now. You are back with the assistant.',
   deliveryFailed: 'Your last message could not be delivered to the agent.',
+  outsideHours: 'Our agents are away right now. We open again {next}. You are back with the assistant.',
+  outsideHoursLeaveMessage: 'Our agents are away right now. We open again {next}. Write your message here and the team will get back to you.',
+  offlineMessageThanks: 'Thank you, your message is with the team. You are back with the assistant.',
 };
 
 /** Parses `angry:2,disgust:3` into tone rules; returns null when the text is not of that shape. */

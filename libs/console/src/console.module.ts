@@ -4,6 +4,7 @@ import { InstanceRegistryModule } from '@agent-bridge/persistence';
 import { AdminAgentsController } from './admin/admin-agents.controller';
 import { AdminCannedController } from './admin/admin-canned.controller';
 import { AdminDispositionsController } from './admin/admin-dispositions.controller';
+import { AdminHoursController } from './admin/admin-hours.controller';
 import { AgentAdminService } from './admin/agent-admin.service';
 import { ConsoleAdminGuard } from './admin/console-admin.guard';
 import { AgentRepository } from './agents/agent.repository';
@@ -19,23 +20,30 @@ import { DispositionRepository } from './dispositions/disposition.repository';
 import { ConsoleEmitter } from './desk/console-emitter.service';
 import { ConsoleProvider } from './desk/console.provider';
 import { ConsoleAgentGraceHandler, ConsoleRouteHandler } from './jobs/console.handlers';
+import { ConsoleAgentGuard } from './offline/console-agent.guard';
+import { OfflineController } from './offline/offline.controller';
 import { AgentGraceService } from './presence/agent-grace.service';
 import { PresenceReaper } from './presence/presence-reaper.service';
 import { PresenceService } from './presence/presence.service';
 import { ConsoleQueueService } from './routing/console-queue.service';
+import { AgentTeamsRepository } from './teams/agent-teams.repository';
+import { TeamsBroadcast } from './teams/teams-broadcast.service';
+import { AdminTeamsController } from './admin/admin-teams.controller';
+import { AdminRoutingController } from './admin/admin-routing.controller';
 
 /** In every process, so either side reaps the presence of crashed instances. */
 @Module({
   imports: [DeskPortModule, InstanceRegistryModule],
-  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService],
-  exports: [DeskPortModule, ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, ConsoleQueueService],
+  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService, AgentTeamsRepository],
+  exports: [DeskPortModule, ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, ConsoleQueueService, AgentTeamsRepository],
 })
 export class ConsoleDeskModule {}
 
 @Module({
   imports: [ConsoleDeskModule],
-  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController],
-  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
+  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController, AdminTeamsController, AdminRoutingController,
+    AdminHoursController, OfflineController],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, AgentAdminService, CannedResponseRepository, DispositionRepository, TeamsBroadcast],
 })
 export class ConsoleModule {}
 

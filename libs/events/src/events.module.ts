@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata, type Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ChangeBus } from './change-bus.service';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { DeadLetterService } from './dead-letter.service';
 import { EventInboxService } from './event-inbox.service';
@@ -10,8 +11,8 @@ import { BotkitLaneHandler, DrainLaneHandler, SweepLanesHandler } from './lane.h
 
 @Module({
   imports: [DiscoveryModule],
-  providers: [LaneInboxService, EventInboxService, DeadLetterRepository, DeadLetterService],
-  exports: [LaneInboxService, EventInboxService, DeadLetterService],
+  providers: [LaneInboxService, EventInboxService, DeadLetterRepository, DeadLetterService, ChangeBus],
+  exports: [LaneInboxService, EventInboxService, DeadLetterService, ChangeBus],
 })
 export class EventsModule {}
 

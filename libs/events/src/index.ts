@@ -14,3 +14,4 @@ export { EventRouter } from './event-router';
 export type { DeadLetterNotice } from './event-router';
 export { conversationOf } from './inbound-event';
 export type { InboundEvent } from './inbound-event';
+export { ChangeBus } from './change-bus.service';

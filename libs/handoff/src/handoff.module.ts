@@ -12,6 +12,10 @@ import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
 import { EscalationRulesService } from './escalation/escalation-rules.service';
+import { AfterHoursRepository } from './hours/after-hours.repository';
+import { AfterHoursService } from './hours/after-hours.service';
+import { OfflineInboxService } from './hours/offline-inbox.service';
+import { TeamHoursService } from './hours/team-hours.service';
 import { HistoryController } from './history/history.controller';
 import { HistoryLinkService } from './history/history-link.service';
 import { DeliverToAgentHandler, DeliverToUserHandler } from './jobs/delivery.handlers';
@@ -26,6 +30,11 @@ import { SessionTimersService } from './timers/session-timers.service';
 import { TimerReconcileSchedule } from './timers/timer-reconcile.schedule';
 import { TimerReconcilerService } from './timers/timer-reconciler.service';
 import { BotVariablesService } from './variables/bot-variables.service';
+import { DeskTeamsService } from './teams/desk-teams.service';
+import { TeamOverflowService } from './teams/team-overflow.service';
+import { TeamRouter } from './teams/team-router.service';
+import { TeamRepository } from './teams/team.repository';
+import { TeamOverflowHandler } from './jobs/team-overflow.handler';
 
 /**
  * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
@@ -50,6 +59,14 @@ import { BotVariablesService } from './variables/bot-variables.service';
     HistoryLinkService,
     BotVariablesService,
     ProviderRegistry,
+    AfterHoursRepository,
+    AfterHoursService,
+    TeamHoursService,
+    OfflineInboxService,
+    TeamRepository,
+    TeamRouter,
+    TeamOverflowService,
+    DeskTeamsService,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -68,6 +85,10 @@ import { BotVariablesService } from './variables/bot-variables.service';
     RelayService,
     SessionTimersService,
     ProviderRegistry,
+    TeamHoursService,
+    OfflineInboxService,
+    TeamRouter,
+    DeskTeamsService,
   ],
 })
 export class HandoffModule {}
@@ -95,6 +116,7 @@ export class HandoffHttpModule {}
     ClearAgentSessionHandler,
     DeliverToUserHandler,
     DeliverToAgentHandler,
+    TeamOverflowHandler,
   ],
 })
 export class HandoffWorkerModule {}

@@ -12,3 +12,5 @@ export { TranscriptRepository } from './relay/transcript.repository';
 export { BotVariablesService } from './variables/bot-variables.service';
 export { HandoffService } from './conversations/handoff.service';
 export { RelayService } from './relay/relay.service';
+export { TeamRouter } from './teams/team-router.service';
+export { DeskTeamsService } from './teams/desk-teams.service';

@@ -9,6 +9,7 @@ const request = (overrides: Partial<OpenChatRequest> = {}): OpenChatRequest => (
   recentMessages: [],
   historyUrl: 'https://bridge.example/history/abc.def',
   trigger: 'keyword',
+  team: null,
   ...overrides,
 });
 

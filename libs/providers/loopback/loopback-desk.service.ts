@@ -13,6 +13,8 @@ export interface LoopbackChat {
   historyUrl: string;
   recentMessages: OpenChatRequest['recentMessages'];
   trigger: string;
+  /** The team routing chose, as this desk's `deskGroups.loopback` names it. */
+  team: OpenChatRequest['team'];
   openedAt: string;
   closed: boolean;
   closeReason?: string;
@@ -21,7 +23,8 @@ export interface LoopbackChat {
 export type LoopbackEntry =
   | { kind: 'message'; messageId: string; text: string; at: string }
   | { kind: 'activity'; activity: UserActivity; at: string }
-  | { kind: 'notice'; text: string; at: string };
+  | { kind: 'notice'; text: string; at: string }
+  | { kind: 'team'; team: OpenChatRequest['team']; at: string };
 
 export interface LoopbackFaults {
   /** The next N user messages fail as if the desk were down (retryable). */
@@ -53,6 +56,7 @@ export class LoopbackDeskService {
       historyUrl: request.historyUrl,
       recentMessages: request.recentMessages,
       trigger: request.trigger,
+      team: request.team,
       openedAt: new Date().toISOString(),
       closed: false,
     };

@@ -30,6 +30,10 @@ export class LoopbackProvider implements HandoffProvider {
     await this.desk.record(chat.ref, { kind: 'notice', text, at: new Date().toISOString() });
   }
 
+  async teamChanged(chat: ProviderChat, team: OpenChatRequest['team']): Promise<void> {
+    await this.desk.record(chat.ref, { kind: 'team', team, at: new Date().toISOString() });
+  }
+
   async closeChat(chat: ProviderChat, reason: string): Promise<void> {
     await this.desk.markClosed(chat.ref, reason);
   }

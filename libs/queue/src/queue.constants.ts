@@ -41,6 +41,7 @@ export const JOBS = {
   livechatV2Poll: 'livechat-v2-poll',
   consoleRoute: 'console-route',
   consoleAgentGrace: 'console-agent-grace',
+  teamOverflow: 'team-overflow',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -64,6 +65,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.livechatV2Poll]: QUEUES.livechatV2Poll,
   [JOBS.consoleRoute]: QUEUES.console,
   [JOBS.consoleAgentGrace]: QUEUES.console,
+  [JOBS.teamOverflow]: QUEUES.sessions,
 };
 
 export interface DrainLaneJob {
@@ -86,7 +88,7 @@ export interface SessionJob {
 /** Re-creates, from Postgres, the timers and drains a Redis that lost its data no longer holds. */
 export type ReconcileTimersJob = Record<string, never>;
 
-export type EndReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
+export type EndReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset' | 'after_hours';
 
 export interface EndSessionJob extends SessionJob {
   reason: EndReason;
@@ -113,6 +115,12 @@ export interface ConsoleAgentGraceJob {
   agentId: string;
 }
 
+/** A chat still waiting in `teamId`'s queue moves to its fallback; `visited`: the teams of this wait, never entered again. */
+export interface TeamOverflowJob extends SessionJob {
+  teamId: string;
+  visited: string[];
+}
+
 export interface JobPayloads {
   [JOBS.drainLane]: DrainLaneJob;
   [JOBS.sweepLanes]: SweepLanesJob;
@@ -131,6 +139,7 @@ export interface JobPayloads {
   [JOBS.livechatV2Poll]: LiveChatV2PollJob;
   [JOBS.consoleRoute]: ConsoleRouteJob;
   [JOBS.consoleAgentGrace]: ConsoleAgentGraceJob;
+  [JOBS.teamOverflow]: TeamOverflowJob;
 }
 
 /** Defaults for every job: bounded retries with exponential backoff, bounded history. */
@@ -253,4 +262,6 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JOBS.livechatV2Poll]: { attempts: 3, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { count: 1000, age: 3600 } },
   [JOBS.consoleRoute]: { attempts: 5, backoff: { type: 'exponential', delay: 500 }, removeOnComplete: true, removeOnFail: { count: 1000 } },
   [JOBS.consoleAgentGrace]: { removeOnComplete: true, removeOnFail: { count: 100 } },
+  // Delayed by the team's overflow time; a move must happen, so retried like the lifecycle.
+  [JOBS.teamOverflow]: LIFECYCLE,
 };

@@ -1,8 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpException, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { AgentRepository } from '../agents/agent.repository';
 import { CannedResponseRepository } from '../canned/canned-response.repository';
-import { ConsoleEmitter } from '../desk/console-emitter.service';
-import { AGENTS_ROOM } from '../desk/console-events';
+import { TeamsBroadcast } from '../teams/teams-broadcast.service';
 import { AdminInput, conflict, notFound, serialId } from './admin-input';
 import { ConsoleAdminGuard } from './console-admin.guard';
 
@@ -16,8 +14,7 @@ const TEXT_MAX = 5000;
 export class AdminCannedController {
   constructor(
     private readonly canned: CannedResponseRepository,
-    private readonly agents: AgentRepository,
-    private readonly emitter: ConsoleEmitter,
+    private readonly broadcast: TeamsBroadcast,
   ) {}
 
   @Get()
@@ -27,13 +24,15 @@ export class AdminCannedController {
 
   @Post()
   async create(@Body() body: unknown): Promise<unknown> {
-    const input = new AdminInput(body, ['shortcut', 'title', 'text']);
+    const input = new AdminInput(body, ['shortcut', 'title', 'text', 'teamId']);
     const item = await this.canned.create({
       shortcut: input.matching('shortcut', SHORTCUT, SHORTCUT_RULE),
       title: input.text('title', 100),
       text: input.text('text', TEXT_MAX, { line: false }),
+      teamId: input.has('teamId') ? input.uuidOrNull('teamId') : null,
     });
     if (!item) throw conflict('A canned response with this shortcut exists already');
+    if (item === 'bad_team') throw new HttpException('"teamId" must name an existing team', 400);
     await this.publish();
     return { item };
   }
@@ -41,16 +40,18 @@ export class AdminCannedController {
   @Patch(':id')
   async update(@Param('id') rawId: string, @Body() body: unknown): Promise<unknown> {
     const id = serialId(rawId, 'canned response');
-    const input = new AdminInput(body, ['shortcut', 'title', 'text']);
+    const input = new AdminInput(body, ['shortcut', 'title', 'text', 'teamId']);
     const change = {
       shortcut: input.has('shortcut') ? input.matching('shortcut', SHORTCUT, SHORTCUT_RULE) : undefined,
       title: input.optionalText('title', 100),
       text: input.optionalText('text', TEXT_MAX, { line: false }),
+      teamId: Object.hasOwn(body as object, 'teamId') ? input.uuidOrNull('teamId') : undefined,
     };
-    if (Object.values(change).every((v) => v === undefined)) throw new HttpException('Nothing to change: give shortcut, title or text', 400);
+    if (Object.values(change).every((v) => v === undefined)) throw new HttpException('Nothing to change: give shortcut, title, text or teamId', 400);
     const item = await this.canned.update(id, change);
     if (item === 'not_found') throw notFound('canned response');
     if (item === 'taken') throw conflict('A canned response with this shortcut exists already');
+    if (item === 'bad_team') throw new HttpException('"teamId" must name an existing team', 400);
     await this.publish();
     return { item };
   }
@@ -62,8 +63,8 @@ export class AdminCannedController {
     await this.publish();
   }
 
-  /** Open consoles replace their list; one that misses it reloads the list when it reconnects. */
+  /** Open consoles replace their list (global ones and their teams'); one that misses it reloads the list when it reconnects. */
   private async publish(): Promise<void> {
-    this.emitter.toRoom(AGENTS_ROOM, 'canned', { items: await this.agents.cannedResponses() });
+    await this.broadcast.changed('canned responses changed');
   }
 }

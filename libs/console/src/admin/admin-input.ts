@@ -61,6 +61,23 @@ export class AdminInput {
     return value as T;
   }
 
+  /** A list of distinct ids (uuid), at most `max`. */
+  uuids(name: string, max: number): string[] {
+    const value = this.body[name];
+    if (!Array.isArray(value) || value.length > max || !value.every((v) => typeof v === 'string' && UUID.test(v))) {
+      throw bad(`"${name}" must be a list of at most ${max} ids`);
+    }
+    return [...new Set((value as string[]).map((v) => v.toLowerCase()))];
+  }
+
+  /** A uuid, or null when the body says null. */
+  uuidOrNull(name: string): string | null {
+    const value = this.body[name];
+    if (value === null) return null;
+    if (typeof value !== 'string' || !UUID.test(value)) throw bad(`"${name}" must be an id or null`);
+    return value.toLowerCase();
+  }
+
   raw(name: string): unknown {
     return this.body[name];
   }

@@ -31,23 +31,32 @@ export class CannedResponseRepository {
     return rows.map(toCanned);
   }
 
-  async create(input: { shortcut: string; title: string; text: string }): Promise<CannedResponse | null> {
-    const rows: Row[] = await this.db.query(
-      `INSERT INTO canned_responses (shortcut, title, text) VALUES ($1, $2, $3) ON CONFLICT (shortcut) DO NOTHING RETURNING *`,
-      [input.shortcut, input.title, input.text],
-    );
-    return rows[0] ? toCanned(rows[0]) : null;
+  /** 'bad_team': `teamId` names no team. */
+  async create(input: { shortcut: string; title: string; text: string; teamId?: string | null }): Promise<CannedResponse | null | 'bad_team'> {
+    try {
+      const rows: Row[] = await this.db.query(
+        `INSERT INTO canned_responses (shortcut, title, text, team_id) VALUES ($1, $2, $3, $4) ON CONFLICT (shortcut) DO NOTHING RETURNING *`,
+        [input.shortcut, input.title, input.text, input.teamId ?? null],
+      );
+      return rows[0] ? toCanned(rows[0]) : null;
+    } catch (error) {
+      if (foreignKeyViolation(error)) return 'bad_team';
+      throw error;
+    }
   }
 
-  async update(id: number, change: { shortcut?: string; title?: string; text?: string }): Promise<CannedResponse | 'not_found' | 'taken'> {
+  /** `teamId`: undefined keeps it, null makes the response global. */
+  async update(id: number, change: { shortcut?: string; title?: string; text?: string; teamId?: string | null }): Promise<CannedResponse | 'not_found' | 'taken' | 'bad_team'> {
     try {
       const [rows]: [Row[], number] = await this.db.query(
-        `UPDATE canned_responses SET shortcut = COALESCE($2, shortcut), title = COALESCE($3, title), text = COALESCE($4, text) WHERE id = $1 RETURNING *`,
-        [id, change.shortcut ?? null, change.title ?? null, change.text ?? null],
+        `UPDATE canned_responses SET shortcut = COALESCE($2, shortcut), title = COALESCE($3, title), text = COALESCE($4, text),
+           team_id = CASE WHEN $5 THEN $6::uuid ELSE team_id END WHERE id = $1 RETURNING *`,
+        [id, change.shortcut ?? null, change.title ?? null, change.text ?? null, change.teamId !== undefined, change.teamId ?? null],
       );
       return rows[0] ? toCanned(rows[0]) : 'not_found';
     } catch (error) {
       if (uniqueViolation(error)) return 'taken';
+      if (foreignKeyViolation(error)) return 'bad_team';
       throw error;
     }
   }
@@ -61,4 +70,9 @@ export class CannedResponseRepository {
 function uniqueViolation(error: unknown): boolean {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
   return (e?.driverError?.code ?? e?.code) === '23505';
+}
+
+function foreignKeyViolation(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  return (e?.driverError?.code ?? e?.code) === '23503';
 }

@@ -25,6 +25,8 @@ export interface ConversationView {
   assignedAt: string | null;
   closedAt: string | null;
   closeReason: string | null;
+  /** The team whose queue it is in; null: the general queue. */
+  teamId: string | null;
 }
 
 export interface QueueItem {
@@ -34,7 +36,10 @@ export interface QueueItem {
   userName: string | null;
   trigger: Conversation['trigger'];
   waitingSince: string;
+  /** Its place in its own team's queue (or in the general queue). */
   position: number;
+  teamId: string | null;
+  teamName: string | null;
 }
 
 export interface ServerToClientEvents {
@@ -49,6 +54,8 @@ export interface ServerToClientEvents {
   agents: (data: { items: Array<{ id: string; name: string; status: string; activeChats: number; maxChats: number }> }) => void;
   /** The whole list again after an admin changed it. */
   canned: (data: { items: CannedResponseView[] }) => void;
+  /** The active teams (for names and the transfer list) and the signed-in agent's own. */
+  teams: (data: { items: Array<{ id: string; name: string }>; mine: string[] }) => void;
   /** The active dispositions in order, after an admin changed them. */
   dispositions: (data: { items: DispositionView[] }) => void;
 }
@@ -100,5 +107,6 @@ export function conversationView(c: Conversation, historyUrl: string): Conversat
     assignedAt: c.assignedAt?.toISOString() ?? null,
     closedAt: c.closedAt?.toISOString() ?? null,
     closeReason: c.closeReason,
+    teamId: c.teamId,
   };
 }

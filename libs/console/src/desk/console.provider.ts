@@ -77,6 +77,11 @@ export class ConsoleProvider implements HandoffProvider {
     if (stored) this.emitter.toOwner(conversation.agentId, 'message', messageView(stored));
   }
 
+  /** An overflow or a transfer to a team: the queues are planned again, and the team's agents see it. */
+  async teamChanged(): Promise<void> {
+    await this.route('team changed');
+  }
+
   async closeChat(chat: ProviderChat, reason: string): Promise<void> {
     const conversation = await this.conversations.byId(chat.conversationId);
     this.emitter.toOwner(conversation?.agentId ?? null, 'conversation:closed', { conversationId: chat.conversationId, reason });

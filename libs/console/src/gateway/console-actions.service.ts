@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import { normalizeText } from '@agent-bridge/botkit';
-import { DeskEvents, DeskSessions, type Conversation } from '@agent-bridge/desk-port';
+import { DeskEvents, DeskSessions, DeskTeams, type Conversation } from '@agent-bridge/desk-port';
 import { ConsoleEmitter } from '../desk/console-emitter.service';
 import { CONSOLE_PROVIDER, conversationView, messageView } from '../desk/console-events';
 import { ConsoleProvider } from '../desk/console.provider';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { PresenceService } from '../presence/presence.service';
-import { ConsoleQueueService } from '../routing/console-queue.service';
+import { ConsoleQueueService, mayTake } from '../routing/console-queue.service';
+import { AgentTeamsRepository } from '../teams/agent-teams.repository';
 import { DispositionRepository } from '../dispositions/disposition.repository';
 
 export type Ack = { ok: true; [key: string]: unknown } | { ok: false; error: string };
@@ -28,10 +29,14 @@ export class ConsoleActionsService {
     private readonly emitter: ConsoleEmitter,
     private readonly provider: ConsoleProvider,
     private readonly dispositions: DispositionRepository,
+    private readonly teams: DeskTeams,
+    private readonly memberships: AgentTeamsRepository,
   ) {}
 
   async sendSnapshot(socket: Socket, agent: Agent): Promise<void> {
-    socket.emit('queue', { items: await this.queue.items() });
+    const [teams, mine] = await Promise.all([this.teams.list(), this.memberships.teamsOf(agent.id)]);
+    socket.emit('teams', { items: teams.filter((t) => t.active).map((t) => ({ id: t.id, name: t.name })), mine });
+    socket.emit('queue', { items: await this.queue.itemsFor(agent) });
     const own = agent.role === 'agent'
       ? await this.conversations.assignedTo(CONSOLE_PROVIDER, agent.id)
       : [...(await this.conversations.open(CONSOLE_PROVIDER))].filter((c) => c.state === 'assigned');
@@ -83,11 +88,13 @@ export class ConsoleActionsService {
     return { ok: true, message: messageView(stored) };
   }
 
+  /** `teams`: the active teams, which a chat can be transferred to as well as to an agent. */
   async agentsList(): Promise<Ack> {
-    const [agents, load, status] = await Promise.all([this.agents.list(), this.conversations.loadByAgent(CONSOLE_PROVIDER), this.statuses()]);
+    const [agents, load, status, teams] = await Promise.all([this.agents.list(), this.conversations.loadByAgent(CONSOLE_PROVIDER), this.statuses(), this.teams.list()]);
     return {
       ok: true,
       items: agents.map((a) => ({ id: a.id, name: a.name, status: status.get(a.id) ?? 'offline', activeChats: load.get(a.id) ?? 0, maxChats: a.maxChats })),
+      teams: teams.filter((t) => t.active).map((t) => ({ id: t.id, name: t.name })),
     };
   }
 
@@ -105,9 +112,10 @@ export class ConsoleActionsService {
     return new Map(online.filter((entry) => entry !== null));
   }
 
-  async transfer(agent: Agent, conversationId: unknown, toAgentId: unknown, note: unknown): Promise<Ack> {
+  async transfer(agent: Agent, conversationId: unknown, toAgentId: unknown, note: unknown, toTeamId?: unknown): Promise<Ack> {
     const conversation = await this.allowed(agent, conversationId);
     if (!conversation || conversation.state !== 'assigned') return { ok: false, error: 'not allowed' };
+    if (toTeamId !== undefined) return this.transferToTeam(agent, conversation, toTeamId, note);
     const target = typeof toAgentId === 'string' && CONVERSATION_ID.test(toAgentId) ? await this.agents.findById(toAgentId) : null;
     if (!target || target.disabled || target.id === conversation.agentId) return { ok: false, error: 'no such agent' };
     // Only to someone who can answer now: an offline or away agent would leave the user waiting unseen.
@@ -120,6 +128,17 @@ export class ConsoleActionsService {
     this.emitter.toOwner(target.id, 'conversation', view);
     if (conversation.agentId) this.emitter.toRoom(`agent:${conversation.agentId}`, 'conversation:closed', { conversationId: moved.id, reason: 'transferred' });
     return { ok: true, conversation: view };
+  }
+
+  /** Into the team's queue: its members see it there (or routing assigns it); the agent lets go. */
+  private async transferToTeam(agent: Agent, conversation: Conversation, toTeamId: unknown, note: unknown): Promise<Ack> {
+    const team = typeof toTeamId === 'string' && CONVERSATION_ID.test(toTeamId) ? await this.teams.byId(toTeamId) : null;
+    if (!team?.active) return { ok: false, error: 'no such team' };
+    if (typeof note === 'string' && note.trim()) await this.note(agent, conversation.id, `Transfer note: ${note.trim()}`);
+    const moved = await this.teams.moveToTeam(conversation, team.id, `agent:${agent.id}`);
+    if (!moved) return { ok: false, error: 'the chat has ended' };
+    if (conversation.agentId) this.emitter.toRoom(`agent:${conversation.agentId}`, 'conversation:closed', { conversationId: moved.id, reason: 'transferred' });
+    return { ok: true, conversation: conversationView(moved, this.conversations.historyUrl(moved.id)) };
   }
 
   async close(agent: Agent, conversationId: unknown, disposition: unknown): Promise<Ack> {
@@ -140,7 +159,7 @@ export class ConsoleActionsService {
     if (!conversation || conversation.provider !== CONSOLE_PROVIDER) return null;
     if (agent.role !== 'agent') return conversation;
     if (conversation.agentId === agent.id) return conversation;
-    if (readQueued && conversation.state === 'queued') return conversation;
+    if (readQueued && conversation.state === 'queued' && mayTake(agent, conversation.teamId, await this.memberships.teamsOf(agent.id))) return conversation;
     return null;
   }
 }

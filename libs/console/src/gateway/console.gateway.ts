@@ -18,6 +18,7 @@ import { AgentAuthService } from '../auth/agent-auth.service';
 import { AgentGraceService } from '../presence/agent-grace.service';
 import { PresenceService } from '../presence/presence.service';
 import { DispositionRepository } from '../dispositions/disposition.repository';
+import { AgentTeamsRepository } from '../teams/agent-teams.repository';
 import { ConsoleActionsService, type Ack } from './console-actions.service';
 import { ConsoleContextService } from './console-context.service';
 
@@ -43,6 +44,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly grace: AgentGraceService,
     private readonly registry: InstanceRegistry,
     private readonly dispositions: DispositionRepository,
+    private readonly memberships: AgentTeamsRepository,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -127,8 +129,8 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   }
 
   @SubscribeMessage('canned:list')
-  async canned(): Promise<Ack> {
-    return { ok: true, items: await this.agents.cannedResponses() };
+  async canned(@ConnectedSocket() socket: ConsoleSocket): Promise<Ack> {
+    return { ok: true, items: await this.memberships.cannedFor(socket.data.agent.id) };
   }
 
   @SubscribeMessage('dispositions:list')
@@ -142,8 +144,8 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   }
 
   @SubscribeMessage('conversation:transfer')
-  transfer(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; toAgentId?: unknown; note?: unknown }): Promise<Ack> {
-    return this.actions.transfer(socket.data.agent, body?.conversationId, body?.toAgentId, body?.note);
+  transfer(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; toAgentId?: unknown; toTeamId?: unknown; note?: unknown }): Promise<Ack> {
+    return this.actions.transfer(socket.data.agent, body?.conversationId, body?.toAgentId, body?.note, body?.toTeamId);
   }
 
   @SubscribeMessage('conversation:context')

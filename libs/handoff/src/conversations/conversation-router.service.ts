@@ -3,6 +3,7 @@ import { BOT_LANE, BotkitClient, type BotkitPayload } from '@agent-bridge/botkit
 import { EventRouter, type DeadLetterNotice, type InboundEvent } from '@agent-bridge/events';
 import { EscalationRulesService } from '../escalation/escalation-rules.service';
 import type { UserActivity } from '../desk-port/desk-adapter';
+import type { HandoffDetail } from '../desk-port/desk-session';
 import { ProviderRegistry } from '../desks/provider-registry.service';
 import { DeliveryService } from '../relay/delivery.service';
 import { BotVariablesService } from '../variables/bot-variables.service';
@@ -57,21 +58,25 @@ export class ConversationRouter extends EventRouter {
     const { payload, botId, visitor } = event;
     switch (event.eventName) {
       case 'on_agent_transfer':
-        await this.handoff.start(botId, visitor, payload, 'agent_transfer');
+        await this.handoff.start(botId, visitor, payload, 'agent_transfer', nodeOf(event));
         return;
-      case 'on_user_message':
-        if (this.rules.asksForHuman(botId, payload.message)) {
-          await this.handoff.start(botId, visitor, payload, 'keyword');
+      case 'on_user_message': {
+        const keyword = this.rules.keywordIn(botId, payload.message);
+        if (keyword !== null) {
+          await this.handoff.start(botId, visitor, payload, 'keyword', { keyword });
           return;
         }
         return this.botkit.sendBotMessage(payload);
-      case 'on_bot_message':
+      }
+      case 'on_bot_message': {
         // The angry user's bot reply is not delivered: the hand-off notice replaces it.
-        if (this.rules.angryEnough(botId, payload) && (await this.rules.claimToneEscalation(botId, visitor))) {
-          await this.handoff.start(botId, visitor, payload, 'tone');
+        const tone = this.rules.angriest(botId, payload);
+        if (tone && (await this.rules.claimToneEscalation(botId, visitor))) {
+          await this.handoff.start(botId, visitor, payload, 'tone', tone);
           return;
         }
         return this.botkit.sendUserMessage(payload);
+      }
       case 'on_alert':
         return this.botkit.sendAlertMessage(payload);
       case 'on_client_event':
@@ -97,7 +102,7 @@ export class ConversationRouter extends EventRouter {
       case 'on_agent_transfer':
         // The transfer's own retry (its desk chat did not open yet): the hand-off carries on.
         if (!conversation.providerRef) {
-          await this.handoff.start(conversation.botId, conversation.visitorKey, payload, 'agent_transfer');
+          await this.handoff.start(conversation.botId, conversation.visitorKey, payload, 'agent_transfer', nodeOf(event));
           return;
         }
         // A repeated transfer node: only the request context is new.
@@ -126,8 +131,11 @@ export class ConversationRouter extends EventRouter {
         await this.handoff.end(take.conversation.id, 'user_ended', `user:${take.conversation.visitorKey}`);
         return;
       case 'repeat':
+        if (await this.handoff.messageLeft(take.conversation)) return;
         return this.delivery.relayAgain(take.conversation, event.requestId);
       case 'stored':
+        // A session without a desk chat may be one waiting for a message left for a closed team.
+        if (!take.conversation.providerRef && (await this.handoff.messageLeft(take.conversation))) return;
         // No timer call per message: the inactivity job re-reads last_activity_at and re-arms itself.
         return this.delivery.relayUserMessage(take.conversation, take.message, take.sendNow);
     }
@@ -142,4 +150,9 @@ export class ConversationRouter extends EventRouter {
       type === 'read' ? { type, messageId: typeof predefined?.id === 'string' ? predefined.id : undefined } : { type };
     await this.providers.get(conversation.provider).sendUserActivity(chat, activity);
   }
+}
+
+/** The agent-transfer node's component, when the platform posted to its component route (not `default`). */
+function nodeOf(event: InboundEvent): HandoffDetail | null {
+  return event.componentId && event.componentId !== 'default' ? { node: event.componentId } : null;
 }

@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { hotQuery } from '@agent-bridge/persistence';
 import type { BotkitPayload } from '@agent-bridge/botkit';
 import { TranscriptRepository } from '../relay/transcript.repository';
+import type { HandoffDetail } from '../desk-port/desk-session';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { COLUMNS, toConversation, type Row } from './conversation.row';
 import type { SessionSummary } from '../desk-port/desk-sessions';
@@ -45,6 +46,8 @@ export interface OpenConversation {
   userName: string | null;
   payload: BotkitPayload;
   actor: string;
+  teamId: string | null;
+  handoffDetail: HandoffDetail | null;
 }
 
 /**
@@ -114,8 +117,8 @@ export class ConversationRepository {
   async open(input: OpenConversation): Promise<Conversation | null> {
     const rows: Row[] = await this.db.query(
       `WITH opened AS (
-         INSERT INTO conversations (bot_id, visitor_key, state, trigger, provider, user_name, latest_request_id, latest_payload)
-         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7)
+         INSERT INTO conversations (bot_id, visitor_key, state, trigger, provider, user_name, latest_request_id, latest_payload, team_id, handoff_detail)
+         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $9, $10)
          ON CONFLICT (bot_id, visitor_key) WHERE state <> 'closed' DO NOTHING
          RETURNING ${COLUMNS}
        ), logged AS (
@@ -123,7 +126,7 @@ export class ConversationRepository {
          SELECT id, 'bot', 'queued', trigger, $8 FROM opened
        )
        SELECT * FROM opened`,
-      [input.botId, input.visitorKey, input.trigger, input.provider, input.userName, input.payload.requestId, input.payload, input.actor],
+      [input.botId, input.visitorKey, input.trigger, input.provider, input.userName, input.payload.requestId, input.payload, input.actor, input.teamId, input.handoffDetail],
     );
     return rows[0] ? toConversation(rows[0]) : null;
   }
@@ -176,13 +179,26 @@ export class ConversationRepository {
     return result?.conversation ?? null;
   }
 
+  /**
+   * Into another team's queue: overflow (queued -> queued) or a transfer to a team (assigned ->
+   * queued, the agent let go). `fromTeamId`: only if the chat is still in that team (an overflow job
+   * that runs twice moves it once).
+   */
+  async changeTeam(id: string, teamId: string, actor: string, reason: string, fromTeamId?: string | null): Promise<{ conversation: Conversation; from: ConversationState } | null> {
+    const guard = fromTeamId === undefined ? '' : ' AND team_id IS NOT DISTINCT FROM $3';
+    return this.transition(id, 'queued', reason, actor, ['queued', 'assigned'],
+      `UPDATE conversations SET state = 'queued', team_id = $2, agent_id = NULL, agent_name = NULL WHERE id = $1${guard} RETURNING ${COLUMNS}`,
+      fromTeamId === undefined ? [teamId] : [teamId, fromTeamId]);
+  }
+
   async setDisposition(id: string, disposition: string | null): Promise<void> {
     await this.db.query(`UPDATE conversations SET disposition = $2 WHERE id = $1`, [id, disposition]);
   }
 
   async queued(provider: string): Promise<Conversation[]> {
     const rows: Row[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state = 'queued' ORDER BY opened_at, id`,
+      // Not those waiting for a message left for a closed team: no agent takes them.
+      `SELECT ${COLUMNS} FROM conversations WHERE provider = $1 AND state = 'queued' AND offline_at IS NULL ORDER BY opened_at, id`,
       [provider],
     );
     return rows.map(toConversation);
@@ -206,11 +222,13 @@ export class ConversationRepository {
   }
 
   /** Average wait of the last sessions an agent took, for the user's estimated wait. */
-  async averageWaitSeconds(provider: string, sample = 50): Promise<number | null> {
+  async averageWaitSeconds(provider: string, sample = 50, teamId?: string | null): Promise<number | null> {
+    // undefined: every queue; null: the general queue; else one team's.
+    const team = teamId === undefined ? '' : ' AND team_id IS NOT DISTINCT FROM $3';
     const rows: Array<{ s: number | null }> = await this.db.query(
       `SELECT avg(extract(epoch FROM assigned_at - opened_at))::float AS s FROM (
-         SELECT assigned_at, opened_at FROM conversations WHERE provider = $1 AND assigned_at IS NOT NULL ORDER BY assigned_at DESC LIMIT $2) t`,
-      [provider, sample],
+         SELECT assigned_at, opened_at FROM conversations WHERE provider = $1 AND assigned_at IS NOT NULL${team} ORDER BY assigned_at DESC LIMIT $2) t`,
+      teamId === undefined ? [provider, sample] : [provider, sample, teamId],
     );
     return rows[0]?.s ?? null;
   }
@@ -237,11 +255,13 @@ export class ConversationRepository {
       if (!current) return null;
       // In a CTE: TypeORM answers a bare UPDATE with [rows, count] but a SELECT with rows.
       const [row]: Row[] = await manager.query(`WITH changed AS (${update}) SELECT * FROM changed`, [id, ...params]);
+      // An update with a condition of its own (changeTeam's team) may change nothing.
+      if (!row) return null;
       await manager.query(
         `INSERT INTO conversation_transitions (conversation_id, from_state, to_state, reason, actor) VALUES ($1, $2, $3, $4, $5)`,
         [id, current.state, to, reason, actor],
       );
-      const conversation = toConversation(row!);
+      const conversation = toConversation(row);
       if (alsoInTransaction) await alsoInTransaction(manager, conversation);
       return { conversation, from: current.state };
     });

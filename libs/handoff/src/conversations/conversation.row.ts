@@ -1,9 +1,10 @@
 import type { BotkitPayload } from '@agent-bridge/botkit';
+import type { HandoffDetail } from '../desk-port/desk-session';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 
 /** Explicit columns: a prepared statement must keep its result shape when a migration adds one. */
 export const COLUMNS = `id, bot_id, visitor_key, state, trigger, provider, provider_ref, agent_id, agent_name, user_name,
-  latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at`;
+  latest_request_id, latest_payload, opened_at, assigned_at, closed_at, close_reason, last_activity_at, team_id, handoff_detail`;
 
 export const PREFIXED = COLUMNS.split(',').map((c) => `c.${c.trim()}`).join(', ');
 /** Without the request context: the hot path has just written it and needs no copy back. */
@@ -27,6 +28,8 @@ export interface Row {
   closed_at: Date | null;
   close_reason: CloseReason | null;
   last_activity_at: Date;
+  team_id: string | null;
+  handoff_detail: HandoffDetail | null;
 }
 
 export function toConversation(row: Row): Conversation {
@@ -48,5 +51,7 @@ export function toConversation(row: Row): Conversation {
     closedAt: row.closed_at,
     closeReason: row.close_reason,
     lastActivityAt: row.last_activity_at,
+    teamId: row.team_id,
+    handoffDetail: row.handoff_detail,
   };
 }

@@ -7,12 +7,17 @@ import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { HistoryLinkService } from '../history/history-link.service';
+import { AfterHoursService } from '../hours/after-hours.service';
 import { ProviderError, ProviderErrorCode, type OpenChatRequest } from '../desk-port/desk-adapter';
 import { ProviderRegistry } from '../desks/provider-registry.service';
 import { RelayService } from '../relay/relay.service';
 import { TranscriptRepository } from '../relay/transcript.repository';
 import { SessionTimersService } from '../timers/session-timers.service';
 import { ConversationRepository } from './conversation.repository';
+import type { HandoffDetail } from '../desk-port/desk-session';
+import { deskTeam } from '../teams/desk-team';
+import { TeamOverflowService } from '../teams/team-overflow.service';
+import { TeamRouter } from '../teams/team-router.service';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { HandoffEventsService } from './handoff-events.service';
 import { fillTemplate, humanDuration, providerChatOf } from './provider-chat';
@@ -26,6 +31,7 @@ const END_NOTICE: Record<CloseReason, keyof AppConfig['handoff']['messages']> = 
   queue_timeout: 'queueTimeout',
   provider_error: 'unavailable',
   platform_reset: 'agentLeft',
+  after_hours: 'outsideHours',
 };
 
 /**
@@ -46,16 +52,22 @@ export class HandoffService {
     private readonly botkit: BotkitClient,
     private readonly links: HistoryLinkService,
     private readonly events: HandoffEventsService,
+    private readonly afterHours: AfterHoursService,
+    private readonly teams: TeamRouter,
+    private readonly overflow: TeamOverflowService,
     @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Enters agent mode. Idempotent: a second trigger for an active visitor changes nothing. */
-  async start(botId: string, visitorKey: string, payload: BotkitPayload, trigger: HandoffTrigger): Promise<Conversation> {
+  async start(botId: string, visitorKey: string, payload: BotkitPayload, trigger: HandoffTrigger, detail: HandoffDetail | null = null): Promise<Conversation> {
     const user = payload.context?.session?.UserContext;
     const userName = [user?.firstName, user?.lastName].filter(Boolean).join(' ') || null;
     const provider = this.providers.forBot(botId).name;
-    const opened = await this.conversations.open({ botId, visitorKey, trigger, provider, userName, payload, actor: `platform:${trigger}` });
+    const team = await this.teams.choose(botId, trigger, payload);
+    const opened = await this.conversations.open({
+      botId, visitorKey, trigger, provider, userName, payload, actor: `platform:${trigger}`, teamId: team?.id ?? null, handoffDetail: detail,
+    });
     if (!opened) {
       const active = await this.conversations.findActive(botId, visitorKey);
       if (!active) throw new Error('session vanished while opening'); // closed in between: the retry starts afresh
@@ -64,9 +76,11 @@ export class HandoffService {
     }
     metrics.transfers.inc({ trigger, provider });
     await this.publish(opened, 'bot', 'queued', trigger, `platform:${trigger}`);
+    if (await this.outsideHours(opened, payload)) return opened;
     await this.relay.toUser(opened, settingsFor(this.config, botId).messages.waiting, { externalId: `waiting:${opened.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(opened.id);
+    await this.overflow.schedule(opened);
     await this.openProviderChat(opened);
     return opened;
   }
@@ -76,10 +90,43 @@ export class HandoffService {
    * the platform was down): the retry of the transfer event lands here. Each step is idempotent.
    */
   private async finishOpening(conversation: Conversation, payload: BotkitPayload): Promise<void> {
+    if (await this.outsideHours(conversation, payload)) return;
     await this.relay.toUser(conversation, settingsFor(this.config, conversation.botId).messages.waiting, { externalId: `waiting:${conversation.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(conversation.id);
+    await this.overflow.schedule(conversation);
     await this.openProviderChat(conversation);
+  }
+
+  /**
+   * The chosen team is closed: the user is told when it opens, then goes back to the bot at once or
+   * may leave a message (the session stays open without a desk chat until it comes, or the queue
+   * timeout passes). Each step is idempotent, for the transfer event's retry. False: open, carry on.
+   */
+  private async outsideHours(conversation: Conversation, payload: BotkitPayload): Promise<boolean> {
+    const closed = await this.afterHours.closedNow(conversation.id);
+    if (!closed) return false;
+    const messages = settingsFor(this.config, conversation.botId).messages;
+    if (closed.action === 'bot') {
+      await this.end(conversation.id, 'after_hours', 'hours', fillTemplate(messages.outsideHours, { next: closed.next }));
+      return true;
+    }
+    await this.relay.toUser(conversation, fillTemplate(messages.outsideHoursLeaveMessage, { next: closed.next }), { externalId: `after-hours:${conversation.id}` });
+    await this.botkit.startAgentSession(payload);
+    await this.timers.startSession(conversation.id);
+    return true;
+  }
+
+  /**
+   * A user message while the session waits for one left for a closed team: it is kept for the
+   * team's agents (stored already), the user is thanked and goes back to the bot. False for any
+   * other session.
+   */
+  async messageLeft(conversation: Conversation): Promise<boolean> {
+    if (conversation.providerRef || !(await this.afterHours.isCollecting(conversation.id))) return false;
+    const thanks = settingsFor(this.config, conversation.botId).messages.offlineMessageThanks;
+    await this.end(conversation.id, 'after_hours', `user:${conversation.visitorKey}`, thanks);
+    return true;
   }
 
   /** Opens the desk's chat; a desk with nobody to answer ends the session at once. */
@@ -94,6 +141,7 @@ export class HandoffService {
       recentMessages: await this.recentMessages(conversation),
       historyUrl: this.links.url(conversation.id),
       trigger: conversation.trigger,
+      team: deskTeam(await this.teams.team(conversation.teamId), provider.name),
     };
     try {
       const chat = await timedProviderCall(provider.name, 'open_chat', () => provider.openChat(request));
@@ -130,6 +178,8 @@ export class HandoffService {
   /** `onlyIfQueued`: an agent accepting from the queue must not take a chat another agent holds. */
   /** `joinedAt` (the desk's clock) orders the join notice among the user's pending messages; default now. */
   async assign(conversation: Conversation, agent: { id: string; name: string }, actor: string, onlyIfQueued = false, joinedAt?: string | null): Promise<Conversation | null> {
+    // A session waiting for a message left for a closed team has no agent to take it.
+    if (!conversation.providerRef && (await this.afterHours.isCollecting(conversation.id))) return null;
     const transfer = conversation.state === 'assigned' && conversation.agentId !== agent.id;
     const assigned = await this.conversations.assign(conversation.id, agent, actor, transfer ? 'transferred' : 'agent_joined', onlyIfQueued ? ['queued'] : ['queued', 'assigned']);
     if (!assigned) return null;
@@ -149,7 +199,37 @@ export class HandoffService {
     if (!queued) return null;
     await this.timers.requeued(queued.id);
     await this.publish(queued, 'assigned', 'queued', 'agent_left', actor);
+    await this.overflow.schedule(queued);
     await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
+    return queued;
+  }
+
+  /**
+   * Into a team's queue: an overflow (the chat waited too long) or an agent's transfer to a team.
+   * The desk is told; an agent's chat becomes a waiting one again. Null when the team is unknown or
+   * inactive, or the chat ended or moved meanwhile.
+   */
+  async moveToTeam(
+    conversation: Conversation,
+    teamId: string,
+    actor: string,
+    reason: 'overflow' | 'team_transfer',
+    options: { fromTeamId?: string | null; visited?: string[] } = {},
+  ): Promise<Conversation | null> {
+    const team = await this.teams.team(teamId);
+    if (!team?.active) return null;
+    const moved = await this.conversations.changeTeam(conversation.id, team.id, actor, reason, options.fromTeamId);
+    if (!moved) return null;
+    const { conversation: queued, from } = moved;
+    if (from === 'assigned') await this.timers.requeued(queued.id);
+    await this.publish(queued, from, 'queued', reason, actor);
+    await this.overflow.schedule(queued, options.visited);
+    if (from === 'assigned') {
+      await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `team:${queued.id}:${Date.now()}` });
+    }
+    const provider = this.providers.get(queued.provider);
+    const chat = providerChatOf(queued);
+    if (chat && provider.teamChanged) await provider.teamChanged(chat, deskTeam(team, provider.name));
     return queued;
   }
 
@@ -163,12 +243,17 @@ export class HandoffService {
    * user (after any agent message still queued), close the desk's chat unless the desk closed it,
    * and, once the user's queue is drained, clear the platform's agent session exactly once.
    */
-  async end(conversationId: string, reason: CloseReason, actor: string): Promise<boolean> {
-    const closed = await this.conversations.close(conversationId, reason, actor, (c) => ({ text: this.endNotice(c, reason), externalId: `closed:${c.id}` }));
+  async end(conversationId: string, reason: CloseReason, actor: string, notice?: string): Promise<boolean> {
+    // A session waiting for a message left for a closed team ends after hours whatever timer ends it.
+    if ((reason === 'queue_timeout' || reason === 'inactivity') && (await this.afterHours.isCollecting(conversationId))) reason = 'after_hours';
+    const text = notice ?? (reason === 'after_hours' ? await this.afterHours.closedNotice(conversationId) : null);
+    const closed = await this.conversations.close(conversationId, reason, actor, (c) => ({ text: text ?? this.endNotice(c, reason), externalId: `closed:${c.id}` }));
     if (!closed) return false;
     const { conversation, from } = closed;
     await this.publish(conversation, from, 'closed', reason, actor);
     await this.timers.stopSession(conversation.id);
+    // What the user left for a closed team is the offline conversation's content, not a failed delivery.
+    if (reason === 'after_hours') await this.afterHours.keepLeftMessages(conversation.id);
     const failed = await this.transcript.failPendingToAgent(conversation.id, 'session closed');
     if (failed > 0) this.logger.warn(`conversation ${conversation.id}: ${failed} message(s) to the agent undelivered at close`);
     // Pending messages to the user (the agent's last words, then the notice) go out in order.

@@ -11,6 +11,8 @@ export interface OpenChatRequest {
   /** A signed, expiring link to the user's whole history with the bot. */
   historyUrl: string;
   trigger: 'agent_transfer' | 'tone' | 'keyword';
+  /** The team routing chose; `deskGroup` is this desk's own group id for it. Null: the general queue. */
+  team: { id: string; name: string; deskGroup: string | null } | null;
 }
 
 export interface OpenedChat {
@@ -78,6 +80,8 @@ export interface HandoffProvider {
   sendSystemNotice(chat: ProviderChat, text: string): Promise<void>;
   /** Closing a closed chat is not an error. */
   closeChat(chat: ProviderChat, reason: string): Promise<void>;
+  /** The chat moved to another team's queue (overflow, a transfer to a team); desks without teams ignore it. */
+  teamChanged?(chat: ProviderChat, team: OpenChatRequest['team']): Promise<void>;
 }
 
 export const HANDOFF_PROVIDERS = Symbol('HANDOFF_PROVIDERS');

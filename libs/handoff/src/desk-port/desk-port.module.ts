@@ -3,19 +3,28 @@ import { EventsModule } from '@agent-bridge/events';
 import { DeskEventsService } from '../conversations/desk-events.service';
 import { DeskSessionsService } from '../desks/desk-sessions.service';
 import { DeskStateRepository } from '../desks/desk-state.repository';
+import { OfflineInboxService } from '../hours/offline-inbox.service';
+import { TeamHoursService } from '../hours/team-hours.service';
+import { DeskTeamsService } from '../teams/desk-teams.service';
 import { HandoffModule } from '../handoff.module';
 import { DeskEvents } from './desk-events';
 import { DeskSessions } from './desk-sessions';
 import { DeskStateStore } from './desk-state.store';
+import { OfflineInbox } from './offline-inbox';
+import { TeamHoursSettings } from './team-hours';
+import { DeskTeams } from './desk-teams';
 
-/** What a desk module imports: the port's three services and the lanes, nothing else of the engine. */
+/** What a desk module imports: the port's four services and the lanes, nothing else of the engine. */
 @Module({
   imports: [HandoffModule, EventsModule],
   providers: [
     { provide: DeskEvents, useExisting: DeskEventsService },
     { provide: DeskSessions, useExisting: DeskSessionsService },
     { provide: DeskStateStore, useExisting: DeskStateRepository },
+    { provide: TeamHoursSettings, useExisting: TeamHoursService },
+    { provide: OfflineInbox, useExisting: OfflineInboxService },
+    { provide: DeskTeams, useExisting: DeskTeamsService },
   ],
-  exports: [DeskEvents, DeskSessions, DeskStateStore, EventsModule],
+  exports: [DeskEvents, DeskSessions, DeskStateStore, DeskTeams, TeamHoursSettings, OfflineInbox, EventsModule],
 })
 export class DeskPortModule {}

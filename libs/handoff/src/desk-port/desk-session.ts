@@ -4,7 +4,7 @@ import type { ProviderChat } from './desk-adapter';
 /** Desks read sessions and change them only through DeskEvents. */
 export type ConversationState = 'queued' | 'assigned' | 'closed';
 export type HandoffTrigger = 'agent_transfer' | 'tone' | 'keyword';
-export type CloseReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset';
+export type CloseReason = 'agent_closed' | 'user_ended' | 'inactivity' | 'queue_timeout' | 'provider_error' | 'platform_reset' | 'after_hours';
 
 export interface Conversation {
   id: string;
@@ -24,6 +24,18 @@ export interface Conversation {
   closedAt: Date | null;
   closeReason: CloseReason | null;
   lastActivityAt: Date;
+  /** The team whose queue it is in; null: the general queue. */
+  teamId: string | null;
+  /** Why it was handed over, kept for good. */
+  handoffDetail: HandoffDetail | null;
+}
+
+/** `{node}` for an agent-transfer node, `{tone, level}` for a tone escalation, `{keyword}` for a keyword. */
+export interface HandoffDetail {
+  node?: string;
+  tone?: string;
+  level?: number;
+  keyword?: string;
 }
 
 

@@ -38,8 +38,8 @@ export abstract class DeskSessions {
   abstract assignedTo(desk: string, agentId: string): Promise<Conversation[]>;
   /** Open chats per agent id. */
   abstract loadByAgent(desk: string): Promise<Map<string, number>>;
-  /** Mean wait of the last `sample` assigned sessions; null with none. */
-  abstract averageWaitSeconds(desk: string, sample?: number): Promise<number | null>;
+  /** Mean wait of the last `sample` assigned sessions (of one team, or of the general queue with null); null with none. */
+  abstract averageWaitSeconds(desk: string, sample?: number, teamId?: string | null): Promise<number | null>;
   /** Signed and expiring. */
   abstract historyUrl(conversationId: string): string;
 

@@ -40,8 +40,8 @@ export class DeskSessionsService implements DeskSessions {
     return this.conversations.loadByAgent(desk);
   }
 
-  averageWaitSeconds(desk: string, sample?: number): Promise<number | null> {
-    return this.conversations.averageWaitSeconds(desk, sample);
+  averageWaitSeconds(desk: string, sample?: number, teamId?: string | null): Promise<number | null> {
+    return this.conversations.averageWaitSeconds(desk, sample, teamId);
   }
 
   historyUrl(conversationId: string): string {

@@ -27,13 +27,23 @@ export class EscalationRulesService {
   ) {}
 
   angryEnough(botId: string, payload: BotkitPayload): boolean {
+    return this.angriest(botId, payload) !== null;
+  }
+
+  /** The strongest tone of the context that meets one of the bot's rules: the hand-off's detail. */
+  angriest(botId: string, payload: BotkitPayload): { tone: string; level: number } | null {
     const settings = settingsFor(this.config, botId);
-    if (!settings.toneEscalation) return false;
+    if (!settings.toneEscalation) return null;
     const context = (payload.context ?? {}) as Record<string, unknown>;
     const tones = [context.message_tone, context.dialog_tone].flatMap((t) => (Array.isArray(t) ? (t as ToneEntry[]) : []));
-    return tones.some((entry) =>
-      settings.toneRules.some((rule) => entry.tone_name === rule.tone && typeof entry.level === 'number' && entry.level >= rule.level),
-    );
+    let found: { tone: string; level: number } | null = null;
+    for (const entry of tones) {
+      const { tone_name: tone, level } = entry ?? {};
+      if (typeof tone !== 'string' || typeof level !== 'number') continue;
+      if (!settings.toneRules.some((rule) => rule.tone === tone && level >= rule.level)) continue;
+      if (!found || level > found.level) found = { tone, level };
+    }
+    return found;
   }
 
   /** True once per debounce window for a conversation. */
@@ -45,11 +55,17 @@ export class EscalationRulesService {
   }
 
   asksForHuman(botId: string, message: unknown): boolean {
-    if (typeof message !== 'string') return false;
+    return this.keywordIn(botId, message) !== null;
+  }
+
+  /** The bot's escalation keyword the message holds, if any. */
+  keywordIn(botId: string, message: unknown): string | null {
+    if (typeof message !== 'string') return null;
     const keywords = settingsFor(this.config, botId).keywords;
-    if (keywords.length === 0) return false;
-    const words = new Set(message.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean));
-    return keywords.some((k) => (k.includes(' ') ? message.toLowerCase().includes(k) : words.has(k)));
+    if (keywords.length === 0) return null;
+    const lower = message.toLowerCase();
+    const words = new Set(lower.split(/[^\p{L}\p{N}]+/u).filter(Boolean));
+    return keywords.find((k) => (k.includes(' ') ? lower.includes(k) : words.has(k))) ?? null;
   }
 
   isEndCommand(botId: string, message: unknown): boolean {
