@@ -10,6 +10,8 @@ export const DEFAULT_MESSAGES: HandoffMessages = {
   queueTimeout: 'No agent is available right now. You are back with the assistant.',
   unavailable: 'We could not reach an agent right now. You are back with the assistant.',
   deliveryFailed: 'Your last message could not be delivered to the agent.',
+  csatPrompt: 'How would you rate the help you got from our agent? 1 is poor, 5 is excellent.',
+  csatThanks: 'Thank you for your rating!',
 };
 
 /** Parses `angry:2,disgust:3` into tone rules; returns null when the text is not of that shape. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeskPortModule } from '@agent-bridge/desk-port';
 import { InstanceRegistryModule } from '@agent-bridge/persistence';
 import { AdminAgentsController } from './admin/admin-agents.controller';
+import { AdminBotsController } from './admin/admin-bots.controller';
 import { AdminCannedController } from './admin/admin-canned.controller';
 import { AdminDispositionsController } from './admin/admin-dispositions.controller';
 import { AgentAdminService } from './admin/agent-admin.service';
@@ -34,7 +35,7 @@ export class ConsoleDeskModule {}
 
 @Module({
   imports: [ConsoleDeskModule],
-  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController],
+  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController, AdminBotsController],
   providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
 })
 export class ConsoleModule {}

@@ -11,6 +11,7 @@ import { DeskStateRepository } from './desks/desk-state.repository';
 import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
+import { CsatService } from './csat/csat.service';
 import { EscalationRulesService } from './escalation/escalation-rules.service';
 import { HistoryController } from './history/history.controller';
 import { HistoryLinkService } from './history/history-link.service';
@@ -25,6 +26,9 @@ import { OutboxReconciler } from './timers/outbox-reconciler';
 import { SessionTimersService } from './timers/session-timers.service';
 import { TimerReconcileSchedule } from './timers/timer-reconcile.schedule';
 import { TimerReconcilerService } from './timers/timer-reconciler.service';
+import { BotSettingsAdminService } from './settings/bot-settings-admin.service';
+import { BotSettingsRepository } from './settings/bot-settings.repository';
+import { BotSettingsService } from './settings/bot-settings.service';
 import { BotVariablesService } from './variables/bot-variables.service';
 
 /**
@@ -50,6 +54,10 @@ import { BotVariablesService } from './variables/bot-variables.service';
     HistoryLinkService,
     BotVariablesService,
     ProviderRegistry,
+    BotSettingsRepository,
+    BotSettingsService,
+    BotSettingsAdminService,
+    CsatService,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -68,6 +76,8 @@ import { BotVariablesService } from './variables/bot-variables.service';
     RelayService,
     SessionTimersService,
     ProviderRegistry,
+    BotSettingsService,
+    BotSettingsAdminService,
   ],
 })
 export class HandoffModule {}

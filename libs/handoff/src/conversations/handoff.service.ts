@@ -5,14 +5,15 @@ import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
-import { settingsFor } from '../escalation/escalation-rules.service';
+import { csatExternalId, csatTemplate } from '../csat/csat-rating';
 import { HistoryLinkService } from '../history/history-link.service';
 import { ProviderError, ProviderErrorCode, type OpenChatRequest } from '../desk-port/desk-adapter';
 import { ProviderRegistry } from '../desks/provider-registry.service';
 import { RelayService } from '../relay/relay.service';
 import { TranscriptRepository } from '../relay/transcript.repository';
+import { BotSettingsService } from '../settings/bot-settings.service';
 import { SessionTimersService } from '../timers/session-timers.service';
-import { ConversationRepository } from './conversation.repository';
+import { ConversationRepository, type ClosingNotice } from './conversation.repository';
 import type { CloseReason, Conversation, ConversationState, HandoffTrigger } from './conversation.types';
 import { HandoffEventsService } from './handoff-events.service';
 import { fillTemplate, humanDuration, providerChatOf } from './provider-chat';
@@ -27,6 +28,14 @@ const END_NOTICE: Record<CloseReason, keyof AppConfig['handoff']['messages']> = 
   provider_error: 'unavailable',
   platform_reset: 'agentLeft',
 };
+
+/**
+ * The closes after which the user is asked to rate the agent: the agent closed the chat, or the
+ * user left it. Both end a conversation an agent actually held, as a contact centre surveys every
+ * handled chat whoever ends it. Not after inactivity (nobody is there to answer), a queue timeout
+ * or a desk error (no agent helped), or a platform reset (the platform took the user back itself).
+ */
+const CSAT_AFTER: ReadonlySet<CloseReason> = new Set(['agent_closed', 'user_ended']);
 
 /**
  * The ownership state machine: bot -> queued -> assigned -> closed (back to the bot). Postgres
@@ -46,6 +55,7 @@ export class HandoffService {
     private readonly botkit: BotkitClient,
     private readonly links: HistoryLinkService,
     private readonly events: HandoffEventsService,
+    private readonly botSettings: BotSettingsService,
     @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -64,7 +74,7 @@ export class HandoffService {
     }
     metrics.transfers.inc({ trigger, provider });
     await this.publish(opened, 'bot', 'queued', trigger, `platform:${trigger}`);
-    await this.relay.toUser(opened, settingsFor(this.config, botId).messages.waiting, { externalId: `waiting:${opened.id}` });
+    await this.relay.toUser(opened, this.botSettings.messages(botId).waiting, { externalId: `waiting:${opened.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(opened.id);
     await this.openProviderChat(opened);
@@ -76,7 +86,7 @@ export class HandoffService {
    * the platform was down): the retry of the transfer event lands here. Each step is idempotent.
    */
   private async finishOpening(conversation: Conversation, payload: BotkitPayload): Promise<void> {
-    await this.relay.toUser(conversation, settingsFor(this.config, conversation.botId).messages.waiting, { externalId: `waiting:${conversation.id}` });
+    await this.relay.toUser(conversation, this.botSettings.messages(conversation.botId).waiting, { externalId: `waiting:${conversation.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(conversation.id);
     await this.openProviderChat(conversation);
@@ -136,7 +146,7 @@ export class HandoffService {
     if (conversation.state === 'queued') await this.timers.assigned(conversation.id);
     if (conversation.state !== 'assigned' || transfer) {
       await this.publish(assigned, conversation.state, 'assigned', transfer ? 'transferred' : 'agent_joined', actor);
-      const text = fillTemplate(settingsFor(this.config, conversation.botId).messages.agentJoined, { agent: agent.name });
+      const text = fillTemplate(this.botSettings.messages(conversation.botId).agentJoined, { agent: agent.name });
       await this.relay.toUser(assigned, text, { externalId: `joined:${agent.id}:${Date.now()}`, sentAt: joinedAt ?? null });
       await this.timers.touch(conversation.id);
     }
@@ -149,7 +159,7 @@ export class HandoffService {
     if (!queued) return null;
     await this.timers.requeued(queued.id);
     await this.publish(queued, 'assigned', 'queued', 'agent_left', actor);
-    await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
+    await this.relay.toUser(queued, this.botSettings.messages(queued.botId).waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
     return queued;
   }
 
@@ -164,7 +174,7 @@ export class HandoffService {
    * and, once the user's queue is drained, clear the platform's agent session exactly once.
    */
   async end(conversationId: string, reason: CloseReason, actor: string): Promise<boolean> {
-    const closed = await this.conversations.close(conversationId, reason, actor, (c) => ({ text: this.endNotice(c, reason), externalId: `closed:${c.id}` }));
+    const closed = await this.conversations.close(conversationId, reason, actor, (c) => this.closingNotices(c, reason));
     if (!closed) return false;
     const { conversation, from } = closed;
     await this.publish(conversation, from, 'closed', reason, actor);
@@ -179,8 +189,18 @@ export class HandoffService {
     return true;
   }
 
+  /** The end notice, then the rating question when an agent held the chat (agent_id stays set on close). */
+  private closingNotices(conversation: Conversation, reason: CloseReason): ClosingNotice[] {
+    const notices: ClosingNotice[] = [{ text: this.endNotice(conversation, reason), externalId: `closed:${conversation.id}` }];
+    if (CSAT_AFTER.has(reason) && conversation.agentId !== null && this.botSettings.csatEnabled(conversation.botId)) {
+      const prompt = csatTemplate(this.botSettings.messages(conversation.botId).csatPrompt);
+      notices.push({ text: JSON.stringify(prompt), externalId: csatExternalId(conversation.id), csat: true });
+    }
+    return notices;
+  }
+
   private endNotice(conversation: Conversation, reason: CloseReason): string {
-    const notice = settingsFor(this.config, conversation.botId).messages[END_NOTICE[reason]];
+    const notice = this.botSettings.messages(conversation.botId)[END_NOTICE[reason]];
     const timeout = this.config.handoff.inactivityTimeoutSeconds;
     return fillTemplate(notice, { minutes: Math.round(timeout / 60), duration: humanDuration(timeout) });
   }

@@ -7,4 +7,6 @@ export type { HandoffReason, SessionSummary } from './desk-sessions';
 export { DeskStateStore } from './desk-state.store';
 export { providerChatOf } from './desk-session';
 export type { Author, CloseReason, Conversation, ConversationState, DeliveryState, Direction, HandoffTrigger, TranscriptMessage } from './desk-session';
+export { BotSettingsAdmin } from './bot-settings-admin';
+export type { BotSettingsChange, BotSettingsView, BotTextKey } from './bot-settings-admin';
 export { DeskPortModule } from './desk-port.module';
