@@ -3,9 +3,10 @@ import { me, signedIn, gate } from './admin-api.js';
 import { initAgents, loadAgents } from './admin-agents.js';
 import { initCanned, loadCanned } from './admin-canned.js';
 import { initDispositions, loadDispositions } from './admin-dispositions.js';
+import { initTexts, loadTexts } from './admin-texts.js';
 import { $ } from './util.js';
 
-const TABS = { agents: loadAgents, canned: loadCanned, dispositions: loadDispositions };
+const TABS = { agents: loadAgents, canned: loadCanned, dispositions: loadDispositions, texts: loadTexts };
 
 for (const d of document.querySelectorAll('dialog')) {
   for (const cancel of d.querySelectorAll('[data-cancel]')) cancel.addEventListener('click', () => d.close());
@@ -18,6 +19,7 @@ else {
   initAgents();
   initCanned();
   initDispositions();
+  initTexts();
   window.addEventListener('hashchange', show);
   show();
 }
