@@ -79,11 +79,11 @@ function field(key, placeholders) {
     area.value = current.defaults[key];
     area.focus();
   } }, 'Use default');
-  const fills = placeholders.length ? ` Filled in: ${placeholders.map((p) => `{${p}}`).join(', ')}.` : '';
+  const fills = placeholders.length ? ` · Filled in: ${placeholders.map((p) => `{${p}}`).join(', ')}` : '';
   return el('div', { class: 'text-field', dataset: { testid: 'text-field' } },
     el('div', { class: 'text-head' }, el('label', { for: id }, LABELS[key] ?? key), badge, reset),
     area,
-    el('p', { id: `${id}-hint`, class: 'hint' }, `Default: “${current.defaults[key]}”.${fills}`));
+    el('p', { id: `${id}-hint`, class: 'hint' }, `Default: “${current.defaults[key]}”${fills}`));
 }
 
 async function save(e) {
