@@ -200,16 +200,25 @@ describe('bot texts and CSAT', () => {
       expect(await a.app.get(HandoffService).end(conversationId, 'agent_closed', 'test')).toBe(false);
       const before = toBot('u-qr').length;
       // Answered on the other instance.
-      await say('u-qr', template.payload.quick_replies[3].payload, bot, b);
+      sim.setBridgeUrl(b.url);
+      const answer = await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-qr', message: template.payload.quick_replies[3].payload });
+      expect(answer.status).toBe(200);
       await waitFor('thanked', () => sim.delivered(bot, 'u-qr').at(-1) === 'Thanks, noted.' || null);
-      expect(await csatOf(conversationId)).toMatchObject({ csat_score: 4, csat_at: expect.any(Date) });
+      const rated = await csatOf(conversationId);
+      expect(rated).toMatchObject({ csat_score: 4, csat_at: expect.any(Date) });
       expect(sim.templates(bot, 'u-qr')).toHaveLength(1);
+      // The platform retries the same event (same requestId) on the first instance: nothing is stored or said twice.
+      sim.setBridgeUrl(a.url);
+      expect((await sim.sendEvent({ botId: bot, event: 'on_user_message', userId: 'u-qr', message: 'csat-2', requestId: answer.requestId })).status).toBe(200);
+      const thanks = sim.delivered(bot, 'u-qr').filter((text) => text === 'Thanks, noted.').length;
 
       // The next message is the bot's again, and the score stays.
       await say('u-qr', '5');
       await waitFor('5 reached the bot', () => toBot('u-qr').includes('5') || null);
       expect(toBot('u-qr').slice(before)).toEqual(['5']);
-      expect((await csatOf(conversationId)).csat_score).toBe(4);
+      expect(await csatOf(conversationId)).toEqual(rated);
+      expect(sim.delivered(bot, 'u-qr').filter((text) => text === 'Thanks, noted.')).toHaveLength(thanks);
+      expect(thanks).toBe(1);
     });
 
     it('asks after the user leaves too, and takes a typed answer on an instance started after the ask', async () => {
