@@ -185,6 +185,11 @@ export class PlatformSim {
     return this.conversations.waitForDelivered(botId, userId, count, timeoutMs);
   }
 
+  /** The message templates the user was shown (quick replies, buttons…), in order. */
+  templates(botId: string, userId: string): Array<{ text: string; template: Record<string, unknown> }> {
+    return [...(this.conversations.find(botId, userId)?.templates ?? [])];
+  }
+
   inAgentSession(botId: string, userId: string): boolean {
     return this.conversations.find(botId, userId)?.agentSession ?? false;
   }

@@ -254,6 +254,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       historyLinkSecret: r.optional('HISTORY_LINK_SECRET') ?? deriveLinkSecret(secretSeed),
       historyLinkTtlSeconds: r.int('HISTORY_LINK_TTL_SECONDS', 86400, 60, 30 * 86400),
       recentMessages: r.int('HANDOFF_RECENT_MESSAGES', 10, 0, 100),
+      csatWindowSeconds: r.int('CSAT_WINDOW_SECONDS', 900, 10, 7 * 86400),
       loopbackSecret: r.optional('LOOPBACK_SECRET') ?? null,
     },
     ops: {

@@ -36,6 +36,9 @@ export interface HandoffMessages {
   outsideHoursLeaveMessage: string;
   /** The user's message for a closed team is kept; back to the bot. */
   offlineMessageThanks: string;
+  /** CSAT: the quick-reply question after an agent's chat ends, and the answer to a rating. */
+  csatPrompt: string;
+  csatThanks: string;
 }
 
 export interface BotHandoffSettings {
@@ -55,6 +58,8 @@ export interface HandoffConfig extends BotHandoffSettings {
   /** Signs history links; derived from the Kore secret when HISTORY_LINK_SECRET is unset. Never logged. */
   historyLinkSecret: string;
   historyLinkTtlSeconds: number;
+  /** How long the user's next message may be a rating after the CSAT question is sent. */
+  csatWindowSeconds: number;
   /** How many of the user's last messages the agent gets on hand-off. */
   recentMessages: number;
   /** Enables the loopback desk's agent routes (/providers/loopback) for whoever holds it. Never logged. */

@@ -13,6 +13,8 @@ export const DEFAULT_MESSAGES: HandoffMessages = {
   outsideHours: 'Our agents are away right now. We open again {next}. You are back with the assistant.',
   outsideHoursLeaveMessage: 'Our agents are away right now. We open again {next}. Write your message here and the team will get back to you.',
   offlineMessageThanks: 'Thank you, your message is with the team. You are back with the assistant.',
+  csatPrompt: 'How would you rate the help you got from our agent? 1 is poor, 5 is excellent.',
+  csatThanks: 'Thank you for your rating!',
 };
 
 /** Parses `angry:2,disgust:3` into tone rules; returns null when the text is not of that shape. */

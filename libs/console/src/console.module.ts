@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeskPortModule } from '@agent-bridge/desk-port';
 import { InstanceRegistryModule } from '@agent-bridge/persistence';
 import { AdminAgentsController } from './admin/admin-agents.controller';
+import { AdminBotsController } from './admin/admin-bots.controller';
 import { AdminCannedController } from './admin/admin-canned.controller';
 import { AdminDispositionsController } from './admin/admin-dispositions.controller';
 import { AdminHoursController } from './admin/admin-hours.controller';
@@ -42,7 +43,7 @@ export class ConsoleDeskModule {}
 @Module({
   imports: [ConsoleDeskModule],
   controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController, AdminTeamsController, AdminRoutingController,
-    AdminHoursController, OfflineController],
+    AdminHoursController, OfflineController, AdminBotsController],
   providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, AgentAdminService, CannedResponseRepository, DispositionRepository, TeamsBroadcast],
 })
 export class ConsoleModule {}

@@ -11,6 +11,7 @@ import { DeskStateRepository } from './desks/desk-state.repository';
 import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
+import { CsatService } from './csat/csat.service';
 import { EscalationRulesService } from './escalation/escalation-rules.service';
 import { AfterHoursRepository } from './hours/after-hours.repository';
 import { AfterHoursService } from './hours/after-hours.service';
@@ -29,6 +30,9 @@ import { OutboxReconciler } from './timers/outbox-reconciler';
 import { SessionTimersService } from './timers/session-timers.service';
 import { TimerReconcileSchedule } from './timers/timer-reconcile.schedule';
 import { TimerReconcilerService } from './timers/timer-reconciler.service';
+import { BotSettingsAdminService } from './settings/bot-settings-admin.service';
+import { BotSettingsRepository } from './settings/bot-settings.repository';
+import { BotSettingsService } from './settings/bot-settings.service';
 import { BotVariablesService } from './variables/bot-variables.service';
 import { DeskTeamsService } from './teams/desk-teams.service';
 import { TeamOverflowService } from './teams/team-overflow.service';
@@ -67,6 +71,10 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     TeamRouter,
     TeamOverflowService,
     DeskTeamsService,
+    BotSettingsRepository,
+    BotSettingsService,
+    BotSettingsAdminService,
+    CsatService,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -89,6 +97,8 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     OfflineInboxService,
     TeamRouter,
     DeskTeamsService,
+    BotSettingsService,
+    BotSettingsAdminService,
   ],
 })
 export class HandoffModule {}

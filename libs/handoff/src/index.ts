@@ -10,6 +10,7 @@ export { HistoryLinkService } from './history/history-link.service';
 export { ProviderRegistry } from './desks/provider-registry.service';
 export { TranscriptRepository } from './relay/transcript.repository';
 export { BotVariablesService } from './variables/bot-variables.service';
+export { BotSettingsService } from './settings/bot-settings.service';
 export { HandoffService } from './conversations/handoff.service';
 export { RelayService } from './relay/relay.service';
 export { TeamRouter } from './teams/team-router.service';

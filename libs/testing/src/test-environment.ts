@@ -111,6 +111,7 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
       historyLinkSecret: 'test-history-link-secret',
       historyLinkTtlSeconds: 3600,
       recentMessages: 10,
+      csatWindowSeconds: 900,
       loopbackSecret: LOOPBACK_SECRET,
       ...handoff,
     },

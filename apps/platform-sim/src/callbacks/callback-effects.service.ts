@@ -56,7 +56,7 @@ export class CallbackEffects {
       case 'sendAlertMessage': {
         const text = userFacingText(body);
         if (text === undefined) return bad('message is required');
-        this.conversations.deliver(bot.botId, userId, text);
+        this.conversations.deliver(bot.botId, userId, text, templateOf(body));
         return OK;
       }
       case 'sendBotMessage': {
@@ -141,6 +141,26 @@ function userFacingText(body: Record<string, unknown>): string | undefined {
     return typeof override.body === 'string' ? override.body : JSON.stringify(override.body);
   }
   return typeof body.message === 'string' && body.message.length > 0 ? body.message : undefined;
+}
+
+/**
+ * A template the Web SDK renders (`overrideMessagePayload: {body, isTemplate: true}`, the body the
+ * template's JSON as a bot would send it): `{type:'template', payload:{template_type,…}}`. Any
+ * other body is shown as text, as the SDK does with what it cannot render.
+ */
+function templateOf(body: Record<string, unknown>): Record<string, unknown> | undefined {
+  const override = body.overrideMessagePayload;
+  if (!isPlainObject(override) || override.isTemplate !== true) return undefined;
+  let parsed: unknown = override.body;
+  if (typeof parsed === 'string') {
+    try {
+      parsed = JSON.parse(parsed);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!isPlainObject(parsed) || parsed.type !== 'template' || !isPlainObject(parsed.payload) || typeof parsed.payload.template_type !== 'string') return undefined;
+  return parsed;
 }
 
 export const DEFAULT_BOT_VARIABLES: Record<string, BotVariable[]> = {

@@ -7,6 +7,7 @@ export interface ControlTarget {
   clientEvent(botId: string, userId: string, type: ClientEventType, id?: string): Promise<{ status: number }>;
   calls(filter?: CallFilter): RecordedCall[];
   delivered(botId: string, userId: string): string[];
+  templates(botId: string, userId: string): Array<{ text: string; template: Record<string, unknown> }>;
   inAgentSession(botId: string, userId: string): boolean;
   reset(): void;
   defaultBotId(): string;
@@ -21,7 +22,7 @@ export class ControlController {
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const query = queryOf(url);
-    const user = /^\/sim\/users\/([^/]+)\/(say|client-event|delivered|agent-session)$/.exec(url.pathname);
+    const user = /^\/sim\/users\/([^/]+)\/(say|client-event|delivered|templates|agent-session)$/.exec(url.pathname);
     const route = `${req.method} ${user ? `/sim/users/:userId/${user[2]}` : url.pathname}`;
     const userId = user ? decodeURIComponent(user[1]!) : '';
     switch (route) {
@@ -37,6 +38,9 @@ export class ControlController {
         return true;
       case 'GET /sim/users/:userId/delivered':
         sendJson(res, 200, this.sim.delivered(query.botId ?? this.sim.defaultBotId(), userId));
+        return true;
+      case 'GET /sim/users/:userId/templates':
+        sendJson(res, 200, this.sim.templates(query.botId ?? this.sim.defaultBotId(), userId));
         return true;
       case 'GET /sim/users/:userId/agent-session':
         sendJson(res, 200, { inAgentSession: this.sim.inAgentSession(query.botId ?? this.sim.defaultBotId(), userId) });

@@ -113,7 +113,8 @@ export class RtmGateway {
         type: 'bot_response',
         from: 'bot',
         messageId: event.message.id,
-        message: [{ type: 'text', cInfo: { body: event.message.text } }],
+        // A template travels as the Web SDK reads it: `component` beside the text.
+        message: [{ type: 'text', ...(event.message.template ? { component: event.message.template } : {}), cInfo: { body: event.message.text } }],
         botInfo,
         createdOn: new Date(event.message.at).toISOString(),
         icon: '',

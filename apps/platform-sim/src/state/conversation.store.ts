@@ -7,6 +7,8 @@ export interface StoredMessage {
   text: string;
   at: number;
   sessionId: string;
+  /** A message template the user was shown (`overrideMessagePayload` with `isTemplate: true`): `{type:'template', payload}`. */
+  template?: Record<string, unknown>;
 }
 
 export type ConversationEvent =
@@ -20,6 +22,8 @@ export interface Conversation {
   sessionId: string;
   history: StoredMessage[];
   delivered: string[];
+  /** The templates among the delivered messages, in order, with the text recorded for each. */
+  templates: Array<{ text: string; template: Record<string, unknown> }>;
   agentSession: boolean;
   dialogTone: Map<string, { level: number; count: number }>;
   /** The last context a webhook returned (sync answer or serviceCallback). */
@@ -52,6 +56,7 @@ export class ConversationStore {
         sessionId: randomUUID().replace(/-/g, '').slice(0, 24),
         history: [],
         delivered: [],
+        templates: [],
         agentSession: false,
         dialogTone: new Map(),
       };
@@ -74,9 +79,14 @@ export class ConversationStore {
     return message;
   }
 
-  deliver(botId: string, userId: string, text: string): StoredMessage {
+  deliver(botId: string, userId: string, text: string, template?: Record<string, unknown>): StoredMessage {
     const conversation = this.get(botId, userId);
     const message = this.append(botId, userId, 'outgoing', text);
+    if (template) {
+      message.template = template;
+      conversation.templates.push({ text, template });
+      if (conversation.templates.length > MAX_DELIVERED) conversation.templates.shift();
+    }
     conversation.delivered.push(text);
     if (conversation.delivered.length > MAX_DELIVERED) conversation.delivered.shift();
     this.emit({ kind: 'outgoing', botId, userId, message });

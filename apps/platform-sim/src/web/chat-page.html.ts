@@ -17,6 +17,9 @@ export const CHAT_PAGE_HTML = `<!doctype html>
   .user { align-self: flex-end; background: #2f80ed; color: #fff; }
   .bot { align-self: flex-start; background: #fff; border: 1px solid #d9dde3; }
   .note { align-self: center; color: #667; font-size: 13px; }
+  .choices { align-self: flex-start; display: flex; flex-wrap: wrap; gap: 6px; max-width: 70%; }
+  .choices button { font: inherit; padding: 4px 12px; border-radius: 14px; border: 1px solid #2f80ed; background: #fff; color: #1d5fbf; cursor: pointer; }
+  .choices button:disabled { opacity: 0.5; cursor: default; }
   form { display: flex; gap: 8px; padding: 12px 16px; background: #fff; border-top: 1px solid #d9dde3; }
   #text { flex: 1; padding: 8px; font: inherit; }
 </style>

@@ -28,6 +28,46 @@ export const CHAT_PAGE_SCRIPT = `(function () {
 
   function setStatus(text) { status.textContent = text; }
 
+  /** A template's text, from the frame's component or from the JSON a stored message holds. */
+  function templateOf(part) {
+    if (part && part.component && part.component.type === 'template' && part.component.payload) return part.component.payload;
+    return null;
+  }
+
+  function storedTemplate(text) {
+    if (typeof text !== 'string' || text.charAt(0) !== '{') return null;
+    try {
+      var parsed = JSON.parse(text);
+      return parsed && parsed.type === 'template' && parsed.payload ? parsed.payload : null;
+    } catch (e) { return null; }
+  }
+
+  /** Quick replies and postback buttons, as Kore's Web SDK shows them: choosing one sends its payload. */
+  function showTemplate(payload, live) {
+    show('bot', typeof payload.text === 'string' ? payload.text : '');
+    var options = (payload.quick_replies || payload.buttons || []).filter(function (o) { return o && typeof o.title === 'string'; });
+    if (!options.length) return;
+    var box = document.createElement('div');
+    box.className = 'choices';
+    box.setAttribute('data-template', String(payload.template_type));
+    options.forEach(function (option) {
+      var b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = option.title;
+      b.disabled = !live || option.payload === undefined;
+      b.setAttribute('data-payload', String(option.payload));
+      b.addEventListener('click', function () {
+        Array.prototype.forEach.call(box.querySelectorAll('button'), function (x) { x.disabled = true; });
+        var id = nextId++;
+        send({ clientMessageId: id, message: { body: String(option.payload), renderMsg: option.title, attachments: [] }, resourceid: '/bot.message', botInfo: botInfo, id: id });
+        show('user', option.title);
+      });
+      box.appendChild(b);
+    });
+    log.appendChild(box);
+    log.scrollTop = log.scrollHeight;
+  }
+
   function api(method, url, body, token) {
     var headers = { 'content-type': 'application/json' };
     if (token) headers.authorization = 'bearer ' + token;
@@ -76,7 +116,9 @@ export const CHAT_PAGE_SCRIPT = `(function () {
     try { frame = JSON.parse(event.data); } catch (e) { return; }
     if (frame.type === 'bot_response') {
       (frame.message || []).forEach(function (part) {
-        show('bot', part && part.cInfo ? part.cInfo.body : '');
+        var template = templateOf(part);
+        if (template) showTemplate(template, true);
+        else show('bot', part && part.cInfo ? part.cInfo.body : '');
       });
       if (frame.messageId && document.visibilityState === 'visible') clientEvent('MESSAGE_READ', frame.messageId);
     } else if (frame.type === 'user_message') {
@@ -105,7 +147,10 @@ export const CHAT_PAGE_SCRIPT = `(function () {
       .then(function (history) {
         history.messages.slice().reverse().forEach(function (m) {
           var part = m.components && m.components[0];
-          show(m.type === 'incoming' ? 'user' : 'bot', part && part.data ? part.data.text : '');
+          var text = part && part.data ? part.data.text : '';
+          var template = m.type === 'incoming' ? null : storedTemplate(text);
+          if (template) showTemplate(template, false);
+          else show(m.type === 'incoming' ? 'user' : 'bot', text);
         });
         return api('POST', '/api/1.1/rtm/start', { botInfo: botInfo }, token);
       })

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BOT_LANE, BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 import { EventRouter, type DeadLetterNotice, type InboundEvent } from '@agent-bridge/events';
+import { CsatService } from '../csat/csat.service';
 import { EscalationRulesService } from '../escalation/escalation-rules.service';
 import type { UserActivity } from '../desk-port/desk-adapter';
 import type { HandoffDetail } from '../desk-port/desk-session';
@@ -33,6 +34,7 @@ export class ConversationRouter extends EventRouter {
     private readonly providers: ProviderRegistry,
     private readonly variables: BotVariablesService,
     private readonly botkit: BotkitClient,
+    private readonly csat: CsatService,
   ) {
     super();
   }
@@ -61,6 +63,8 @@ export class ConversationRouter extends EventRouter {
         await this.handoff.start(botId, visitor, payload, 'agent_transfer', nodeOf(event));
         return;
       case 'on_user_message': {
+        // The answer to the rating question after an agent's chat is not the bot's.
+        if (await this.csat.takeAnswer(botId, visitor, payload)) return;
         const keyword = this.rules.keywordIn(botId, payload.message);
         if (keyword !== null) {
           await this.handoff.start(botId, visitor, payload, 'keyword', { keyword });

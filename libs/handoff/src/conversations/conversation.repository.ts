@@ -38,6 +38,13 @@ export interface QueueWait {
   longestSeconds: number;
 }
 
+/** A text queued for the user with a close; `csat`: the rating question. */
+export interface ClosingNotice {
+  text: string;
+  externalId: string;
+  csat?: boolean;
+}
+
 export interface OpenConversation {
   botId: string;
   visitorKey: string;
@@ -159,17 +166,31 @@ export class ConversationRepository {
     id: string,
     reason: CloseReason,
     actor: string,
-    notice?: (closed: Conversation) => { text: string; externalId: string },
+    notices?: (closed: Conversation) => ClosingNotice[],
   ): Promise<{ conversation: Conversation; from: ConversationState } | null> {
     return this.transition(id, 'closed', reason, actor, ['queued', 'assigned'],
       `UPDATE conversations SET state = 'closed', closed_at = now(), close_reason = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
       [reason],
-      // The user's closing notice is queued in the same commit: a drain that sees the session closed
-      // also sees the notice, so the platform session is not cleared before the notice is out.
-      notice && ((manager, closed) => {
-        const { text, externalId } = notice(closed);
-        return this.transcript.queueNotice(manager, id, text, externalId);
+      // The user's closing notices are queued in the same commit: a drain that sees the session closed
+      // also sees them, so the platform session is not cleared before they are out. The rating
+      // question is asked only by the close that wins, so once per session.
+      notices && (async (manager, closed) => {
+        for (const { text, externalId, csat } of notices(closed)) {
+          await this.transcript.queueNotice(manager, id, text, externalId);
+          if (csat) await manager.query(`UPDATE conversations SET csat_requested_at = now() WHERE id = $1 AND csat_requested_at IS NULL`, [id]);
+        }
       }));
+  }
+
+  /** The first rating of a session whose question was asked; false for any later one. */
+  async recordCsat(id: string, score: number): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH rated AS (UPDATE conversations SET csat_score = $2, csat_at = now()
+         WHERE id = $1 AND csat_requested_at IS NOT NULL AND csat_score IS NULL RETURNING id)
+       SELECT id FROM rated`,
+      [id, score],
+    );
+    return rows.length > 0;
   }
 
   /** assigned -> queued: the agent left (disconnected past the grace period); the chat waits again. */

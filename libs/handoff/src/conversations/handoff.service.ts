@@ -5,15 +5,16 @@ import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
-import { settingsFor } from '../escalation/escalation-rules.service';
+import { csatExternalId, csatTemplate } from '../csat/csat-rating';
 import { HistoryLinkService } from '../history/history-link.service';
 import { AfterHoursService } from '../hours/after-hours.service';
 import { ProviderError, ProviderErrorCode, type OpenChatRequest } from '../desk-port/desk-adapter';
 import { ProviderRegistry } from '../desks/provider-registry.service';
 import { RelayService } from '../relay/relay.service';
 import { TranscriptRepository } from '../relay/transcript.repository';
+import { BotSettingsService } from '../settings/bot-settings.service';
 import { SessionTimersService } from '../timers/session-timers.service';
-import { ConversationRepository } from './conversation.repository';
+import { ConversationRepository, type ClosingNotice } from './conversation.repository';
 import type { HandoffDetail } from '../desk-port/desk-session';
 import { deskTeam } from '../teams/desk-team';
 import { TeamOverflowService } from '../teams/team-overflow.service';
@@ -33,6 +34,14 @@ const END_NOTICE: Record<CloseReason, keyof AppConfig['handoff']['messages']> = 
   platform_reset: 'agentLeft',
   after_hours: 'outsideHours',
 };
+
+/**
+ * The closes after which the user is asked to rate the agent: the agent closed the chat, or the
+ * user left it. Both end a conversation an agent actually held, as a contact centre surveys every
+ * handled chat whoever ends it. Not after inactivity (nobody is there to answer), a queue timeout
+ * or a desk error (no agent helped), or a platform reset (the platform took the user back itself).
+ */
+const CSAT_AFTER: ReadonlySet<CloseReason> = new Set(['agent_closed', 'user_ended']);
 
 /**
  * The ownership state machine: bot -> queued -> assigned -> closed (back to the bot). Postgres
@@ -55,6 +64,7 @@ export class HandoffService {
     private readonly afterHours: AfterHoursService,
     private readonly teams: TeamRouter,
     private readonly overflow: TeamOverflowService,
+    private readonly botSettings: BotSettingsService,
     @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -77,7 +87,7 @@ export class HandoffService {
     metrics.transfers.inc({ trigger, provider });
     await this.publish(opened, 'bot', 'queued', trigger, `platform:${trigger}`);
     if (await this.outsideHours(opened, payload)) return opened;
-    await this.relay.toUser(opened, settingsFor(this.config, botId).messages.waiting, { externalId: `waiting:${opened.id}` });
+    await this.relay.toUser(opened, this.botSettings.messages(botId).waiting, { externalId: `waiting:${opened.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(opened.id);
     await this.overflow.schedule(opened);
@@ -91,7 +101,7 @@ export class HandoffService {
    */
   private async finishOpening(conversation: Conversation, payload: BotkitPayload): Promise<void> {
     if (await this.outsideHours(conversation, payload)) return;
-    await this.relay.toUser(conversation, settingsFor(this.config, conversation.botId).messages.waiting, { externalId: `waiting:${conversation.id}` });
+    await this.relay.toUser(conversation, this.botSettings.messages(conversation.botId).waiting, { externalId: `waiting:${conversation.id}` });
     await this.botkit.startAgentSession(payload);
     await this.timers.startSession(conversation.id);
     await this.overflow.schedule(conversation);
@@ -106,7 +116,7 @@ export class HandoffService {
   private async outsideHours(conversation: Conversation, payload: BotkitPayload): Promise<boolean> {
     const closed = await this.afterHours.closedNow(conversation.id);
     if (!closed) return false;
-    const messages = settingsFor(this.config, conversation.botId).messages;
+    const messages = this.botSettings.messages(conversation.botId);
     if (closed.action === 'bot') {
       await this.end(conversation.id, 'after_hours', 'hours', fillTemplate(messages.outsideHours, { next: closed.next }));
       return true;
@@ -124,7 +134,7 @@ export class HandoffService {
    */
   async messageLeft(conversation: Conversation): Promise<boolean> {
     if (conversation.providerRef || !(await this.afterHours.isCollecting(conversation.id))) return false;
-    const thanks = settingsFor(this.config, conversation.botId).messages.offlineMessageThanks;
+    const thanks = this.botSettings.messages(conversation.botId).offlineMessageThanks;
     await this.end(conversation.id, 'after_hours', `user:${conversation.visitorKey}`, thanks);
     return true;
   }
@@ -186,7 +196,7 @@ export class HandoffService {
     if (conversation.state === 'queued') await this.timers.assigned(conversation.id);
     if (conversation.state !== 'assigned' || transfer) {
       await this.publish(assigned, conversation.state, 'assigned', transfer ? 'transferred' : 'agent_joined', actor);
-      const text = fillTemplate(settingsFor(this.config, conversation.botId).messages.agentJoined, { agent: agent.name });
+      const text = fillTemplate(this.botSettings.messages(conversation.botId).agentJoined, { agent: agent.name });
       await this.relay.toUser(assigned, text, { externalId: `joined:${agent.id}:${Date.now()}`, sentAt: joinedAt ?? null });
       await this.timers.touch(conversation.id);
     }
@@ -200,7 +210,7 @@ export class HandoffService {
     await this.timers.requeued(queued.id);
     await this.publish(queued, 'assigned', 'queued', 'agent_left', actor);
     await this.overflow.schedule(queued);
-    await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
+    await this.relay.toUser(queued, this.botSettings.messages(queued.botId).waiting, { externalId: `requeued:${queued.id}:${Date.now()}` });
     return queued;
   }
 
@@ -225,7 +235,7 @@ export class HandoffService {
     await this.publish(queued, from, 'queued', reason, actor);
     await this.overflow.schedule(queued, options.visited);
     if (from === 'assigned') {
-      await this.relay.toUser(queued, settingsFor(this.config, queued.botId).messages.waiting, { externalId: `team:${queued.id}:${Date.now()}` });
+      await this.relay.toUser(queued, this.botSettings.messages(queued.botId).waiting, { externalId: `team:${queued.id}:${Date.now()}` });
     }
     const provider = this.providers.get(queued.provider);
     const chat = providerChatOf(queued);
@@ -247,7 +257,7 @@ export class HandoffService {
     // A session waiting for a message left for a closed team ends after hours whatever timer ends it.
     if ((reason === 'queue_timeout' || reason === 'inactivity') && (await this.afterHours.isCollecting(conversationId))) reason = 'after_hours';
     const text = notice ?? (reason === 'after_hours' ? await this.afterHours.closedNotice(conversationId) : null);
-    const closed = await this.conversations.close(conversationId, reason, actor, (c) => ({ text: text ?? this.endNotice(c, reason), externalId: `closed:${c.id}` }));
+    const closed = await this.conversations.close(conversationId, reason, actor, (c) => this.closingNotices(c, reason, text));
     if (!closed) return false;
     const { conversation, from } = closed;
     await this.publish(conversation, from, 'closed', reason, actor);
@@ -264,8 +274,18 @@ export class HandoffService {
     return true;
   }
 
+  /** The end notice, then the rating question when an agent held the chat (agent_id stays set on close). */
+  private closingNotices(conversation: Conversation, reason: CloseReason, text: string | null): ClosingNotice[] {
+    const notices: ClosingNotice[] = [{ text: text ?? this.endNotice(conversation, reason), externalId: `closed:${conversation.id}` }];
+    if (CSAT_AFTER.has(reason) && conversation.agentId !== null && this.botSettings.csatEnabled(conversation.botId)) {
+      const prompt = csatTemplate(this.botSettings.messages(conversation.botId).csatPrompt);
+      notices.push({ text: JSON.stringify(prompt), externalId: csatExternalId(conversation.id), csat: true });
+    }
+    return notices;
+  }
+
   private endNotice(conversation: Conversation, reason: CloseReason): string {
-    const notice = settingsFor(this.config, conversation.botId).messages[END_NOTICE[reason]];
+    const notice = this.botSettings.messages(conversation.botId)[END_NOTICE[reason]];
     const timeout = this.config.handoff.inactivityTimeoutSeconds;
     return fillTemplate(notice, { minutes: Math.round(timeout / 60), duration: humanDuration(timeout) });
   }

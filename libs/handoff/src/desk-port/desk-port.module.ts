@@ -7,6 +7,8 @@ import { OfflineInboxService } from '../hours/offline-inbox.service';
 import { TeamHoursService } from '../hours/team-hours.service';
 import { DeskTeamsService } from '../teams/desk-teams.service';
 import { HandoffModule } from '../handoff.module';
+import { BotSettingsAdminService } from '../settings/bot-settings-admin.service';
+import { BotSettingsAdmin } from './bot-settings-admin';
 import { DeskEvents } from './desk-events';
 import { DeskSessions } from './desk-sessions';
 import { DeskStateStore } from './desk-state.store';
@@ -14,7 +16,7 @@ import { OfflineInbox } from './offline-inbox';
 import { TeamHoursSettings } from './team-hours';
 import { DeskTeams } from './desk-teams';
 
-/** What a desk module imports: the port's four services and the lanes, nothing else of the engine. */
+/** What a desk module imports: the port's services and the lanes, nothing else of the engine. */
 @Module({
   imports: [HandoffModule, EventsModule],
   providers: [
@@ -24,7 +26,8 @@ import { DeskTeams } from './desk-teams';
     { provide: TeamHoursSettings, useExisting: TeamHoursService },
     { provide: OfflineInbox, useExisting: OfflineInboxService },
     { provide: DeskTeams, useExisting: DeskTeamsService },
+    { provide: BotSettingsAdmin, useExisting: BotSettingsAdminService },
   ],
-  exports: [DeskEvents, DeskSessions, DeskStateStore, DeskTeams, TeamHoursSettings, OfflineInbox, EventsModule],
+  exports: [DeskEvents, DeskSessions, DeskStateStore, DeskTeams, TeamHoursSettings, OfflineInbox, BotSettingsAdmin, EventsModule],
 })
 export class DeskPortModule {}

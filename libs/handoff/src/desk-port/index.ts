@@ -9,6 +9,8 @@ export { providerChatOf } from './desk-session';
 export type { Author, CloseReason, Conversation, ConversationState, DeliveryState, Direction, HandoffDetail, HandoffTrigger, TranscriptMessage } from './desk-session';
 export { DeskTeams } from './desk-teams';
 export type { RoutingRule, RoutingRuleInput, Team, TeamChange, TeamInput } from './desk-teams';
+export { BotSettingsAdmin } from './bot-settings-admin';
+export type { BotSettingsChange, BotSettingsView, BotTextKey } from './bot-settings-admin';
 export { DeskPortModule } from './desk-port.module';
 export { TeamHoursSettings } from './team-hours';
 export type { TeamHoursView } from './team-hours';

@@ -1,16 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, splitMessage } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
 import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import type { Conversation } from '../conversations/conversation.types';
 import { providerChatOf } from '../conversations/provider-chat';
-import { settingsFor } from '../escalation/escalation-rules.service';
+import { csatExternalId } from '../csat/csat-rating';
+import { CsatService } from '../csat/csat.service';
 import { ProviderError, ProviderErrorCode, type HandoffProvider, type ProviderChat } from '../desk-port/desk-adapter';
 import { ProviderRegistry } from '../desks/provider-registry.service';
+import { BotSettingsService } from '../settings/bot-settings.service';
 import { alreadyDelivered } from './already-delivered';
 import { RelayService } from './relay.service';
 import { TranscriptRepository, type TranscriptMessage } from './transcript.repository';
@@ -37,8 +38,9 @@ export class DeliveryService {
     private readonly providers: ProviderRegistry,
     private readonly botkit: BotkitClient,
     private readonly relay: RelayService,
+    private readonly csat: CsatService,
+    private readonly botSettings: BotSettingsService,
     @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async drainToUser(job: Job<SessionJob>): Promise<{ delivered: number }> {
@@ -52,7 +54,7 @@ export class DeliveryService {
         if (rerun && (await alreadyDelivered(this.botkit, conversation.latestPayload, message.text, message.createdAt))) {
           metrics.duplicatesAvoided.inc({ direction: 'to_user' });
         } else {
-          await this.sendToUser(conversation, message.text);
+          await this.sendToUser(conversation, message);
         }
         rerun = false;
         await this.transcript.markDelivered(message.id);
@@ -152,7 +154,7 @@ export class DeliveryService {
       return;
     }
     try {
-      await this.sendToUser(conversation, message.text);
+      await this.sendToUser(conversation, message);
     } catch (error) {
       if ((error as { retryable?: unknown }).retryable === false) {
         await this.giveUp(conversation, message, error, 'user');
@@ -189,9 +191,10 @@ export class DeliveryService {
     return { delivered };
   }
 
-  /** The platform's limits apply to each message: a long agent reply goes out in parts. */
-  private async sendToUser(conversation: Conversation, text: string): Promise<void> {
-    for (const part of splitMessage(text)) {
+  /** The platform's limits apply to each message: a long agent reply goes out in parts. The rating question is a template. */
+  private async sendToUser(conversation: Conversation, message: Pick<TranscriptMessage, 'text' | 'externalId'>): Promise<void> {
+    if (message.externalId === csatExternalId(conversation.id)) return this.csat.sendPrompt(conversation, message.text);
+    for (const part of splitMessage(message.text)) {
       await this.botkit.sendUserMessage({ ...conversation.latestPayload, message: part }, { attempts: 2 });
     }
   }
@@ -263,7 +266,7 @@ export class DeliveryService {
   private async reportFailure(conversation: Conversation, to: 'user' | 'agent', userToo = false): Promise<void> {
     const chat = providerChatOf(conversation);
     const agentNotice = to === 'user' ? 'A message could not be delivered to the user.' : 'A message from the user could not be delivered to you.';
-    const userNotice = to === 'agent' ? settingsFor(this.config, conversation.botId).messages.deliveryFailed : userToo ? AGENT_MESSAGE_LOST : null;
+    const userNotice = to === 'agent' ? this.botSettings.messages(conversation.botId).deliveryFailed : userToo ? AGENT_MESSAGE_LOST : null;
     await Promise.allSettled([
       chat ? this.providers.get(conversation.provider).sendSystemNotice(chat, agentNotice) : Promise.resolve(),
       userNotice ? this.botkit.sendUserMessage({ ...conversation.latestPayload, message: userNotice }, { attempts: 2 }) : Promise.resolve(),
