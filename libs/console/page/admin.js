@@ -3,9 +3,10 @@ import { me, signedIn, gate } from './admin-api.js';
 import { initAgents, loadAgents } from './admin-agents.js';
 import { initCanned, loadCanned } from './admin-canned.js';
 import { initDispositions, loadDispositions } from './admin-dispositions.js';
+import { initTeams, loadTeams } from './admin-teams.js';
 import { $ } from './util.js';
 
-const TABS = { agents: loadAgents, canned: loadCanned, dispositions: loadDispositions };
+const TABS = { agents: loadAgents, canned: loadCanned, dispositions: loadDispositions, teams: loadTeams };
 
 for (const d of document.querySelectorAll('dialog')) {
   for (const cancel of d.querySelectorAll('[data-cancel]')) cancel.addEventListener('click', () => d.close());
@@ -18,6 +19,7 @@ else {
   initAgents();
   initCanned();
   initDispositions();
+  initTeams();
   window.addEventListener('hashchange', show);
   show();
 }
