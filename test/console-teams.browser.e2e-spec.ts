@@ -17,6 +17,10 @@ jest.setTimeout(120_000);
 /** The teams and routing admin screen, then two teams routed by a context variable: each agent sees only their team's chat. */
 describe('teams and routing in a browser', () => {
   let env: TestEnvironment;
+  let admin: Page;
+  let ann: Page;
+  let pierre: Page;
+  const chats: Record<string, string> = {};
   let bridge: RunningBridge;
   let sim: PlatformSim;
   let browser: Browser;
@@ -61,7 +65,7 @@ describe('teams and routing in a browser', () => {
   }
 
   it('sets up two teams with members and language rules, and each agent sees only their team\'s chat', async () => {
-    const admin = await signIn('ada@example.com');
+    admin = await signIn('ada@example.com');
     await admin.goto(`${bridge.url}/console/admin.html#teams`);
     for (const name of ['German', 'French']) {
       await t(admin, 'team-name').fill(name);
@@ -86,7 +90,7 @@ describe('teams and routing in a browser', () => {
     expect(await t(admin, 'rule-row').count()).toBe(2);
     await shot(admin, 'teams-admin');
 
-    const [ann, pierre] = [await signIn('ann@example.com'), await signIn('pierre@example.com')];
+    [ann, pierre] = [await signIn('ann@example.com'), await signIn('pierre@example.com')];
     for (const [user, language] of [['u-hans', 'de'], ['u-amelie', 'fr']]) {
       await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: user!, body: { context: { session: { BotUserSession: { language } } } } });
     }
@@ -102,5 +106,35 @@ describe('teams and routing in a browser', () => {
     expect(await t(pierre, 'queue-item').count()).toBe(1);
     await shot(ann, 'teams-agent-german');
     await shot(pierre, 'teams-agent-french');
+    [chats.hans, chats.amelie] = [hans.id, amelie.id];
+  });
+
+  const item = (page: Page, id: string) => page.locator(`[data-testid="queue-item"][data-conversation-id="${id}"]`);
+
+  it("transfers a chat to a team from the console: it leaves the agent and shows in the team's queue", async () => {
+    await item(pierre, chats.amelie!).locator('[data-testid="accept"]').click();
+    await waitFor('Pierre has the chat', async () => (await bridge.app.get(ConversationRepository).findById(chats.amelie!))?.state === 'assigned' || undefined);
+    await t(pierre, 'transfer-button').click();
+    await t(pierre, 'transfer-agent').locator('option', { hasText: 'German (team queue)' }).waitFor({ state: 'attached' });
+    await shot(pierre, 'teams-transfer');
+    await t(pierre, 'transfer-agent').selectOption({ label: 'German (team queue)' });
+    await t(pierre, 'transfer-confirm').click();
+    await item(ann, chats.amelie!).waitFor();
+    const moved = await bridge.app.get(ConversationRepository).findById(chats.amelie!);
+    expect([moved!.state, moved!.agentId]).toEqual(['queued', null]);
+    expect(await t(pierre, 'queue-item').count()).toBe(0);
+  });
+
+  it("edits an agent's teams from the agent form: the agent's queues change at once", async () => {
+    // Hans waits in the German queue; Pierre is French only and does not see him.
+    expect(await item(pierre, chats.hans!).count()).toBe(0);
+    await admin.goto(`${bridge.url}/console/admin.html#agents`);
+    const pierreRow = admin.locator('[data-testid="agent-row"]', { hasText: 'pierre@example.com' });
+    await pierreRow.locator('[data-testid="agent-edit"]').click();
+    await admin.locator('[data-testid="agent-team"][data-team="German"]').check();
+    await shot(admin, 'teams-agent-form');
+    await t(admin, 'agent-save').click();
+    // Saving the account signs Pierre's console in again (the admin screens' rule for account edits); his queues then include German.
+    await item(pierre, chats.hans!).waitFor({ timeout: 20_000 });
   });
 });
