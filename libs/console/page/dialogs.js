@@ -35,7 +35,7 @@ export function fillAgents() {
   // A team's queue can always take a chat: its members see it there (or routing assigns it).
   const teams = (state.transferTeams ?? []).filter((t) => t.id !== selected()?.teamId);
   select.replaceChildren(
-    el('option', { value: '' }, others.length || teams.length ? 'Choose an agent or a team…' : 'No other agent is available'),
+    el('option', { value: '' }, teams.length ? 'Choose an agent or a team…' : others.length ? 'Choose an agent…' : 'No other agent is available'),
     ...others.map((a) => el('option', { value: a.id, disabled: full(a) }, `${a.name} — ${a.activeChats}/${a.maxChats} chats${full(a) ? ' (full)' : ''}`)),
     ...(teams.length ? [el('optgroup', { label: 'Teams' }, ...teams.map((t) => el('option', { value: `team:${t.id}` }, `${t.name} (team queue)`)))] : []),
   );
