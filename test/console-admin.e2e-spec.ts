@@ -131,7 +131,7 @@ describe('console admin API', () => {
       const res = await admin('POST', '/agents', { email: 'Bob@Example.com', name: ' Bob Builder ', role: 'agent', maxChats: 4, password: 'a fine password' });
       expect(res.status).toBe(201);
       expect(res.body).toEqual({
-        agent: { id: expect.any(String), email: 'Bob@Example.com', name: 'Bob Builder', role: 'agent', maxChats: 4, active: true, invitePending: false, inviteExpiresAt: null, createdAt: expect.any(String) },
+        agent: { id: expect.any(String), email: 'Bob@Example.com', name: 'Bob Builder', role: 'agent', maxChats: 4, active: true, invitePending: false, inviteExpiresAt: null, createdAt: expect.any(String), teams: [] },
         invite: null,
       });
       const signedIn = await ConsoleClient.signIn(bridge.url, 'bob@example.com', 'a fine password');
@@ -293,7 +293,7 @@ describe('console admin API', () => {
       expect((await admin('DELETE', `/canned-responses/${bye.id}`)).status).toBe(404);
       expect((await admin('PATCH', '/canned-responses/999999', { title: 'X' })).status).toBe(404);
       expect((await admin('PATCH', '/canned-responses/abc', { title: 'X' })).status).toBe(404);
-      for (const body of [{ shortcut: 'has space', title: 'X', text: 'x' }, { shortcut: 'ok', title: 'X' }, { shortcut: 'ok', title: 'X', text: 'x'.repeat(5001) }, { shortcut: 'ok', title: 'X', text: 'x', teamId: null }]) {
+      for (const body of [{ shortcut: 'has space', title: 'X', text: 'x' }, { shortcut: 'ok', title: 'X' }, { shortcut: 'ok', title: 'X', text: 'x'.repeat(5001) }, { shortcut: 'ok', title: 'X', text: 'x', teamId: 'not-a-team-id' }]) {
         expect((await admin('POST', '/canned-responses', body)).status).toBe(400);
       }
       expect((await admin('PATCH', `/canned-responses/${created.body.item.id}`, {})).status).toBe(400);

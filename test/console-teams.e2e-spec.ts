@@ -182,6 +182,19 @@ describe('console teams (real Postgres, Redis, BullMQ, socket.io, platform sandb
     await waitFor('assigned to Carl', async () => ((await conversation(id))?.agentId === carl.id) || undefined);
   });
 
+  it("offers an agent the global canned responses and their own teams', live when an admin adds one", async () => {
+    const [a, c] = [await connect('ann@example.com'), await connect('carl@example.com')];
+    expect((await api('POST', '/canned-responses', tokens.admin!, { shortcut: 'hallo', title: 'Hallo', text: 'Guten Tag!', teamId: team.de })).status).toBe(201);
+    expect((await api('POST', '/canned-responses', tokens.admin!, { shortcut: 'hello', title: 'Hello', text: 'Hello there!' })).status).toBe(201);
+    expect((await api('POST', '/canned-responses', tokens.admin!, { shortcut: 'x', title: 'X', text: 'x', teamId: '00000000-0000-4000-8000-000000000000' })).status).toBe(400);
+    const shortcuts = (items: Array<{ shortcut: string }>) => items.map((i) => i.shortcut).sort();
+    // Each open console got its own list pushed.
+    await a.waitForEvent('canned', (d) => shortcuts(d.items).join() === 'hallo,hello');
+    await c.waitForEvent('canned', (d) => shortcuts(d.items).join() === 'hello');
+    expect(shortcuts((await a.call('canned:list', {})).items)).toEqual(['hallo', 'hello']);
+    expect(shortcuts((await c.call('canned:list', {})).items)).toEqual(['hello']);
+  });
+
   it('transfers a chat to a team: it leaves the agent and waits in that team for its members', async () => {
     const a = await connect('ann@example.com');
     const list = await a.call('agents:list', {});

@@ -22,6 +22,8 @@ export interface ChatSnapshot {
   active: boolean;
   continuous: boolean;
   agentIds: string[];
+  /** The groups the chat was started in (`chat.access.group_ids`). */
+  groupIds: number[];
   properties: Properties;
   createdAt: string;
   visitorId?: string;
@@ -127,6 +129,7 @@ function snapshot(chat: SimChat): ChatSnapshot {
     active: isActive(chat),
     continuous: chat.continuous,
     agentIds: [...chat.agentIds],
+    groupIds: [...chat.access.group_ids],
     properties: chat.properties,
     createdAt: chat.createdAt,
     threads: chat.threads.map((t) => ({ id: t.id, active: t.active, createdAt: t.createdAt, events: [...t.events] })),

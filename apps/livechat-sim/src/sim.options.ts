@@ -62,6 +62,8 @@ export interface LiveChatSimOptions {
   errorStatuses?: Partial<Record<string, number>>;
   /** [unverified] Error type `start_chat` answers when the customer already has a chat. */
   existingChatErrorType?: string;
+  /** The licence's groups: `chat.access.group_ids` naming another is refused with `group_not_found`. Group 0 (General) always exists. */
+  groupIds?: number[];
   /** [unverified] `file` events must point at the LiveChat CDN. */
   fileUrlPattern?: RegExp;
   /** Called with short operational lines (ids and statuses only, never secrets or message texts). */
@@ -94,6 +96,7 @@ export interface ResolvedOptions {
   archiveWhenAgentsOffline: boolean;
   errorStatuses: Partial<Record<string, number>>;
   existingChatErrorType: string;
+  groupIds: number[];
   fileUrlPattern: RegExp;
   log: (line: string) => void;
 }
@@ -165,6 +168,7 @@ export function resolveOptions(options: LiveChatSimOptions = {}): ResolvedOption
     archiveWhenAgentsOffline: options.archiveWhenAgentsOffline ?? true,
     errorStatuses: options.errorStatuses ?? {},
     existingChatErrorType: options.existingChatErrorType ?? 'validation',
+    groupIds: [...new Set([0, ...(options.groupIds ?? [])])],
     fileUrlPattern: options.fileUrlPattern ?? /^https:\/\/cdn\.(livechat-files|livechatinc)\.com\//,
     log: options.log ?? (() => undefined),
   };

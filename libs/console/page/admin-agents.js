@@ -62,8 +62,20 @@ function render() {
   });
 }
 
+/** The active teams as checkboxes, this agent's ticked; none at all: the fieldset stays hidden. */
+async function fillTeams(agent) {
+  const res = await api('GET', '/teams');
+  const teams = res.ok ? res.data.items.filter((t) => t.active) : [];
+  $('#agent-teams').replaceChildren(...teams.map((t) => el('label', { class: 'check' },
+    el('input', { type: 'checkbox', value: t.id, checked: (agent?.teams ?? []).includes(t.id), dataset: { testid: 'agent-team', team: t.name } }), ` ${t.name}`)));
+  $('#agent-teams-field').hidden = teams.length === 0;
+}
+
 function openDialog(agent) {
   editing = agent;
+  $('#agent-teams').replaceChildren();
+  $('#agent-teams-field').hidden = true;
+  fillTeams(agent);
   $('#agent-dialog-title').textContent = agent ? `Edit ${agent.name}` : 'Add agent';
   $('#agent-save').textContent = agent ? 'Save' : 'Add agent';
   $('#agent-email').value = agent?.email ?? '';
@@ -89,6 +101,7 @@ function readForm() {
   if (!name) return { error: 'Enter a display name: it is the name customers see.' };
   if (!Number.isInteger(maxChats) || maxChats < 1 || maxChats > 50) return { error: 'Max chats must be a whole number from 1 to 50.' };
   const body = { name, role: $('#agent-role').value, maxChats };
+  if (!$('#agent-teams-field').hidden) body.teams = [...document.querySelectorAll('#agent-teams input:checked')].map((box) => box.value);
   if (editing) return { body };
   if (accessMode() === 'password') {
     const password = $('#agent-password').value;

@@ -5,9 +5,10 @@ import { initCanned, loadCanned } from './admin-canned.js';
 import { initDispositions, loadDispositions } from './admin-dispositions.js';
 import { initHours, loadHours } from './admin-hours.js';
 import { initTexts, loadTexts } from './admin-texts.js';
+import { initTeams, loadTeams } from './admin-teams.js';
 import { $ } from './util.js';
 
-const TABS = { agents: loadAgents, canned: loadCanned, dispositions: loadDispositions, hours: loadHours, texts: loadTexts };
+const TABS = { agents: loadAgents, canned: loadCanned, dispositions: loadDispositions, teams: loadTeams, hours: loadHours, texts: loadTexts };
 
 for (const d of document.querySelectorAll('dialog')) {
   for (const cancel of d.querySelectorAll('[data-cancel]')) cancel.addEventListener('click', () => d.close());
@@ -20,6 +21,7 @@ else {
   initAgents();
   initCanned();
   initDispositions();
+  initTeams();
   initHours();
   initTexts();
   window.addEventListener('hashchange', show);

@@ -32,13 +32,16 @@ export function fillAgents() {
   const keep = select.value;
   const others = state.agents.filter((a) => a.id !== state.me?.id && a.status === 'available');
   const full = (a) => a.maxChats && a.activeChats >= a.maxChats;
+  // A team's queue can always take a chat: its members see it there (or routing assigns it).
+  const teams = (state.transferTeams ?? []).filter((t) => t.id !== selected()?.teamId);
   select.replaceChildren(
-    el('option', { value: '' }, others.length ? 'Choose an agent…' : 'No other agent is available'),
+    el('option', { value: '' }, teams.length ? 'Choose an agent or a team…' : others.length ? 'Choose an agent…' : 'No other agent is available'),
     ...others.map((a) => el('option', { value: a.id, disabled: full(a) }, `${a.name} — ${a.activeChats}/${a.maxChats} chats${full(a) ? ' (full)' : ''}`)),
+    ...(teams.length ? [el('optgroup', { label: 'Teams' }, ...teams.map((t) => el('option', { value: `team:${t.id}` }, `${t.name} (team queue)`)))] : []),
   );
-  select.value = others.some((a) => a.id === keep && !full(a)) ? keep : '';
+  select.value = others.some((a) => a.id === keep && !full(a)) || teams.some((t) => `team:${t.id}` === keep) ? keep : '';
   // A list box: who can take the chat shows at a glance, without opening a menu.
-  select.size = Math.min(others.length + 1, 8);
+  select.size = Math.min(others.length + teams.length + 2, 10);
 }
 
 async function openTransfer() {
@@ -51,6 +54,7 @@ async function openTransfer() {
   const res = await call('agents:list');
   if (res.ok) {
     state.agents = res.items ?? [];
+    state.transferTeams = res.teams ?? [];
     fillAgents();
   } else showError('#transfer-error', `Could not load agents: ${res.error}`);
 }
@@ -58,17 +62,19 @@ async function openTransfer() {
 async function submitTransfer(e) {
   e.preventDefault();
   const c = selected();
-  const toAgentId = $('#transfer-agent').value;
-  if (!c || !toAgentId) return showError('#transfer-error', 'Choose an agent.');
+  const choice = $('#transfer-agent').value;
+  if (!c || !choice) return showError('#transfer-error', 'Choose an agent or a team.');
+  const toTeamId = choice.startsWith('team:') ? choice.slice('team:'.length) : undefined;
+  const toAgentId = toTeamId ? undefined : choice;
   const btn = $('#transfer-confirm');
   btn.disabled = true;
   const note = $('#transfer-note').value.trim();
-  const res = await call('conversation:transfer', { conversationId: c.id, toAgentId, note });
+  const res = await call('conversation:transfer', toTeamId ? { conversationId: c.id, toTeamId, note } : { conversationId: c.id, toAgentId, note });
   btn.disabled = false;
   if (!res.ok) return showError('#transfer-error', `Transfer failed: ${res.error}`);
   $('#transfer-dialog').close();
-  const to = state.agents.find((a) => a.id === toAgentId);
-  status(`Transferred to ${to?.name ?? 'the agent'}.`);
+  const to = toTeamId ? state.transferTeams.find((t) => t.id === toTeamId) : state.agents.find((a) => a.id === toAgentId);
+  status(`Transferred to ${to?.name ?? (toTeamId ? 'the team' : 'the agent')}.`);
 }
 
 /** The admins' list as the server last sent it; "other" asks for the agent's own words. */

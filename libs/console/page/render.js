@@ -47,13 +47,16 @@ function renderQueue() {
     li._name = el('span', { class: 'name' });
     li._wait = el('span', { class: 'wait', title: 'Waiting for' });
     li._trigger = el('span', { class: 'tag' });
+    li._team = el('span', { class: 'tag', dataset: { testid: 'queue-team' } });
     li._btn = el('button', { type: 'button', class: 'accept', dataset: { testid: 'accept' }, onclick: () => actions.accept(q.conversationId) }, 'Accept');
-    li.append(el('div', { class: 'row' }, li._name, li._wait), el('div', { class: 'row' }, li._trigger, li._btn));
+    li.append(el('div', { class: 'row' }, li._name, li._wait), el('div', { class: 'row' }, el('span', { class: 'tags' }, li._trigger, li._team), li._btn));
     return li;
   }, (li, q) => {
     setText(li._name, `${q.position}. ${nameOf(q)}`);
     since(li._wait, q.waitingSince);
     setText(li._trigger, TRIGGERS[q.trigger] ?? q.trigger);
+    // Each team's queue counts its own places.
+    setText(li._team, q.teamName ?? 'General');
     li._btn.setAttribute('aria-label', `Accept ${nameOf(q)}`);
   });
   $('#queue-empty').hidden = state.queue.length > 0;

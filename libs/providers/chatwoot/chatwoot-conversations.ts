@@ -26,12 +26,14 @@ export class ChatwootConversations {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(sourceId: string, customAttributes: Record<string, string>): Promise<ConversationView> {
+  /** `teamId`: the Chatwoot team the conversation opens in (the routed team's desk group). */
+  async create(sourceId: string, customAttributes: Record<string, string>, teamId: number | null = null): Promise<ConversationView> {
     const res = await this.api.account<Raw>('POST', '/conversations', {
       source_id: sourceId,
       inbox_id: this.config.chatwoot.inboxId,
       status: 'open',
       custom_attributes: customAttributes,
+      ...(teamId === null ? {} : { team_id: teamId }),
     });
     const view = viewOf(res);
     if (!view) throw new Error('Chatwoot created a conversation without an id');

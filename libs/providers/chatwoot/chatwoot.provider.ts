@@ -50,15 +50,18 @@ export class ChatwootProvider implements HandoffProvider {
   private async createConversation(request: OpenChatRequest): Promise<string> {
     const attributes = { bot_id: request.botId, handoff_reason: request.trigger, history_url: request.historyUrl };
     const user = { botId: request.botId, visitorKey: request.visitorKey, name: request.user.name };
+    // Chatwoot team ids are integers; anything else in desk_groups.chatwoot is left out.
+    const group = request.team?.deskGroup;
+    const teamId = group && /^\d{1,9}$/.test(group) ? Number(group) : null;
     let contact = await this.contacts.forUser(user);
     let opened;
     try {
-      opened = await this.conversations.create(contact.sourceId, attributes);
+      opened = await this.conversations.create(contact.sourceId, attributes, teamId);
     } catch (error) {
       if (!(error instanceof ChatwootApiError) || (error.status !== 404 && error.status !== 422) || contact.contactId) throw error;
       this.logger.warn(`conversation ${request.conversationId}: the stored Chatwoot contact is gone (HTTP ${error.status}); creating it again`);
       contact = await this.contacts.forUser(user, true);
-      opened = await this.conversations.create(contact.sourceId, attributes);
+      opened = await this.conversations.create(contact.sourceId, attributes, teamId);
     }
     const contactId = opened.contactId ?? contact.contactId;
     await this.state.patchChatState(request.conversationId, CHATWOOT, {

@@ -38,7 +38,9 @@ export class LiveChatProvider implements HandoffProvider {
     try {
       const { entityId } = await this.tokens.customerToken(request.botId, request.visitorKey);
       const intro = { type: 'message', text: introText(request).slice(0, MAX_TEXT), recipients: 'all', custom_id: `intro-${request.conversationId}` };
-      const access = this.config.livechat.groupId === null ? undefined : { group_ids: [this.config.livechat.groupId] };
+      // The team's LiveChat group (desk_groups.livechat) when routing chose one, else the configured group.
+      const group = groupOf(request) ?? this.config.livechat.groupId;
+      const access = group === null ? undefined : { group_ids: [group] };
       let chatId: string;
       let threadId: string | undefined;
       try {
@@ -58,7 +60,7 @@ export class LiveChatProvider implements HandoffProvider {
           await this.asCustomer(request, 'send_event', { chat_id: chatId, event: intro });
           threadId = existing.threadId;
         } else {
-          threadId = (await this.asCustomer<{ thread_id: string }>(request, 'resume_chat', { chat: { id: chatId, thread: { events: [intro] } }, continuous: false })).thread_id;
+          threadId = (await this.asCustomer<{ thread_id: string }>(request, 'resume_chat', { chat: { id: chatId, thread: { events: [intro] }, ...(access ? { access } : {}) }, continuous: false })).thread_id;
         }
       }
       await this.state.patchChatState(request.conversationId, LIVECHAT, { threadId, entityId } satisfies LiveChatChatState);
@@ -155,4 +157,10 @@ function chunk(text: string, size: number): string[] {
   const parts: string[] = [];
   for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
   return parts;
+}
+
+/** LiveChat group ids are integers; a team's group id that is not one is left out rather than refused by LiveChat. */
+function groupOf(request: OpenChatRequest): number | null {
+  const group = request.team?.deskGroup;
+  return group && /^\d{1,9}$/.test(group) ? Number(group) : null;
 }

@@ -12,7 +12,7 @@ import type { CustomerCaller } from './customer-caller.util';
 import { callerSource, optionalBoolean, ownChat, requireString } from './customer-caller.util';
 import { customerEventFields, type EventFields } from './event-request.validator';
 
-type Settings = Pick<ResolvedOptions, 'existingChatErrorType' | 'fileUrlPattern'>;
+type Settings = Pick<ResolvedOptions, 'existingChatErrorType' | 'fileUrlPattern' | 'groupIds'>;
 
 export class CustomerChatService {
   constructor(
@@ -32,7 +32,7 @@ export class CustomerChatService {
     const continuous = optionalBoolean(body, 'continuous') ?? false;
     const threadInput = optionalObject(chatInput, 'thread', 'chat.');
     const events = this.events(caller, threadInput, 'chat.thread.events');
-    const access = groupAccess(chatInput.access);
+    const access = groupAccess(chatInput.access, this.settings.groupIds);
     if (active && !continuous && !this.agents.anyOnline()) throw new ApiError('groups_offline');
     const chat = this.store.create({
       kind: 'v3',
@@ -58,7 +58,7 @@ export class CustomerChatService {
     const continuous = optionalBoolean(body, 'continuous') ?? chat.continuous;
     const threadInput = optionalObject(chatInput, 'thread', 'chat.');
     const events = this.events(caller, threadInput, 'chat.thread.events');
-    if (chatInput.access !== undefined) chat.access = groupAccess(chatInput.access);
+    if (chatInput.access !== undefined) chat.access = groupAccess(chatInput.access, this.settings.groupIds);
     if (active && !continuous && !this.agents.anyOnline()) throw new ApiError('groups_offline');
     if (chatInput.properties !== undefined) {
       chat.properties = withSource({ ...chat.properties, ...properties(chatInput.properties, 'chat.properties') }, caller.clientId);
@@ -148,12 +148,12 @@ function withSource(props: Properties, clientId: string): Properties {
 }
 
 /** The sandbox licence has a single group, 0. */
-function groupAccess(value: unknown): { group_ids: number[] } {
+function groupAccess(value: unknown, groups: number[]): { group_ids: number[] } {
   if (value === undefined) return { group_ids: [0] };
   if (!isPlainObject(value)) throw validation('`chat.access` must be an object');
   const ids = value.group_ids;
   if (ids === undefined) return { group_ids: [0] };
   if (!Array.isArray(ids) || !ids.every((id) => Number.isInteger(id))) throw validation('`chat.access.group_ids` must be an array of integers');
-  if (ids.some((id) => id !== 0)) throw new ApiError('group_not_found');
+  if (ids.some((id) => !groups.includes(id))) throw new ApiError('group_not_found');
   return { group_ids: ids as number[] };
 }

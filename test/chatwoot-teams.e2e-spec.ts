@@ -1,0 +1,47 @@
+import { ConversationRepository, DeskTeamsService } from '@agent-bridge/handoff';
+import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
+import { ChatwootSim, SANDBOX_DEFAULTS } from '../apps/chatwoot-sim/src';
+import type { PlatformSim } from '../apps/platform-sim/src';
+import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+
+const bot = TEST_BOT.botId;
+
+/** A routed hand-off opens the Chatwoot conversation in the team named by desk_groups.chatwoot (`team_id`). */
+describe('teams on the Chatwoot desk', () => {
+  let env: TestEnvironment;
+  let cw: ChatwootSim;
+  let bridge: RunningBridge;
+  let sim: PlatformSim;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('chatwoot_teams');
+    cw = new ChatwootSim({ port: 0, webhookSecret: 'chatwoot-signing-secret-for-tests', log: () => undefined });
+    await cw.start();
+    bridge = await startBridge(testConfig(env, {
+      handoff: { provider: 'chatwoot' },
+      chatwoot: { url: cw.url, accountId: SANDBOX_DEFAULTS.accountId, inboxId: SANDBOX_DEFAULTS.inboxId, apiToken: SANDBOX_DEFAULTS.apiToken, webhookSecret: 'path-secret', signingSecret: 'chatwoot-signing-secret-for-tests' },
+    }));
+    sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
+  });
+
+  afterAll(async () => {
+    await sim?.stop();
+    await bridge?.close();
+    await cw?.stop();
+    await env?.destroy();
+  });
+
+  it("opens the conversation in the team's Chatwoot team, and in none without a team", async () => {
+    const teams = bridge.app.get(DeskTeamsService);
+    const billing = await teams.create({ name: 'Billing', deskGroups: { chatwoot: '2' } });
+    if (typeof billing === 'string') throw new Error(billing);
+    await teams.replaceRules([{ botId: null, trigger: null, contextPath: 'session.BotUserSession.topic', contextValue: 'invoice', teamId: billing.id }]);
+    const refOf = (user: string) => waitFor(`${user}'s Chatwoot conversation`, async () => (await bridge.app.get(ConversationRepository).findActive(bot, user))?.providerRef ?? undefined);
+
+    await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-invoice', body: { context: { session: { BotUserSession: { topic: 'invoice' } } } } });
+    expect(cw.conversation(Number(await refOf('u-invoice')))!.teamId).toBe(2);
+
+    await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-other' });
+    expect(cw.conversation(Number(await refOf('u-other')))!.teamId).toBeNull();
+  });
+});
