@@ -11,8 +11,9 @@ export class ConsoleClient {
   readonly received: Received[] = [];
   readonly socket: Socket;
 
-  constructor(bridgeUrl: string, token: string | undefined) {
-    this.socket = io(`${bridgeUrl}/console`, { auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  /** `auth`: more handshake fields (`view: 'board'` for the supervisors' board). */
+  constructor(bridgeUrl: string, token: string | undefined, auth: Record<string, unknown> = {}) {
+    this.socket = io(`${bridgeUrl}/console`, { auth: token === undefined ? auth : { ...auth, token }, transports: ['websocket'], reconnection: false, forceNew: true });
     this.socket.onAny((event: string, data: unknown) => this.received.push({ event, data }));
   }
 

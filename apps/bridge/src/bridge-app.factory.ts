@@ -45,8 +45,9 @@ export async function createBridgeApp(config: AppConfig, options: BridgeOptions 
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url;
     if (!route?.startsWith(QUEUE_DASHBOARD_PATH)) return;
-    if (!(await opsAuth.check(request.headers.authorization))) {
-      await reply.status(401).header('www-authenticate', 'Basic realm="agent-bridge ops", charset="UTF-8"').send({ errors: [{ msg: 'Sign in as a console admin or supervisor', code: 401 }] });
+    if (!(await opsAuth.check(request.headers))) {
+      const refusal = opsAuth.refusal(request);
+      await reply.status(refusal.status).headers(refusal.headers).send({ errors: [{ msg: refusal.msg, code: refusal.status }] });
       return;
     }
     const refusal = await dashboard.refusal(request.method, route, request.params as Record<string, string | undefined>);

@@ -15,7 +15,11 @@ let leaving = false;
 let warned = false;
 
 const session = loadSession();
-if (session && Date.parse(session.expiresAt) > Date.now() + 5000 && typeof io !== 'undefined') startConsole(session);
+// The ops pages send a browser here to sign in (?next=/ops...); only their own paths are followed.
+const next = new URLSearchParams(location.search).get('next');
+const opsNext = next && /^\/(ops|metrics)([/?#]|$)/.test(next) ? next : null;
+if (session && Date.parse(session.expiresAt) > Date.now() + 5000 && opsNext) openOps(session);
+else if (session && Date.parse(session.expiresAt) > Date.now() + 5000 && typeof io !== 'undefined') startConsole(session);
 else {
   clearSession();
   showSignIn(takeNotice());
@@ -60,7 +64,7 @@ async function signIn(e) {
     if (res.ok && body?.token) {
       $('#signin-password').value = '';
       saveSession(body);
-      return startConsole(body);
+      return opsNext ? openOps(body) : startConsole(body);
     }
     signInError(body?.errors?.[0]?.msg ?? (res.status === 401 ? 'Wrong email or password.' : `Sign-in failed (HTTP ${res.status}).`));
   } catch {
@@ -88,17 +92,28 @@ function signOut() {
   disconnect();
   dropOutbox();
   clearSession();
-  location.reload();
+  // The ops pages' copy of the session ends with it.
+  fetch('../ops/api/session', { method: 'DELETE' }).catch(() => {}).finally(() => location.reload());
+}
+
+/** Hands the session to the ops pages (an HttpOnly cookie they read), then goes back there. */
+async function openOps(s) {
+  if (s.agent.role === 'agent') return startConsole(s, 'The ops pages are for supervisors and admins.');
+  const res = await fetch('../ops/api/session', { method: 'POST', headers: { authorization: `Bearer ${s.token}` } }).catch(() => null);
+  if (res?.ok) return location.replace(opsNext);
+  startConsole(s, `Could not open the ops pages (${res ? `HTTP ${res.status}` : 'no connection'}).`);
 }
 
 // ---- the console
-function startConsole(s) {
+function startConsole(s, notice) {
+  if (notice) status(notice, true);
   state.me = s.agent;
   state.expiresAt = s.expiresAt;
   state.outbox = loadOutbox(s.agent.id);
   $('#signin').hidden = true;
   $('#console').hidden = false;
   $('#admin-link').hidden = s.agent.role !== 'admin';
+  $('#board-link').hidden = s.agent.role === 'agent';
   onRender((parts) => {
     render(parts);
     if (parts.has('context') || parts.has('conv') || parts.has('list')) renderContext();

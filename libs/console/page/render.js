@@ -164,7 +164,7 @@ export function messageNode(item) {
   const m = item.m ?? { kind: o.note ? 'note' : 'agent', text: o.text, at: o.at, authorName: state.me?.name };
   const k = m.kind;
   const time = el('time', { datetime: m.at, title: fmtFull(m.at) }, fmtTime(m.at));
-  const who = { user: m.authorName || 'User', agent: m.authorName || 'Agent', note: `Private note · ${m.authorName ?? ''}` }[k];
+  const who = { user: m.authorName || 'User', agent: m.authorName || 'Agent', note: `Private note · ${m.authorName ?? ''}`, whisper: `Whisper from ${m.authorName ?? 'a supervisor'} (supervisor)` }[k];
   const node = el('div', { class: `msg ${k}${o ? ' pending' : ''}`, dataset: { testid: 'message', kind: k, cursor: m.cursor, clientId: o?.clientId } },
     k === 'system' ? null : el('div', { class: 'meta' }, who, ' · ', time),
     el('div', { class: 'text' }, messageBody(m.text), k === 'system' ? [' · ', time] : null));

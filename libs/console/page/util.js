@@ -76,6 +76,7 @@ export const TRIGGERS = { agent_transfer: 'Asked for an agent', tone: 'Tone (ups
 const REASONS = {
   agent_closed: 'closed by agent', user_ended: 'the user left', inactivity: 'inactive', queue_timeout: 'waited too long',
   provider_error: 'delivery error', platform_reset: 'back to the bot', transferred: 'transferred to another agent',
+  taken_over: 'taken over by a supervisor', reassigned: 'reassigned by a supervisor',
 };
 export const reasonLabel = (r) => REASONS[r] ?? r;
 

@@ -31,20 +31,24 @@ import { AgentTeamsRepository } from './teams/agent-teams.repository';
 import { TeamsBroadcast } from './teams/teams-broadcast.service';
 import { AdminTeamsController } from './admin/admin-teams.controller';
 import { AdminRoutingController } from './admin/admin-routing.controller';
+import { BoardService } from './supervision/board.service';
+import { SupervisorActionsService } from './supervision/supervisor-actions.service';
+import { SupervisorController } from './supervision/supervisor.controller';
+import { ConsoleSupervisorGuard } from './supervision/console-supervisor.guard';
 
 /** In every process, so either side reaps the presence of crashed instances. */
 @Module({
   imports: [DeskPortModule, InstanceRegistryModule],
-  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService, AgentTeamsRepository],
-  exports: [DeskPortModule, ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, ConsoleQueueService, AgentTeamsRepository],
+  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService, AgentTeamsRepository, BoardService],
+  exports: [DeskPortModule, ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, ConsoleQueueService, AgentTeamsRepository, BoardService],
 })
 export class ConsoleDeskModule {}
 
 @Module({
   imports: [ConsoleDeskModule],
   controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController, AdminTeamsController, AdminRoutingController,
-    AdminHoursController, OfflineController, AdminBotsController],
-  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, AgentAdminService, CannedResponseRepository, DispositionRepository, TeamsBroadcast],
+    AdminHoursController, OfflineController, AdminBotsController, SupervisorController],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, ConsoleSupervisorGuard, SupervisorActionsService, AgentAdminService, CannedResponseRepository, DispositionRepository, TeamsBroadcast],
 })
 export class ConsoleModule {}
 

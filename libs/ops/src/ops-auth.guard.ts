@@ -1,4 +1,4 @@
-import { Injectable, SetMetadata, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpException, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OpsAuthService } from './ops-auth.service';
@@ -18,8 +18,9 @@ export class OpsAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const metricsToken = this.reflector.get<boolean | undefined>(METRICS_TOKEN_ALLOWED, context.getHandler()) === true;
-    if (await this.auth.check(request.headers.authorization, { metricsToken })) return true;
-    void context.switchToHttp().getResponse<FastifyReply>().header('www-authenticate', 'Basic realm="agent-bridge ops", charset="UTF-8"');
-    throw new UnauthorizedException('Sign in as a console admin or supervisor');
+    if (await this.auth.check(request.headers, { metricsToken })) return true;
+    const refusal = this.auth.refusal(request);
+    void context.switchToHttp().getResponse<FastifyReply>().headers(refusal.headers);
+    throw new HttpException(refusal.msg, refusal.status);
   }
 }

@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import { ConsoleDeskModule } from '@agent-bridge/console';
+import { AgentAuthService, ConsoleDeskModule } from '@agent-bridge/console';
 import { EventsModule } from '@agent-bridge/events';
 import { HandoffModule } from '@agent-bridge/handoff';
 import { QUEUES } from '@agent-bridge/queue';
@@ -11,13 +11,16 @@ import { DeadLettersController } from './dead-letters.controller';
 import { HealthController } from './health.controller';
 import { OpsAuthService } from './ops-auth.service';
 import { OpsController } from './ops.controller';
+import { OpsSessionController } from './ops-session.controller';
+import { OpsSessionVerifier } from './ops-session.verifier';
 import { OpsStatsService } from './ops-stats.service';
 import { QUEUE_DASHBOARD_PATH, QueueDashboardPolicy } from './queue-dashboard.policy';
 
+/** The one place ops meets the console's sign-in: its session check, behind OpsSessionVerifier. */
 @Module({
   imports: [ConsoleDeskModule],
-  providers: [OpsAuthService],
-  exports: [OpsAuthService],
+  providers: [OpsAuthService, { provide: OpsSessionVerifier, useExisting: AgentAuthService }],
+  exports: [OpsAuthService, OpsSessionVerifier],
 })
 export class OpsAuthModule {}
 
@@ -41,7 +44,7 @@ const QueueDashboard = BullBoardModule.forRoot({
     QueueDashboard,
     BullBoardModule.forFeature(...Object.values(QUEUES).map((name) => ({ name, adapter: BullMQAdapter }))),
   ],
-  controllers: [HealthController, OpsController, DeadLettersController],
+  controllers: [HealthController, OpsController, DeadLettersController, OpsSessionController],
   providers: [OpsStatsService, QueueDashboardPolicy],
 })
 export class OpsModule {}

@@ -8,6 +8,7 @@ import { CONSOLE_NAMESPACE, SUPERVISORS_ROOM, agentRoom, type ServerToClientEven
 @Injectable()
 export class ConsoleEmitter {
   private readonly emitter: Emitter<ServerToClientEvents>;
+  private readonly listeners: Array<(event: keyof ServerToClientEvents) => void> = [];
 
   constructor(@Inject(REDIS) redis: Redis, keys: RedisKeys) {
     this.emitter = new Emitter<ServerToClientEvents>(redis, { key: keys.key('socket.io') }).of(CONSOLE_NAMESPACE);
@@ -17,10 +18,21 @@ export class ConsoleEmitter {
   toOwner<E extends keyof ServerToClientEvents>(agentId: string | null, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
     const rooms = agentId ? [agentRoom(agentId), SUPERVISORS_ROOM] : [SUPERVISORS_ROOM];
     this.emitter.to(rooms).emit(event, ...args);
+    this.emitted(event);
   }
 
   toRoom<E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
     this.emitter.to(room).emit(event, ...args);
+    this.emitted(event);
+  }
+
+  /** Told of every event sent, in this process: the board follows the changes that reach agents. */
+  onEmit(listener: (event: keyof ServerToClientEvents) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emitted(event: keyof ServerToClientEvents): void {
+    for (const listener of this.listeners) listener(event);
   }
 
   /** Every socket of the agent, on every instance; the page reconnects, and its handshake is checked again. */

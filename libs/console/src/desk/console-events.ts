@@ -3,7 +3,8 @@ import { type Conversation, type TranscriptMessage } from '@agent-bridge/desk-po
 export interface MessageView {
   conversationId: string;
   cursor: string;
-  kind: 'user' | 'agent' | 'system' | 'note';
+  /** `whisper`: a supervisor's note to the chat's agent (an internal row, never sent to the user). */
+  kind: 'user' | 'agent' | 'system' | 'note' | 'whisper';
   authorName: string | null;
   text: string;
   at: string;
@@ -58,6 +59,40 @@ export interface ServerToClientEvents {
   teams: (data: { items: Array<{ id: string; name: string }>; mine: string[] }) => void;
   /** The active dispositions in order, after an admin changed them. */
   dispositions: (data: { items: DispositionView[] }) => void;
+  /** The whole board again after a change; only to supervisors' and admins' sockets that asked (board:watch). */
+  board: (data: BoardView) => void;
+}
+
+export interface BoardConversation {
+  id: string;
+  botId: string;
+  visitorKey: string;
+  userName: string | null;
+  state: 'queued' | 'assigned';
+  trigger: Conversation['trigger'];
+  /** When the hand-off opened: a waiting chat's wait is counted from here. */
+  openedAt: string;
+  assignedAt: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  /** The last message either way (or the hand-off). */
+  lastActivityAt: string;
+  teamId: string | null;
+}
+
+export interface BoardAgent {
+  id: string;
+  name: string;
+  role: string;
+  status: 'available' | 'away' | 'offline';
+  activeChats: number;
+  maxChats: number;
+}
+
+export interface BoardView {
+  at: string;
+  conversations: BoardConversation[];
+  agents: BoardAgent[];
 }
 
 export interface CannedResponseView {
@@ -76,10 +111,14 @@ export const CONSOLE_PROVIDER = 'console';
 export const agentRoom = (agentId: string): string => `agent:${agentId}`;
 export const SUPERVISORS_ROOM = 'supervisors';
 export const AGENTS_ROOM = 'agents';
+/** Sockets of supervisors and admins that have the board open. */
+export const BOARD_ROOM = 'board';
+/** The console's external ids of whispers: internal rows like notes, told apart by this prefix. */
+export const WHISPER_PREFIX = 'whisper:';
 
 export function messageView(message: TranscriptMessage): MessageView {
-  const kind = message.author === 'note' ? 'note' : message.author;
   const external = message.externalId ?? '';
+  const kind = message.author === 'note' && external.startsWith(WHISPER_PREFIX) ? 'whisper' : message.author;
   return {
     conversationId: message.conversationId,
     cursor: message.id,

@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 import { normalizeText } from '@agent-bridge/botkit';
 import { DeskEvents, DeskSessions, DeskTeams, type Conversation } from '@agent-bridge/desk-port';
 import { ConsoleEmitter } from '../desk/console-emitter.service';
-import { CONSOLE_PROVIDER, conversationView, messageView } from '../desk/console-events';
+import { CONSOLE_PROVIDER, SUPERVISORS_ROOM, conversationView, messageView } from '../desk/console-events';
 import { ConsoleProvider } from '../desk/console.provider';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
 import { PresenceService } from '../presence/presence.service';
@@ -70,6 +70,8 @@ export class ConsoleActionsService {
       (await this.desk.agentMessage(CONSOLE_PROVIDER, conversation.id, { id: clientId, text, agentName: agent.name })) ??
       (await this.conversations.messageByExternalId(conversation.id, 'to_user', `${CONSOLE_PROVIDER}:${clientId}`));
     if (!stored) return { ok: false, error: 'not stored' };
+    // Supervisors watching the chat see the agent's side live too.
+    this.emitter.toRoom(SUPERVISORS_ROOM, 'message', messageView(stored));
     return { ok: true, message: messageView(stored) };
   }
 
@@ -98,18 +100,8 @@ export class ConsoleActionsService {
     };
   }
 
-  /**
-   * An agent with no live socket is offline whatever status they chose: the status outlives a
-   * closed tab for the disconnect grace period, and a crashed instance's sockets until reaped.
-   */
-  private async statuses(agentIds?: string[]): Promise<Map<string, string>> {
-    const [presence, live] = await Promise.all([this.presence.all(), this.presence.liveInstances()]);
-    const ids = agentIds ?? [...presence.keys()];
-    const online = await Promise.all(ids.map(async (id) => {
-      const chosen = presence.get(id);
-      return chosen && chosen !== 'offline' && (await this.presence.socketCount(id, live)) > 0 ? ([id, chosen] as const) : null;
-    }));
-    return new Map(online.filter((entry) => entry !== null));
+  private statuses(agentIds?: string[]): Promise<Map<string, string>> {
+    return this.presence.online(agentIds);
   }
 
   async transfer(agent: Agent, conversationId: unknown, toAgentId: unknown, note: unknown, toTeamId?: unknown): Promise<Ack> {

@@ -10,7 +10,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AGENTS_ROOM, CONSOLE_NAMESPACE, SUPERVISORS_ROOM, agentRoom, type ServerToClientEvents } from '../desk/console-events';
+import { AGENTS_ROOM, BOARD_ROOM, CONSOLE_NAMESPACE, SUPERVISORS_ROOM, agentRoom, type ServerToClientEvents } from '../desk/console-events';
 import { ConsoleProvider } from '../desk/console.provider';
 import { InstanceRegistry } from '@agent-bridge/persistence';
 import { AgentRepository, type Agent } from '../agents/agent.repository';
@@ -21,9 +21,13 @@ import { DispositionRepository } from '../dispositions/disposition.repository';
 import { AgentTeamsRepository } from '../teams/agent-teams.repository';
 import { ConsoleActionsService, type Ack } from './console-actions.service';
 import { ConsoleContextService } from './console-context.service';
+import { BoardService } from '../supervision/board.service';
+import { SupervisorActionsService, isSupervisor } from '../supervision/supervisor-actions.service';
 
 interface SocketData {
   agent: Agent;
+  /** The supervisors' board page: it watches and acts, but is no agent's seat (no presence, no chats of its own). */
+  board: boolean;
 }
 
 type ConsoleSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -45,6 +49,8 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
     private readonly registry: InstanceRegistry,
     private readonly dispositions: DispositionRepository,
     private readonly memberships: AgentTeamsRepository,
+    private readonly board: BoardService,
+    private readonly supervision: SupervisorActionsService,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -60,6 +66,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
         (agent) => {
           if (!agent) return next(new Error('unauthorized'));
           (socket.data as SocketData).agent = agent;
+          (socket.data as SocketData).board = socket.handshake.auth?.view === 'board';
           next();
         },
         () => next(new Error('unavailable')),
@@ -69,19 +76,27 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   async handleConnection(socket: ConsoleSocket): Promise<void> {
     const agent = socket.data.agent;
+    if (socket.data.board) {
+      // Agents get nothing here: the board's events are for supervisors' sockets only.
+      if (isSupervisor(agent)) await socket.join([agentRoom(agent.id), SUPERVISORS_ROOM]);
+      socket.emit('session', { agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role, maxChats: agent.maxChats }, status: 'board' });
+      return;
+    }
     await socket.join([agentRoom(agent.id), AGENTS_ROOM, ...(agent.role === 'agent' ? [] : [SUPERVISORS_ROOM])]);
     const status = await this.presence.connected(agent.id, socket.id);
     socket.emit('session', { agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role, maxChats: agent.maxChats }, status });
     await this.actions.sendSnapshot(socket, agent);
     this.logger.log(`agent ${agent.id} connected`);
+    this.board.changed();
     if (status === 'available') await this.provider.route('agent connected');
   }
 
   async handleDisconnect(socket: ConsoleSocket): Promise<void> {
     const agent = socket.data.agent;
-    if (!agent) return;
+    if (!agent || socket.data.board) return;
     try {
       const left = await this.presence.disconnected(agent.id, socket.id);
+      this.board.changed();
       if (left === 0) await this.grace.start(agent.id);
     } catch (error) {
       // Stores may be gone during shutdown; the socket set heals on the next connect.
@@ -93,6 +108,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   async setPresence(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { status?: unknown }): Promise<Ack> {
     if (body?.status !== 'available' && body?.status !== 'away') return { ok: false, error: 'status must be available or away' };
     await this.presence.set(socket.data.agent.id, body.status);
+    this.board.changed();
     if (body.status === 'available') await this.provider.route('agent available');
     return { ok: true };
   }
@@ -161,5 +177,28 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
   @SubscribeMessage('conversation:close')
   close(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; disposition?: unknown }): Promise<Ack> {
     return this.actions.close(socket.data.agent, body?.conversationId, body?.disposition);
+  }
+
+  /** Joins the board's room and answers the board as it is now; later changes are pushed as `board`. */
+  @SubscribeMessage('board:watch')
+  async watchBoard(@ConnectedSocket() socket: ConsoleSocket): Promise<Ack> {
+    if (!isSupervisor(socket.data.agent)) return { ok: false, error: 'not allowed' };
+    await socket.join(BOARD_ROOM);
+    return { ok: true, board: await this.board.snapshot() };
+  }
+
+  @SubscribeMessage('supervisor:whisper')
+  whisper(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; text?: unknown; clientId?: unknown }): Promise<Ack> {
+    return this.supervision.whisper(socket.data.agent, body?.conversationId, body?.text, body?.clientId);
+  }
+
+  @SubscribeMessage('supervisor:take-over')
+  takeOver(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown }): Promise<Ack> {
+    return this.supervision.takeOver(socket.data.agent, body?.conversationId);
+  }
+
+  @SubscribeMessage('supervisor:reassign')
+  reassign(@ConnectedSocket() socket: ConsoleSocket, @MessageBody() body: { conversationId?: unknown; toAgentId?: unknown }): Promise<Ack> {
+    return this.supervision.reassign(socket.data.agent, body?.conversationId, body?.toAgentId);
   }
 }

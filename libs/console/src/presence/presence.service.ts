@@ -105,6 +105,21 @@ export class PresenceService {
     await this.redis.hset(this.statusKey(), agentId, status);
   }
 
+  /**
+   * The status of each agent with a live socket; the others are offline whatever they chose: the
+   * status outlives a closed tab for the disconnect grace period, and a crashed instance's sockets
+   * until reaped.
+   */
+  async online(agentIds?: string[]): Promise<Map<string, PresenceStatus>> {
+    const [presence, live] = await Promise.all([this.all(), this.liveInstances()]);
+    const ids = agentIds ?? [...presence.keys()];
+    const online = await Promise.all(ids.map(async (id) => {
+      const chosen = presence.get(id);
+      return chosen && chosen !== 'offline' && (await this.socketCount(id, live)) > 0 ? ([id, chosen] as const) : null;
+    }));
+    return new Map(online.filter((entry) => entry !== null));
+  }
+
   async all(): Promise<Map<string, PresenceStatus>> {
     return new Map(Object.entries((await this.redis.hgetall(this.statusKey())) as Record<string, PresenceStatus>));
   }
