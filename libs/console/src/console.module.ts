@@ -23,6 +23,8 @@ import { AgentGraceService } from './presence/agent-grace.service';
 import { PresenceReaper } from './presence/presence-reaper.service';
 import { PresenceService } from './presence/presence.service';
 import { ConsoleQueueService } from './routing/console-queue.service';
+import { ConsoleReportsGuard } from './reports/reports.guard';
+import { ReportsController } from './reports/reports.controller';
 
 /** In every process, so either side reaps the presence of crashed instances. */
 @Module({
@@ -34,8 +36,8 @@ export class ConsoleDeskModule {}
 
 @Module({
   imports: [ConsoleDeskModule],
-  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController],
-  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
+  controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController, ReportsController],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleReportsGuard, AgentAdminService, CannedResponseRepository, DispositionRepository],
 })
 export class ConsoleModule {}
 

@@ -13,12 +13,25 @@ import {
   type ReportQuery,
   type ReportTeam,
 } from '../desk-port/desk-reports';
-import { DISPOSITIONS_SQL, GROUP, METRICS_SQL, TEAMS_SQL, type ReportParams } from './report.sql';
+import { COUNTS_SQL, DISPOSITIONS_SQL, GROUP, PERCENTILES_SQL, SETTINGS_SQL, TEAMS_SQL, type ReportParams } from './report.sql';
 
-type MetricsRow = Record<string, unknown> & { g: number; day: string | null; team_id: string | null; agent_id: string | null; agent_name: string | null };
-interface DispositionRow {
+interface CountsRow extends Record<string, unknown> {
+  day: string;
+  team_id: string | null;
+  agent_id: string | null;
+  agent_name: string | null;
+}
+interface PercentilesRow {
   g: number;
   day: string | null;
+  team_id: string | null;
+  agent_id: string | null;
+  wait: Array<number | null> | null;
+  response: Array<number | null> | null;
+  handle: Array<number | null> | null;
+}
+interface DispositionRow {
+  day: string;
   team_id: string | null;
   agent_id: string | null;
   disposition: string;
@@ -48,43 +61,51 @@ function knownTimeZone(name: string): boolean {
 }
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const COUNTED = [
+  'conversations', 'assigned', 'abandoned', ...ABANDON_REASONS.map((r) => `abandoned_${r}`), ...TRIGGERS.map((t) => `trigger_${t}`),
+  'wait_sum', 'wait_count', 'response_sum', 'response_count', 'handle_sum', 'handle_count', 'csat_1', 'csat_2', 'csat_3', 'csat_4', 'csat_5',
+];
 
-function durations(row: MetricsRow, name: string): Durations {
-  const pct = row[`${name}_pct`] as Array<number | null> | null;
-  return { p50: num(pct?.[0]), p90: num(pct?.[1]), mean: num(row[`${name}_mean`]), count: Number(row[`${name}_count`]) };
+/** The additive figures of one day, team, agent or the whole range, and its dispositions. */
+class Tally {
+  readonly n: Record<string, number> = Object.fromEntries(COUNTED.map((k) => [k, 0]));
+  readonly dispositions: Record<string, number> = {};
+  agentName: string | null = null;
+
+  add(row: CountsRow): void {
+    for (const key of COUNTED) this.n[key]! += Number(row[key] ?? 0);
+  }
+
+  figures(pct: PercentilesRow | undefined): ReportFigures {
+    const n = this.n;
+    const durations = (name: 'wait' | 'response' | 'handle'): Durations => {
+      const count = n[`${name}_count`]!;
+      return { p50: num(pct?.[name]?.[0]), p90: num(pct?.[name]?.[1]), mean: count ? n[`${name}_sum`]! / count : null, count };
+    };
+    const csat: ReportFigures['csat']['distribution'] = [n.csat_1!, n.csat_2!, n.csat_3!, n.csat_4!, n.csat_5!];
+    const rated = csat.reduce((a, b) => a + b, 0);
+    return {
+      conversations: n.conversations!,
+      assigned: n.assigned!,
+      abandoned: n.abandoned!,
+      abandonedBy: Object.fromEntries(ABANDON_REASONS.map((r) => [r, n[`abandoned_${r}`]!])) as ReportFigures['abandonedBy'],
+      triggers: Object.fromEntries(TRIGGERS.map((t) => [t, n[`trigger_${t}`]!])) as ReportFigures['triggers'],
+      wait: durations('wait'),
+      firstResponse: durations('response'),
+      handle: durations('handle'),
+      csat: { count: rated, average: rated ? csat.reduce((sum, c, i) => sum + c * (i + 1), 0) / rated : null, distribution: csat },
+      dispositions: this.dispositions,
+    };
+  }
 }
 
-function figures(row: MetricsRow | undefined, dispositions: Record<string, number>): ReportFigures {
-  if (!row) return emptyFigures(dispositions);
-  const n = (key: string): number => Number(row[key] ?? 0);
-  return {
-    conversations: n('conversations'),
-    assigned: n('assigned'),
-    abandoned: n('abandoned'),
-    abandonedBy: Object.fromEntries(ABANDON_REASONS.map((r) => [r, n(`abandoned_${r}`)])) as ReportFigures['abandonedBy'],
-    triggers: Object.fromEntries(TRIGGERS.map((t) => [t, n(`trigger_${t}`)])) as ReportFigures['triggers'],
-    wait: durations(row, 'wait'),
-    firstResponse: durations(row, 'response'),
-    handle: durations(row, 'handle'),
-    csat: { count: n('csat_count'), average: num(row.csat_mean), distribution: [n('csat_1'), n('csat_2'), n('csat_3'), n('csat_4'), n('csat_5')] },
-    dispositions,
-  };
-}
-
-function emptyFigures(dispositions: Record<string, number> = {}): ReportFigures {
-  const none: Durations = { p50: null, p90: null, mean: null, count: 0 };
-  return {
-    conversations: 0,
-    assigned: 0,
-    abandoned: 0,
-    abandonedBy: Object.fromEntries(ABANDON_REASONS.map((r) => [r, 0])) as ReportFigures['abandonedBy'],
-    triggers: Object.fromEntries(TRIGGERS.map((t) => [t, 0])) as ReportFigures['triggers'],
-    wait: none,
-    firstResponse: { ...none },
-    handle: { ...none },
-    csat: { count: 0, average: null, distribution: [0, 0, 0, 0, 0] },
-    dispositions,
-  };
+/** Tallies by key, in first-seen order. */
+class Tallies extends Map<string | null, Tally> {
+  of(key: string | null): Tally {
+    let tally = this.get(key);
+    if (!tally) this.set(key, (tally = new Tally()));
+    return tally;
+  }
 }
 
 /** Validated parameters of both statements. */
@@ -106,25 +127,43 @@ export class DeskReportsService implements DeskReports {
 
   async report(query: ReportQuery): Promise<Report> {
     const params = reportParams(query);
-    let metrics: MetricsRow[];
-    let dispositionRows: DispositionRow[];
+    let counts: CountsRow[];
+    let percentiles: PercentilesRow[];
+    let dispositions: DispositionRow[];
     let teams: ReportTeam[];
     try {
-      [metrics, dispositionRows, teams] = await Promise.all([this.db.query(METRICS_SQL, params), this.db.query(DISPOSITIONS_SQL, params), this.teams()]);
+      [counts, percentiles, dispositions, teams] = await Promise.all([
+        this.run<CountsRow>(COUNTS_SQL, params),
+        this.run<PercentilesRow>(PERCENTILES_SQL, params),
+        this.run<DispositionRow>(DISPOSITIONS_SQL, params),
+        this.teams(),
+      ]);
     } catch (error) {
       // Postgres and ICU may disagree on a rare zone name: Postgres's refusal is still bad input.
       if ((error as { code?: string }).code === '22023') throw new ReportQueryError('"tz" must be a time zone such as Europe/Paris');
       throw error;
     }
-    const dispositionsOf = (g: number, key: (row: DispositionRow) => string | null, value: string | null): Record<string, number> =>
-      Object.fromEntries(dispositionRows.filter((r) => r.g === g && key(r) === value).map((r) => [r.disposition, r.n]));
-    const at = (g: number) => metrics.filter((r) => Number(r.g) === g);
+    const total = new Tally();
+    const days = new Tallies();
+    const byTeam = new Tallies();
+    const byAgent = new Tallies();
+    for (const row of counts) {
+      for (const tally of [total, days.of(row.day), byTeam.of(row.team_id), byAgent.of(row.agent_id)]) tally.add(row);
+      const agent = byAgent.of(row.agent_id);
+      if (row.agent_name && (agent.agentName === null || row.agent_name > agent.agentName)) agent.agentName = row.agent_name;
+    }
+    for (const row of dispositions) {
+      for (const tally of [total, days.of(row.day), byTeam.of(row.team_id), byAgent.of(row.agent_id)]) {
+        tally.dispositions[row.disposition] = (tally.dispositions[row.disposition] ?? 0) + row.n;
+      }
+    }
+    const pct = (g: number, key: (row: PercentilesRow) => string | null, value: string | null) =>
+      percentiles.find((row) => Number(row.g) === g && key(row) === value);
 
-    const byDay = new Map(at(GROUP.day).map((r) => [r.day!, r]));
-    const days: Report['days'] = [];
+    const dayList: Report['days'] = [];
     for (let ms = dayMs(query.from)!; ms <= dayMs(query.to)!; ms += DAY_MS) {
       const day = new Date(ms).toISOString().slice(0, 10);
-      days.push({ day, ...figures(byDay.get(day), dispositionsOf(GROUP.day, (r) => r.day, day)) });
+      dayList.push({ day, ...days.of(day).figures(pct(GROUP.day, (r) => r.day, day)) });
     }
     const teamName = new Map(teams.map((t) => [t.id, t.name]));
     return {
@@ -133,15 +172,23 @@ export class DeskReportsService implements DeskReports {
       timeZone: query.timeZone,
       teamId: params[3],
       agentId: params[4],
-      total: figures(at(GROUP.total)[0], dispositionsOf(GROUP.total, () => null, null)),
-      days,
-      teams: at(GROUP.team)
-        .map((r) => ({ teamId: r.team_id, teamName: r.team_id ? (teamName.get(r.team_id) ?? r.team_id) : 'No team', ...figures(r, dispositionsOf(GROUP.team, (d) => d.team_id, r.team_id)) }))
+      total: total.figures(pct(GROUP.total, () => null, null)),
+      days: dayList,
+      teams: [...byTeam]
+        .map(([teamId, tally]) => ({ teamId, teamName: teamId ? (teamName.get(teamId) ?? teamId) : 'No team', ...tally.figures(pct(GROUP.team, (r) => r.team_id, teamId)) }))
         .sort((a, b) => b.conversations - a.conversations || a.teamName.localeCompare(b.teamName)),
-      agents: at(GROUP.agent)
-        .map((r) => ({ agentId: r.agent_id, agentName: r.agent_name, ...figures(r, dispositionsOf(GROUP.agent, (d) => d.agent_id, r.agent_id)) }))
+      agents: [...byAgent]
+        .map(([agentId, tally]) => ({ agentId, agentName: tally.agentName, ...tally.figures(pct(GROUP.agent, (r) => r.agent_id, agentId)) }))
         .sort((a, b) => b.conversations - a.conversations || (a.agentName ?? '').localeCompare(b.agentName ?? '')),
     };
+  }
+
+  /** Each statement in a transaction of its own, for its SET LOCAL settings; they run side by side. */
+  private run<T>(sql: string, params: ReportParams): Promise<T[]> {
+    return this.db.transaction(async (manager) => {
+      await manager.query(SETTINGS_SQL);
+      return manager.query(sql, params) as Promise<T[]>;
+    });
   }
 
   async teams(): Promise<ReportTeam[]> {
