@@ -99,6 +99,7 @@ function startConsole(s) {
   $('#signin').hidden = true;
   $('#console').hidden = false;
   $('#admin-link').hidden = s.agent.role !== 'admin';
+  $('#reports-link').hidden = s.agent.role !== 'admin' && s.agent.role !== 'supervisor';
   onRender((parts) => {
     render(parts);
     if (parts.has('context') || parts.has('conv') || parts.has('list')) renderContext();

@@ -17,7 +17,8 @@ const RANGE = `FROM conversations c
 const DAY = `(c.opened_at AT TIME ZONE $3::text)::date::text`;
 const WAIT = `extract(epoch FROM c.assigned_at - c.opened_at)::float8`;
 // A desk may show the agent's first line just before it reports the join.
-const RESPONSE = `extract(epoch FROM greatest(c.first_response_at - c.assigned_at, interval '0'))::float8`;
+// (greatest() skips NULLs: an unanswered conversation must stay NULL, not 0.)
+const RESPONSE = `CASE WHEN c.first_response_at IS NOT NULL THEN extract(epoch FROM greatest(c.first_response_at - c.assigned_at, interval '0'))::float8 END`;
 const HANDLE = `extract(epoch FROM c.closed_at - c.assigned_at)::float8`;
 const ABANDONED = `c.assigned_at IS NULL AND c.state = 'closed' AND c.close_reason IN (${list(ABANDON_REASONS)})`;
 
