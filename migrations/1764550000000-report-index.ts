@@ -18,7 +18,8 @@ export class ReportIndex1764550000000 implements MigrationInterface {
         INCLUDE (team_id, agent_id, agent_name, trigger, state, assigned_at, first_response_at, closed_at, close_reason, csat_score, disposition)`);
   }
 
+  // TypeORM reverts inside a transaction whatever `transaction` says, where CONCURRENTLY is refused.
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP INDEX CONCURRENTLY IF EXISTS conversations_report');
+    await q.query('DROP INDEX IF EXISTS conversations_report');
   }
 }

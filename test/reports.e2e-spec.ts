@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AgentRepository, hashPassword, type Agent } from '@agent-bridge/console';
 import { ConversationRepository } from '@agent-bridge/handoff';
+import { revertLastMigration, runMigrations } from '@agent-bridge/persistence';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
@@ -196,5 +197,15 @@ describe('console reports', () => {
     expect((await client.call('message:send', { conversationId: id, clientId: randomUUID(), text: 'Still here' })).ok).toBe(true);
     await sim.waitForDelivered(bot, 'u-first-response', 1);
     expect((await stamp()).first_response_at.getTime()).toBe(first.first_response_at.getTime());
+  });
+
+  it('has a migration that reverts and applies again, and the report still answers', async () => {
+    const index = async () => (await db.query(`SELECT to_regclass('conversations_report') AS i`)).rows[0].i;
+    expect(await index()).toBe('conversations_report');
+    await revertLastMigration(env.databaseUrl);
+    expect(await index()).toBeNull();
+    expect((await get(`?${RANGE}`)).body.total.conversations).toBe(7);
+    expect((await runMigrations(env.databaseUrl)).applied).toEqual(['ReportIndex1764550000000']);
+    expect(await index()).toBe('conversations_report');
   });
 });
