@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench [-- --quick] [--only=echo,relay,sessions,console] [--provider=livechat|chatwoot] [--profile] [--skip-baseline] [--root=<checkout>] [--out=<dir>]
+// npm run bench [-- --quick] [--only=echo,relay,sessions,console,reports] [--provider=livechat|chatwoot] [--profile] [--skip-baseline] [--root=<checkout>] [--out=<dir>]
 // Starts the bridge, the platform sandbox and the LiveChat (or Chatwoot) sandbox on loopback, measures each figure
 // beside a baseline in the same run, writes bench/results/report.{md,json}, and stops everything it
 // started, also on failure. See bench/README.md.
@@ -17,6 +17,7 @@ const { echoStage } = require('./stages/echo.stage');
 const { relayStage } = require('./stages/relay.stage');
 const { sessionsStage } = require('./stages/sessions.stage');
 const { consoleStage } = require('./stages/console.stage');
+const { reportsStage } = require('./stages/reports.stage');
 
 const started = Date.now();
 const log = (m) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${m}`);
@@ -85,6 +86,7 @@ async function main() {
     }
     if (opts.stages.includes('sessions')) stages.sessions = await run('sessions', () => sessionsStage(ctx));
     if (opts.stages.includes('console')) stages.console = await run('console', () => consoleStage(ctx));
+    if (opts.stages.includes('reports')) stages.reports = await run('reports', () => reportsStage(ctx));
   } finally {
     await Promise.all(allChildren.map((c) => c.stopAll(5000)));
     const problems = await env.destroy();
@@ -111,7 +113,7 @@ async function main() {
     root: opts.root,
     commit: gitCommit(opts.root),
     machine: ctx.machine,
-    settings: { provider: opts.provider, relay: opts.relay, sessions: opts.sessions, console: opts.console, logLevel: opts.logLevel, profile: opts.profile },
+    settings: { provider: opts.provider, relay: opts.relay, sessions: opts.sessions, console: opts.console, reports: opts.reports, logLevel: opts.logLevel, profile: opts.profile },
     background: background(windows),
     figures: buildFigures(stages),
     stages,

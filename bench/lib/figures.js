@@ -64,12 +64,20 @@ function consoleFigures(c) {
   ];
 }
 
+function reportsFigures(r) {
+  const n = r.conversations.toLocaleString('en-US');
+  const names = { counts: 'counts per day, team, agent', percentiles: 'percentiles per day, team, agent', dispositions: 'dispositions' };
+  return r.ranges.flatMap((g) => Object.entries(names).map(([key, name]) =>
+    figure(`reports.${g.id}.${key}`, `Report ${name}, ${g.label} of ${n} conversations (${g.inRange.toLocaleString('en-US')} in range), p95`, 'ms', g[key].p95, g.baseline.p95, 'bare count(*) of the range', '<= 200 ms', (v) => v <= 200)));
+}
+
 function buildFigures(stages) {
   const figures = [];
   if (stages.relay) figures.push(...relayFigures(stages.relay, stages.echo));
   else if (stages.echo) figures.push(...relayFigures({}, stages.echo));
   if (stages.sessions) figures.push(...sessionsFigures(stages.sessions));
   if (stages.console) figures.push(...consoleFigures(stages.console));
+  if (stages.reports) figures.push(...reportsFigures(stages.reports));
   return figures;
 }
 

@@ -17,6 +17,7 @@ const FULL = {
   },
   sessions: { count: 10_000, everySeconds: 60, windowMs: 90_000, idleMs: 10_000, transferRate: 60, timeoutMs: 900_000 },
   console: { agents: 1000, rate: 100, durationMs: 20_000, warmupMs: 3000, transferRate: 50, timeoutMs: 300_000, dbStats: true },
+  reports: { conversations: 1_000_000, runs: 15 },
 };
 
 const QUICK = {
@@ -32,9 +33,10 @@ const QUICK = {
   },
   sessions: { count: 200, everySeconds: 4, windowMs: 9000, idleMs: 2000, transferRate: 100, timeoutMs: 120_000 },
   console: { agents: 50, rate: 100, durationMs: 2000, warmupMs: 1000, transferRate: 50, timeoutMs: 120_000, dbStats: false },
+  reports: { conversations: 100_000, runs: 10 },
 };
 
-const STAGES = ['echo', 'relay', 'sessions', 'console'];
+const STAGES = ['echo', 'relay', 'sessions', 'console', 'reports'];
 /** The desk the relay stage goes through; the sessions and console stages stay on LiveChat. */
 const PROVIDERS = ['livechat', 'chatwoot'];
 
@@ -71,6 +73,7 @@ function parseOptions(argv, env) {
     relay: base.relay,
     sessions,
     console: consoleOpts,
+    reports: { ...base.reports },
   };
 }
 

@@ -185,6 +185,23 @@ function consoleSection(c) {
   ].join('\n');
 }
 
+function reportsSection(r) {
+  return [
+    '## Reports',
+    '',
+    `${r.conversations.toLocaleString('en-US')} conversations over a year seeded with generate_series in ${fmt(r.seedSeconds)} s (heap ${r.heapMb} MB, report index ${r.indexMb} MB), then VACUUM ANALYZE. ` +
+      `Each statement of the console's report (the engine's SQL from dist) ran ${r.runs} times per range after two warm-up runs, on one connection; ` +
+      'the baseline is a bare `SELECT count(*)` of the same opened_at range in the same run.',
+    '',
+    table(['Range', 'Rows in range', 'count(*) p50 / p95', 'Counts p50 / p95', 'Percentiles p50 / p95', 'Dispositions p50 / p95', 'Slowest / count(*) (p95)', 'Scan'], r.ranges.map((g) => {
+      const slowest = Math.max(g.counts.p95, g.percentiles.p95, g.dispositions.p95);
+      const pair = (t) => `${fmt(t.p50)} / ${fmt(t.p95)} ms`;
+      return [g.label, fmt(g.inRange), pair(g.baseline), pair(g.counts), pair(g.percentiles), pair(g.dispositions), g.baseline.p95 ? `${fmt(slowest / g.baseline.p95, 1)}x` : '', g.scan];
+    })),
+    '',
+  ].join('\n');
+}
+
 function machineSection(report) {
   const m = report.machine;
   return [
@@ -242,6 +259,7 @@ function write(report, outDir) {
   if (report.stages.relay || report.stages.echo) parts.push(relaySection(report.stages.relay || {}, report.stages.echo));
   if (report.stages.sessions) parts.push(sessionsSection(report.stages.sessions));
   if (report.stages.console) parts.push(consoleSection(report.stages.console));
+  if (report.stages.reports) parts.push(reportsSection(report.stages.reports));
   if (report.profiles.length) parts.push('## CPU profiles of the bridge', '', ...report.profiles.map((p) => p.markdown), '');
   parts.push(methodSection(report));
   const md = parts.join('\n');

@@ -114,6 +114,7 @@ function startConsole(s, notice) {
   $('#console').hidden = false;
   $('#admin-link').hidden = s.agent.role !== 'admin';
   $('#board-link').hidden = s.agent.role === 'agent';
+  $('#reports-link').hidden = s.agent.role !== 'admin' && s.agent.role !== 'supervisor';
   onRender((parts) => {
     render(parts);
     if (parts.has('context') || parts.has('conv') || parts.has('list')) renderContext();

@@ -8,6 +8,7 @@ import { ConversationRouter } from './conversations/conversation-router.service'
 import { DeskEventsService } from './conversations/desk-events.service';
 import { DeskSessionsService } from './desks/desk-sessions.service';
 import { DeskStateRepository } from './desks/desk-state.repository';
+import { DeskReportsService } from './reports/desk-reports.service';
 import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
@@ -55,6 +56,7 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     DeskEventsService,
     DeskSessionsService,
     DeskStateRepository,
+    DeskReportsService,
     ConversationRouter,
     RelayService,
     DeliveryService,
@@ -82,6 +84,7 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     DeskEventsService,
     DeskSessionsService,
     DeskStateRepository,
+    DeskReportsService,
     ConversationRouter,
     ConversationRepository,
     TranscriptRepository,

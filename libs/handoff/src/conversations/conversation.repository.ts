@@ -300,6 +300,14 @@ export class ConversationRepository {
     }
   }
 
+  /** The agent wrote: the first time, that is the first response (the same update, no extra statement). */
+  async touchByAgent(id: string): Promise<void> {
+    await this.db.query(
+      `UPDATE conversations SET last_activity_at = now(), first_response_at = COALESCE(first_response_at, now()) WHERE id = $1`,
+      [id],
+    );
+  }
+
   async isPlatformCleared(id: string): Promise<boolean> {
     const rows: Array<{ cleared: boolean }> = await this.db.query(
       `SELECT platform_cleared_at IS NOT NULL AS cleared FROM conversations WHERE id = $1`,

@@ -39,7 +39,7 @@ export class DeskEventsService implements DeskEvents {
       authorName: message.agentName ?? conversation.agentName,
       sentAt: message.sentAt,
     });
-    if (stored && conversation.state !== 'closed') await this.conversations.touch(conversation.id, null);
+    if (stored && conversation.state !== 'closed') await this.conversations.touchByAgent(conversation.id);
     return stored;
   }
 

@@ -227,7 +227,9 @@ export class MessageIntakeRepository {
            ON CONFLICT (conversation_id, direction, external_id) WHERE external_id IS NOT NULL DO NOTHING
            RETURNING id, conversation_id, author_name, created_at, delivery_state, attempts
          ), touched AS (
-           UPDATE conversations SET last_activity_at = now() FROM m WHERE conversations.id = m.conversation_id RETURNING conversations.id
+           -- The first agent message stamps first_response_at in the update every message makes anyway.
+           UPDATE conversations SET last_activity_at = now(), first_response_at = COALESCE(conversations.first_response_at, now())
+           FROM m WHERE conversations.id = m.conversation_id RETURNING conversations.id
          )
          SELECT c.*, m.id AS message_id, m.created_at AS message_at, m.author_name AS message_author,
            m.delivery_state AS message_state, m.attempts AS message_attempts

@@ -6,10 +6,12 @@ import { DeskStateRepository } from '../desks/desk-state.repository';
 import { OfflineInboxService } from '../hours/offline-inbox.service';
 import { TeamHoursService } from '../hours/team-hours.service';
 import { DeskTeamsService } from '../teams/desk-teams.service';
+import { DeskReportsService } from '../reports/desk-reports.service';
 import { HandoffModule } from '../handoff.module';
 import { BotSettingsAdminService } from '../settings/bot-settings-admin.service';
 import { BotSettingsAdmin } from './bot-settings-admin';
 import { DeskEvents } from './desk-events';
+import { DeskReports } from './desk-reports';
 import { DeskSessions } from './desk-sessions';
 import { DeskStateStore } from './desk-state.store';
 import { OfflineInbox } from './offline-inbox';
@@ -27,7 +29,8 @@ import { DeskTeams } from './desk-teams';
     { provide: OfflineInbox, useExisting: OfflineInboxService },
     { provide: DeskTeams, useExisting: DeskTeamsService },
     { provide: BotSettingsAdmin, useExisting: BotSettingsAdminService },
+    { provide: DeskReports, useExisting: DeskReportsService },
   ],
-  exports: [DeskEvents, DeskSessions, DeskStateStore, DeskTeams, TeamHoursSettings, OfflineInbox, BotSettingsAdmin, EventsModule],
+  exports: [DeskEvents, DeskSessions, DeskStateStore, DeskTeams, TeamHoursSettings, OfflineInbox, BotSettingsAdmin, DeskReports, EventsModule],
 })
 export class DeskPortModule {}

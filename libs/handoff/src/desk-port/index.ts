@@ -5,6 +5,8 @@ export type { AgentMessage } from './desk-events';
 export { DeskSessions } from './desk-sessions';
 export type { HandoffReason, SessionSummary } from './desk-sessions';
 export { DeskStateStore } from './desk-state.store';
+export { ABANDON_REASONS, DeskReports, MAX_REPORT_DAYS, ReportQueryError, TRIGGERS } from './desk-reports';
+export type { AbandonReason, Durations, Report, ReportFigures, ReportQuery, ReportTeam } from './desk-reports';
 export { providerChatOf } from './desk-session';
 export type { Author, CloseReason, Conversation, ConversationState, DeliveryState, Direction, HandoffDetail, HandoffTrigger, TranscriptMessage } from './desk-session';
 export { DeskTeams } from './desk-teams';
