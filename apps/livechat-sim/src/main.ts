@@ -48,19 +48,28 @@ async function main(): Promise<void> {
   }
 
   const c = sim.config;
+  // Where the bridge reaches the sandbox, when that is not the listening address (another container).
+  const advertised = process.env.LIVECHAT_SIM_PUBLIC_URL?.trim().replace(/\/+$/, '') || sim.url;
+  // Sandbox credentials (the defaults or the values this process was given): printing them is the point.
   const lines = [
     `LiveChat sandbox listening on ${sim.url} (region ${c.region}, licence ${c.licenseId})`,
     `  agent page:     ${sim.url}/agent`,
     `  control API:    ${sim.url}/sim/state`,
-    webhookUrl ? `  webhooks:       ${WEBHOOK_ACTIONS.length} actions registered to ${webhookUrl}` : '  webhooks:       none yet (set LIVECHAT_SIM_WEBHOOK_URL, or register them through the Configuration API)',
+    webhookUrl ? `  webhooks:       ${WEBHOOK_ACTIONS.length} actions registered to ${webhookUrl}` : '  webhooks:       none yet (set LIVECHAT_SIM_WEBHOOK_URL, or run npm run livechat:webhooks as below)',
     '',
-    'Set in the bridge (secrets are the values you passed, or the sandbox defaults shown in SANDBOX_DEFAULTS):',
-    `  LIVECHAT_API_URL=${sim.url}`,
-    `  LIVECHAT_ACCOUNTS_URL=${sim.url}`,
+    'Set in the bridge:',
+    '  HANDOFF_PROVIDER=livechat',
+    `  LIVECHAT_API_URL=${advertised}`,
+    `  LIVECHAT_ACCOUNTS_URL=${advertised}`,
     `  LIVECHAT_ORGANIZATION_ID=${c.organizationId}`,
     `  LIVECHAT_LICENSE_ID=${c.licenseId}`,
     `  LIVECHAT_CLIENT_ID=${c.clientId}`,
-    '  LIVECHAT_CLIENT_SECRET, LIVECHAT_REFRESH_TOKEN, LIVECHAT_WEBHOOK_SECRET: same values as given to this process',
+    `  LIVECHAT_CLIENT_SECRET=${c.clientSecret}`,
+    `  LIVECHAT_REFRESH_TOKEN=${c.refreshToken}`,
+    `  LIVECHAT_WEBHOOK_SECRET=${webhookSecret}`,
+    '',
+    'Then register the webhooks (in the bridge\'s environment, with its PUBLIC_URL):',
+    `  LIVECHAT_PAT=${c.pat.token} LIVECHAT_ACCOUNT_ID=${c.pat.accountId} npm run livechat:webhooks`,
   ];
   console.log(lines.join('\n'));
 

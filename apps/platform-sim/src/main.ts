@@ -3,6 +3,9 @@ import { isSubscribableEvent } from './events/botkit-events.constants';
 import { PlatformSim } from './platform-sim.facade';
 import type { PlatformSimOptions } from './sim.types';
 
+/** Kore's bot ids are `st-` and a UUID, and Kore's own BotKit SDK answers 500 to any other shape. */
+const SANDBOX_BOT_ID = 'st-5a4db0c5-0b5a-4e5e-8a11-5a4db0c5a4d0';
+
 /** Reads the bridge's own variables, so one environment starts both; prints ids and URLs, never secrets or messages. */
 function optionsFromEnv(env: NodeJS.ProcessEnv): PlatformSimOptions {
   const problems: string[] = [];
@@ -32,7 +35,7 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): PlatformSimOptions {
     webClient,
     bots: [
       {
-        botId: env.KORE_BOT_ID ?? 'st-sandbox-bot',
+        botId: env.KORE_BOT_ID ?? SANDBOX_BOT_ID,
         botName: env.KORE_BOT_NAME ?? 'Sandbox Bot',
         clientId: clientId!,
         clientSecret: clientSecret!,

@@ -27,4 +27,19 @@ describe('pino logger', () => {
     logger.warn('careful', 'Ctx');
     expect(out.lines()).toEqual([expect.objectContaining({ level: 'warn', msg: 'careful', logger: 'Ctx' })]);
   });
+
+  it("moves Nest's route and module listing to debug, and keeps its start-up line at info", () => {
+    const out = capture();
+    const logger = new PinoLoggerService(createPino('info', out.stream));
+    logger.log('Mapped {/health/live, GET} route', 'RouterExplorer');
+    logger.log('HealthController {/health}:', 'RoutesResolver');
+    logger.log('OpsModule dependencies initialized', 'InstanceLoader');
+    logger.log('ConsoleGateway subscribed to the "send" message', 'WebSocketsController');
+    logger.log('Nest application successfully started', 'NestApplication');
+    expect(out.lines()).toEqual([expect.objectContaining({ level: 'info', logger: 'NestApplication' })]);
+
+    const verbose = capture();
+    new PinoLoggerService(createPino('debug', verbose.stream)).log('Mapped {/health/live, GET} route', 'RouterExplorer');
+    expect(verbose.lines()).toEqual([expect.objectContaining({ level: 'debug', logger: 'RouterExplorer', msg: 'Mapped {/health/live, GET} route' })]);
+  });
 });

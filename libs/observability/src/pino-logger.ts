@@ -28,11 +28,17 @@ export function createPino(level: LogLevel, destination?: pino.DestinationStream
   );
 }
 
+/**
+ * Nest's boot chatter: a line per module, route and socket event (about a hundred at start-up). Kept at
+ * debug, so `info` shows what an operator acts on; `LOG_LEVEL=debug` brings them back.
+ */
+const NEST_BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'WebSocketsController']);
+
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context && NEST_BOOT_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.logger.error({ logger: context, ...(trace ? { trace } : {}) }, String(message));
