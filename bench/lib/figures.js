@@ -36,6 +36,10 @@ function relayFigures(r, echo) {
     out.push(figure('relay.down.p99', `Relay provider webhook -> sendUserMessage p99 ${at}`, 'ms', a.reverse.relay.p99, b.reverse.relay.p99, 'baseline pipeline', '< 30 ms', (v) => v < 30 && !a.reverse.lost, lostNote(a.reverse)));
     out.push(figure('relay.cpu', `Bridge CPU per user message ${at}`, 'µs', perMsgUs(a.forward, 'bridge'), perMsgUs(b.forward, 'baseline'), 'baseline pipeline', null));
   }
+  if (r.tier) {
+    const t = r.tier;
+    out.push(figure('relay.tier.throughput', 'Relay throughput, two bridge processes (alternating) and a worker process, nothing lost', 'msg/s', t.search.maxRate ?? 0, a?.search.maxRate ?? null, 'one bridge, same run', null, null, t.search.reachedCap ? ['reached the search cap'] : []));
+  }
   if (echo) {
     out.push(figure('echo.throughput', 'Reference: bare node:http JSON echo, highest rate', 'msg/s', echo.search.maxRate, null, '', null, null, echo.search.reachedCap ? ['search cap reached: the load generator, not the echo, is the limit'] : []));
     out.push(figure('echo.ack.p99', `Reference: echo ack p99 at ${echo.steady.rate}/s`, 'ms', echo.steady.ack.p99, null, '', null));

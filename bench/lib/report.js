@@ -100,9 +100,9 @@ function relaySection(relay, echo) {
   if (dbRows.length) {
     parts.push('### Postgres work per message (its own database, pg_stat_database, counted over the phase and its drain)', '', table(['Run', 'transactions', 'rows inserted', 'rows updated', 'rows fetched'], dbRows), '');
   }
-  for (const [name, r] of [['agent-bridge', relay.bridge], ['baseline pipeline', relay.baseline], ['echo (reference)', echo]]) {
+  for (const [name, r] of [['agent-bridge', relay.bridge], ['two bridges (alternating) and a worker', relay.tier], ['baseline pipeline', relay.baseline], ['echo (reference)', echo]]) {
     if (!r) continue;
-    const sut = name.startsWith('agent') ? 'bridge' : name.startsWith('baseline') ? 'baseline' : 'echo';
+    const sut = name.startsWith('agent') ? 'bridge' : name.startsWith('two') ? 'bridge-a' : name.startsWith('baseline') ? 'baseline' : 'echo';
     parts.push(`### Throughput search: ${name}`, '');
     parts.push(
       table(

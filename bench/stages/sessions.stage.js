@@ -151,6 +151,8 @@ async function sessionsStage(ctx) {
       inactivitySeconds: o.inactivitySeconds,
       redisHz: redis.hz,
       setupSeconds: opened.seconds,
+      // How long the platform's on_agent_transfer calls alone took (answered 200), within setupSeconds.
+      transferSeconds: opened.transferSeconds,
       openRate: o.count / opened.seconds,
       idle,
       opening: openWindow,
