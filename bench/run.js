@@ -82,7 +82,9 @@ async function main() {
     if (opts.stages.includes('relay')) {
       const baseline = opts.skipBaseline ? undefined : await run('relay/baseline', () => relayStage(ctx, 'baseline'));
       const bridge = await run('relay/bridge', () => relayStage(ctx, 'bridge'));
-      if (baseline || bridge) stages.relay = { baseline, bridge };
+      // Several instances: two bridge processes and a worker process, the same search as the single bridge.
+      const tier = await run('relay/tier', () => relayStage(ctx, 'tier'));
+      if (baseline || bridge || tier) stages.relay = { baseline, bridge, tier };
     }
     if (opts.stages.includes('sessions')) stages.sessions = await run('sessions', () => sessionsStage(ctx));
     if (opts.stages.includes('console')) stages.console = await run('console', () => consoleStage(ctx));

@@ -32,13 +32,14 @@ function compile(template) {
 }
 
 /**
- * plan: { url, path, template, jwt?, users[], ridPrefix, seqStart, phase, rate, durationMs,
+ * plan: { url, urls?, path, template, jwt?, users[], ridPrefix, seqStart, phase, rate, durationMs,
  *         connections, padTo, timeoutMs }
+ * urls (several instances behind a balancer): message seq goes to urls[seq % urls.length].
  * Message i (global seq = seqStart + i) goes to users[seq % users.length], requestId `${ridPrefix}-${seq}`,
  * text `bench <phase>:<seq> …`, scheduled at t0 + i / rate.
  */
 async function run(plan) {
-  const target = new URL(plan.url);
+  const targets = (plan.urls && plan.urls.length ? plan.urls : [plan.url]).map((u) => new URL(u));
   const agent = new http.Agent({ keepAlive: true, maxSockets: plan.connections || 32, scheduling: 'fifo' });
   const build = compile(plan.template);
   const auth = signer(plan.jwt);
@@ -62,6 +63,7 @@ async function run(plan) {
     const user = plan.users[seq % plan.users.length];
     const body = build({ rid: `${plan.ridPrefix}-${seq}`, user, msg: `bench ${plan.phase}:${seq}${pad}` });
     const scheduled = t0 + i * interval;
+    const target = targets[seq % targets.length];
     lag[i] = nowMs() - scheduled;
     const req = http.request(
       {

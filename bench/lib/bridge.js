@@ -17,18 +17,19 @@ function freePort() {
 }
 
 /**
- * env: extra bridge variables (HANDOFF_PROVIDER, LIVECHAT_*, KEEPALIVE_INTERVAL_SECONDS...).
+ * env: extra bridge variables (HANDOFF_PROVIDER, LIVECHAT_*, KEEPALIVE_INTERVAL_SECONDS...). Bridges started
+ * with the same label share a database and a Redis prefix (several instances); `name` tells them apart.
  * Returns { handle, pid, url, databaseUrl, keyPrefix, query(sql, params) , close() }.
  */
-async function startBridge(ctx, children, label, env) {
+async function startBridge(ctx, children, label, env, name = label) {
   const port = await freePort();
   const databaseUrl = ctx.env.databaseUrl(label);
   const keyPrefix = ctx.env.keyPrefix(label);
   const nodeArgs = startFlags(ctx.root);
   if (ctx.opts.profile) {
-    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`, `--cpu-prof-name=bridge-${label}.cpuprofile`);
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`, `--cpu-prof-name=bridge-${name}.cpuprofile`);
   }
-  const handle = await children.spawnNode(`bridge(${label})`, path.join(ctx.root, 'dist/apps/bridge/src/main.js'), {
+  const handle = await children.spawnNode(`bridge(${name})`, path.join(ctx.root, 'dist/apps/bridge/src/main.js'), {
     cwd: ctx.root,
     nodeArgs,
     readyText: 'agent-bridge listening',

@@ -4,15 +4,16 @@ const { CpuWindow, readRss } = require('./proc-stats');
 const { sleep, nowMs } = require('./clock');
 const Redis = require('ioredis');
 
-async function observe({ pid, pids, redisPid, ms }) {
+/** For `ms`, or until `until()` is true when given. */
+async function observe({ pid, pids, redisPid, ms = 0, until = null }) {
   const startMs = nowMs();
   const cpu = new CpuWindow(pids, redisPid).start();
   const samples = [];
   const end = Date.now() + ms;
-  while (Date.now() < end) {
+  while (until ? !until() : Date.now() < end) {
     const r = readRss(pid);
     if (r) samples.push(r.rssMb);
-    await sleep(Math.min(500, Math.max(0, end - Date.now())));
+    await sleep(until ? 500 : Math.min(500, Math.max(0, end - Date.now())));
   }
   const r = readRss(pid);
   if (r) samples.push(r.rssMb);
@@ -31,12 +32,14 @@ async function observe({ pid, pids, redisPid, ms }) {
   };
 }
 
-async function redisUsedMb(url) {
+/** INFO memory's used_memory (what the dataset and Redis's own structures take, not the allocator's slack), and the key count. */
+async function redisMemory(url) {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   await redis.connect();
   try {
     const info = await redis.info('memory');
-    return Number(/^used_memory:(\d+)/m.exec(info)[1]) / 2 ** 20;
+    const field = (name) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? NaN);
+    return { usedBytes: field('used_memory'), rssBytes: field('used_memory_rss'), keys: await redis.dbsize() };
   } finally {
     redis.disconnect();
   }
@@ -56,4 +59,4 @@ async function schedulerDueTimes(url, repeatKey) {
   }
 }
 
-module.exports = { observe, redisUsedMb, schedulerDueTimes };
+module.exports = { observe, redisMemory, schedulerDueTimes };

@@ -88,6 +88,7 @@ async function userPhase(stage, { phase, rate, durationMs, sink, drainTimeoutMs 
   const cpu = new CpuWindow(stage.pids, stage.redisPid).start();
   const run = await stage.loadgen.rpc.call('run', {
     url: stage.targetUrl,
+    urls: stage.targetUrls,
     path: stage.path || `/sdk/bots/${encodeURIComponent(stage.botId)}/on_user_message`,
     template: stage.template,
     jwt: { appId: stage.clientId, secret: stage.clientSecret },

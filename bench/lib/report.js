@@ -100,9 +100,9 @@ function relaySection(relay, echo) {
   if (dbRows.length) {
     parts.push('### Postgres work per message (its own database, pg_stat_database, counted over the phase and its drain)', '', table(['Run', 'transactions', 'rows inserted', 'rows updated', 'rows fetched'], dbRows), '');
   }
-  for (const [name, r] of [['agent-bridge', relay.bridge], ['baseline pipeline', relay.baseline], ['echo (reference)', echo]]) {
+  for (const [name, r] of [['agent-bridge', relay.bridge], ['two bridges (alternating) and a worker', relay.tier], ['baseline pipeline', relay.baseline], ['echo (reference)', echo]]) {
     if (!r) continue;
-    const sut = name.startsWith('agent') ? 'bridge' : name.startsWith('baseline') ? 'baseline' : 'echo';
+    const sut = name.startsWith('agent') ? 'bridge' : name.startsWith('two') ? 'bridge-a' : name.startsWith('baseline') ? 'baseline' : 'echo';
     parts.push(`### Throughput search: ${name}`, '');
     parts.push(
       table(
@@ -141,7 +141,7 @@ function sessionsSection(s) {
   return [
     '## Many sessions',
     '',
-    `${s.sessions.toLocaleString('en-US')} LiveChat sessions opened through the platform sandbox (on_agent_transfer, chat opened, agent joined) in ${fmt(s.setupSeconds)} s, ` +
+    `${s.sessions.toLocaleString('en-US')} LiveChat sessions opened through the platform sandbox (on_agent_transfer, chat opened, agent joined) in ${fmt(s.setupSeconds)} s (${fmt(s.openRate, 0)}/s), ` +
       `each with its keep-alive job scheduler (every ${s.everySeconds} s, KEEPALIVE_INTERVAL_SECONDS) and its inactivity job (INACTIVITY_TIMEOUT_SECONDS=${s.inactivitySeconds}, not due in the window). ` +
       `Keep-alive lateness = arrival of extendRequestId at the platform sandbox - the due time BullMQ holds for that firing (repeat set). ${s.openAfterWindow} sessions still open after the window.`,
     '',
@@ -149,6 +149,7 @@ function sessionsSection(s) {
       ['Window', 'RSS MB (start / median / max / end)', 'bridge or worker CPU %', 'redis %', 'postgres %', 'platform-sim %', 'other load %'],
       [
         ['bridge, no session', rss(s.idle.rssMb), fmt(s.idle.cpu.processes.bridge), fmt(s.idle.cpu.processes.redis), fmt(s.idle.cpu.processes.postgres), fmt(s.idle.cpu.processes['platform-sim']), fmt(s.idle.cpu.otherPct)],
+        ...(s.opening ? [[`bridge, opening the sessions`, rss(s.opening.rssMb), fmt(s.opening.cpu.processes.bridge), fmt(s.opening.cpu.processes.redis), fmt(s.opening.cpu.processes.postgres), fmt(s.opening.cpu.processes['platform-sim']), fmt(s.opening.cpu.otherPct)]] : []),
         [`bridge, ${s.sessions} sessions`, rss(s.loaded.rssMb), fmt(s.loaded.cpu.processes.bridge), fmt(s.loaded.cpu.processes.redis), fmt(s.loaded.cpu.processes.postgres), fmt(s.loaded.cpu.processes['platform-sim']), fmt(s.loaded.cpu.otherPct)],
         [`baseline: bare BullMQ, ${s.sessions} schedulers`, rss(s.baseline.rssMb), fmt(s.baseline.cpu.processes['baseline-timers']), fmt(s.baseline.cpu.processes.redis), fmt(s.baseline.cpu.processes.postgres), fmt(s.baseline.cpu.processes['platform-sim']), fmt(s.baseline.cpu.otherPct)],
       ],
@@ -156,7 +157,12 @@ function sessionsSection(s) {
     '',
     table(['Keep-alives', 'lateness p50 ms', 'p99 ms', 'max ms', 'calls', 'missed / due', 'statuses'], [['agent-bridge', ...lat(s.loaded)], ['bare BullMQ', ...lat(s.baseline)]]),
     '',
-    `Redis memory: ${fmt(s.redisMb.before)} MB before the sessions, ${fmt(s.redisMb.after)} MB with them (whole Redis, shared).`,
+    ...(s.redis
+      ? [
+          `Redis (a redis-server of the stage's own, hz ${s.redisHz}, no persistence): used_memory ${fmt(s.redis.before.usedBytes / 2 ** 20)} MB (${s.redis.before.keys} keys) before the sessions, ${fmt(s.redis.after.usedBytes / 2 ** 20)} MB (${s.redis.after.keys} keys) with them: ` +
+            `**${fmt(s.redis.bytesPerSession / 1024, 2)} KB and ${s.redis.keysPerSession} keys per session**; bare BullMQ, one keep-alive scheduler each: ${fmt(s.baseline.redis.bytesPerSession / 1024, 2)} KB and ${s.baseline.redis.keysPerSession} keys per session.`,
+        ]
+      : [`Redis memory: ${fmt(s.redisMb.before)} MB before the sessions, ${fmt(s.redisMb.after)} MB with them (whole Redis, shared).`]),
     '',
   ].join('\n');
 }

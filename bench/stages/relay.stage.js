@@ -5,7 +5,8 @@
 //   desk sandbox (paced agent messages) -> system -> platform   (provider -> user)
 // then the highest rate user -> provider that holds with nothing lost.
 const { Client } = require('pg');
-const { startBridge } = require('../lib/bridge');
+const path = require('node:path');
+const { startBridge, startFlags } = require('../lib/bridge');
 const { userPhase, agentPhase, settleSystem } = require('../lib/phases');
 const { findMaxRate } = require('../lib/throughput');
 const shared = require('./shared');
@@ -37,8 +38,42 @@ const DESKS = {
   },
 };
 
+/**
+ * Two bridge processes (RUN_WORKERS=false) and one worker process on one database and one Redis
+ * prefix: the load generator alternates user messages between the bridges, the desk's webhooks go to A.
+ */
+async function startTier(ctx, children, { platform, desk, users }) {
+  const d = DESKS[ctx.opts.provider];
+  const env = { ...d.bridgeEnv(desk), RUN_WORKERS: 'false' };
+  const a = await startBridge(ctx, children, 'tier', env);
+  const b = await startBridge(ctx, children, 'tier', env, 'tier-b');
+  const worker = await children.spawnNode('worker(tier)', path.join(ctx.root, 'dist/apps/worker/src/main.js'), {
+    cwd: ctx.root,
+    nodeArgs: startFlags(ctx.root),
+    readyText: 'agent-bridge worker running',
+    env: { DATABASE_URL: a.databaseUrl, REDIS_URL: ctx.env.redisUrl, REDIS_KEY_PREFIX: a.keyPrefix, PUBLIC_URL: a.url, KORE_CLIENT_ID: ctx.bot.clientId, KORE_CLIENT_SECRET: ctx.bot.clientSecret, LOG_LEVEL: ctx.opts.logLevel, ...d.bridgeEnv(desk) },
+  });
+  await platform.rpc.call('setBridgeUrl', a.url);
+  await d.register(ctx, desk, a.url);
+  const opened = await openDeskSessions(ctx, { platform, desk, bridge: a, users, timeoutMs: 120_000 });
+  return {
+    url: a.url,
+    urls: [a.url, b.url],
+    pid: a.pid,
+    pids: { 'bridge-a': a.pid, 'bridge-b': b.pid, worker: worker.pid },
+    chatIds: users.map((u) => opened.chatOf[u]),
+    setupSeconds: opened.seconds,
+    query: a.query,
+    close: async () => {
+      await Promise.all([a.close(), b.close(), worker.stop(20_000)]);
+    },
+    extra: async () => ({}),
+  };
+}
+
 async function startSystem(ctx, children, sut, { platform, desk, users }) {
   const d = DESKS[ctx.opts.provider];
+  if (sut === 'tier') return startTier(ctx, children, { platform, desk, users });
   if (sut === 'bridge') {
     const bridge = await startBridge(ctx, children, 'relay', d.bridgeEnv(desk));
     await platform.rpc.call('setBridgeUrl', bridge.url);
@@ -99,8 +134,9 @@ async function relayStage(ctx, sut) {
       users,
       template: await platform.rpc.call('template'),
       targetUrl: system.url,
+      targetUrls: system.urls,
       sutPid: system.pid,
-      pids: { [sut]: system.pid, 'platform-sim': platform.pid, [`${provider}-sim`]: desk.pid, loadgen: loadgen.pid },
+      pids: { ...(system.pids ?? { [sut]: system.pid }), 'platform-sim': platform.pid, [`${provider}-sim`]: desk.pid, loadgen: loadgen.pid },
     });
     // Latency phases wait for every message (bounded), so a slow one counts with its real latency,
     // and the system must be idle again before the next phase starts.
@@ -109,6 +145,13 @@ async function relayStage(ctx, sut) {
     await userPhase(stage, { phase: `${sut}wu`, rate: o.warmupRate, durationMs: o.warmupMs, sink: desk, ...drain });
     await agentPhase(stage, { phase: `${sut}wa`, rate: o.warmupRate, durationMs: o.warmupMs, chatIds: system.chatIds, ...drain });
     await settleSystem(system.pid);
+    if (sut === 'tier') {
+      // Throughput only: the latency phases are the single bridge's figures.
+      ctx.log(`${sut}: searching the highest rate with nothing lost (two bridges and a worker)`);
+      const search = await findMaxRate(stage, { label: `${sut}t`, sink: desk, ...o.search });
+      ctx.log(`${sut}: max ${search.maxRate}/s (first failed ${search.firstFailedRate}/s)`);
+      return { sut, provider, users: users.length, setupSeconds: system.setupSeconds, search, processes: Object.keys(system.pids) };
+    }
     ctx.log(`${sut}: user -> provider at ${o.latencyRate}/s for ${o.latencyMs / 1000} s`);
     let before = o.dbStats ? await dbCounters(system) : null;
     const forward = await userPhase(stage, { phase: `${sut}fw`, rate: o.latencyRate, durationMs: o.latencyMs, sink: desk, ...drain });

@@ -1,10 +1,12 @@
 'use strict';
 // Many open sessions, each with its keep-alive job scheduler and inactivity job: the bridge's resident
-// memory and CPU while they tick, and how late each keep-alive reaches the platform (extendRequestId)
-// against its due time in BullMQ. Baselines in the same run: the same bridge idle with no session, and
-// a bare BullMQ process with the same number of schedulers doing the same keep-alive call.
-const { startBridge } = require('../lib/bridge');
-const { observe, redisUsedMb, schedulerDueTimes } = require('../lib/observe');
+// memory and CPU while they tick, Redis memory per session, how late each keep-alive reaches the
+// platform (extendRequestId) against its due time in BullMQ, and the time to open them. Baselines in
+// the same run: the same bridge idle with no session, and a bare BullMQ process with the same number
+// of schedulers doing the same keep-alive call. Both run on a redis-server of the stage's own, so
+// that Redis's memory and CPU are theirs alone (the machine's Redis is shared).
+const { startBridge, freePort } = require('../lib/bridge');
+const { observe, redisMemory, schedulerDueTimes } = require('../lib/observe');
 const { summarize } = require('../lib/stats');
 const { sleep } = require('../lib/clock');
 const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openDeskSessions, range } = require('./shared');
@@ -40,18 +42,31 @@ function keepaliveLateness(calls, dueByUser, everyMs, window) {
   return { latenessMs: summarize(late), min: late.length ? late.reduce((a, b) => Math.min(a, b)) : null, calls: calls.length, statuses, unmatched, expected, missed };
 }
 
-async function measureKeepalives(ctx, { platform, redisUrl, repeatKey, userOfScheduler, everyMs, ms, pid, pids }) {
+async function measureKeepalives(ctx, { platform, redisUrl, redisPid, repeatKey, userOfScheduler, everyMs, ms, pid, pids }) {
   const start = Date.now();
   const dueByUser = new Map();
   for (const [scheduler, due] of await schedulerDueTimes(redisUrl, repeatKey)) {
     const user = userOfScheduler(scheduler);
     if (user) dueByUser.set(user, due);
   }
-  const window = await observe({ pid, pids, redisPid: ctx.machine.redis.pid, ms });
+  const window = await observe({ pid, pids, redisPid, ms });
   const end = Date.now();
   await sleep(1500); // the last firings' HTTP calls
   const calls = await platform.rpc.call('calls', { fn: 'extendRequestId', sinceMs: start });
   return { schedulers: dueByUser.size, ...window, keepalive: keepaliveLateness(calls.filter((c) => c.at <= end + 1500), dueByUser, everyMs, { start, end }) };
+}
+
+/** The stage's own redis-server (children/redis-server.host.js), at the machine Redis's hz unless BENCH_REDIS_HZ says otherwise. */
+async function ownRedis(ctx, children) {
+  const port = await freePort();
+  const hz = process.env.BENCH_REDIS_HZ || String(ctx.machine.redis.hz || 10);
+  const host = await children.fork('redis-server/sessions', 'redis-server.host.js', { env: { BENCH_REDIS_PORT: String(port), BENCH_REDIS_HZ: hz } });
+  return { url: host.info.url, pid: host.info.pid, hz: host.info.hz };
+}
+
+/** Redis memory taken per session: the growth of used_memory from before the sessions to with them. */
+function perSession(before, after, count) {
+  return { before, after, bytesPerSession: Math.round((after.usedBytes - before.usedBytes) / count), keysPerSession: Math.round(((after.keys - before.keys) / count) * 100) / 100 };
 }
 
 async function sessionsStage(ctx) {
@@ -60,25 +75,36 @@ async function sessionsStage(ctx) {
   const children = ctx.newChildren();
   let bridge = null;
   try {
+    const redis = await ownRedis(ctx, children);
     const platform = await forkPlatform(ctx, children, 'platform-sim/sessions');
     const livechat = await forkLiveChat(ctx, children, 'livechat-sim/sessions');
-    bridge = await startBridge(ctx, children, 'sessions', { ...liveChatEnv(livechat), KEEPALIVE_INTERVAL_SECONDS: String(o.everySeconds) });
+    bridge = await startBridge(ctx, children, 'sessions', {
+      ...liveChatEnv(livechat),
+      REDIS_URL: redis.url,
+      KEEPALIVE_INTERVAL_SECONDS: String(o.everySeconds),
+      // Longer than the whole stage: no session may end while they are counted.
+      INACTIVITY_TIMEOUT_SECONDS: String(o.inactivitySeconds),
+    });
     await platform.rpc.call('setBridgeUrl', bridge.url);
     await registerWebhooks(ctx, livechat, `${bridge.url}/webhooks/livechat`);
     await sleep(2000);
     const pids = { bridge: bridge.pid, 'platform-sim': platform.pid, 'livechat-sim': livechat.pid };
-    ctx.log(`sessions: bridge idle for ${o.idleMs / 1000} s`);
-    const idle = await observe({ pid: bridge.pid, pids, redisPid: ctx.machine.redis.pid, ms: o.idleMs });
-    const redisBefore = await redisUsedMb(ctx.env.redisUrl);
+    ctx.log(`sessions: bridge idle for ${o.idleMs / 1000} s (Redis of its own at ${redis.url}, hz ${redis.hz})`);
+    const idle = await observe({ pid: bridge.pid, pids, redisPid: redis.pid, ms: o.idleMs });
+    const redisBefore = await redisMemory(redis.url);
     const users = range(o.count, (i) => `s-${i}`);
-    ctx.log(`sessions: opening ${o.count} LiveChat sessions (${o.transferRate}/s)`);
-    const opened = await openDeskSessions(ctx, { platform, desk: livechat, bridge, users, concurrency: 20, ratePerSecond: o.transferRate, timeoutMs: o.timeoutMs });
+    ctx.log(`sessions: opening ${o.count} LiveChat sessions (${o.transferRate ? `${o.transferRate}/s` : 'as fast as they go'}, ${o.concurrency} at a time)`);
+    let openDone = false;
+    const opening = observe({ pid: bridge.pid, pids, redisPid: redis.pid, until: () => openDone });
+    const opened = await openDeskSessions(ctx, { platform, desk: livechat, bridge, users, concurrency: o.concurrency, ratePerSecond: o.transferRate, timeoutMs: o.timeoutMs }).finally(() => (openDone = true));
+    const openWindow = await opening;
     ctx.log(`sessions: ${o.count} sessions open in ${opened.seconds} s; observing for ${o.windowMs / 1000} s`);
     await sleep(3000);
     const conversationUser = new Map((await bridge.query('SELECT id, visitor_key FROM conversations')).map((r) => [`keepalive.${r.id}`, r.visitor_key]));
     const loaded = await measureKeepalives(ctx, {
       platform,
-      redisUrl: ctx.env.redisUrl,
+      redisUrl: redis.url,
+      redisPid: redis.pid,
       repeatKey: `${bridge.keyPrefix}:bull:handoff-sessions:repeat`,
       userOfScheduler: (s) => conversationUser.get(s),
       everyMs,
@@ -86,23 +112,27 @@ async function sessionsStage(ctx) {
       pid: bridge.pid,
       pids,
     });
-    const redisAfter = await redisUsedMb(ctx.env.redisUrl);
+    const redisAfter = await redisMemory(redis.url);
     const [{ open }] = await bridge.query(`SELECT count(*)::int AS open FROM conversations WHERE state <> 'closed'`);
     await bridge.close();
     bridge = null;
 
     ctx.log(`sessions: baseline, ${o.count} bare BullMQ keep-alive schedulers`);
+    // The bridge's keys go, so that the baseline's own Redis memory can be read the same way.
+    await flushOwn(redis.url, ctx.env.redisUrl);
     await platform.rpc.call('issue', { ridPrefix: 'ms-ka', seqStart: 0, count: o.count, users });
     const databaseUrl = ctx.env.databaseUrl('timers');
     await ctx.env.createDatabase(databaseUrl);
     const keyPrefix = ctx.env.keyPrefix('timers');
-    const config = { redisUrl: ctx.env.redisUrl, keyPrefix, queueName: 'keepalive', databaseUrl, simUrl: platform.info.url, botId: ctx.bot.botId, clientId: ctx.bot.clientId, clientSecret: ctx.bot.clientSecret };
+    const config = { redisUrl: redis.url, keyPrefix, queueName: 'keepalive', databaseUrl, simUrl: platform.info.url, botId: ctx.bot.botId, clientId: ctx.bot.clientId, clientSecret: ctx.bot.clientSecret };
     const timers = await children.fork('baseline-timers', 'baseline-timers.worker.js', { env: { BENCH_TIMERS_CONFIG: JSON.stringify(config) } });
+    const timersBefore = await redisMemory(redis.url);
     const created = await timers.rpc.call('start', { sessions: users.map((user, i) => ({ user, rid: `ms-ka-${i}` })), everyMs, concurrency: 50 });
     await sleep(3000);
     const baseline = await measureKeepalives(ctx, {
       platform,
-      redisUrl: ctx.env.redisUrl,
+      redisUrl: redis.url,
+      redisPid: redis.pid,
       repeatKey: `${keyPrefix}:keepalive:repeat`,
       userOfScheduler: (s) => (s.startsWith('ka.') ? s.slice(3) : null),
       everyMs,
@@ -110,6 +140,7 @@ async function sessionsStage(ctx) {
       pid: timers.pid,
       pids: { 'baseline-timers': timers.pid, 'platform-sim': platform.pid },
     });
+    baseline.redis = perSession(timersBefore, await redisMemory(redis.url), o.count);
     baseline.counters = await timers.rpc.call('counters');
     baseline.createSeconds = created.seconds;
     await timers.rpc.call('stop');
@@ -117,16 +148,34 @@ async function sessionsStage(ctx) {
       sessions: o.count,
       openAfterWindow: open,
       everySeconds: o.everySeconds,
-      inactivitySeconds: 900,
+      inactivitySeconds: o.inactivitySeconds,
+      redisHz: redis.hz,
       setupSeconds: opened.seconds,
+      // How long the platform's on_agent_transfer calls alone took (answered 200), within setupSeconds.
+      transferSeconds: opened.transferSeconds,
+      openRate: o.count / opened.seconds,
       idle,
+      opening: openWindow,
       loaded,
-      redisMb: { before: redisBefore, after: redisAfter },
+      redis: perSession(redisBefore, redisAfter, o.count),
       baseline,
     };
   } finally {
     await bridge?.close();
     await children.stopAll();
+  }
+}
+
+/** FLUSHALL on the stage's own redis-server only (never the machine's). */
+async function flushOwn(url, shared) {
+  if (url === shared) throw new Error('refusing to flush the shared Redis');
+  const Redis = require('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  try {
+    await redis.flushall();
+  } finally {
+    redis.disconnect();
   }
 }
 
