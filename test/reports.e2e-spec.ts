@@ -123,7 +123,7 @@ describe('console reports', () => {
       expect((await get(path, tokens.admin!)).status).toBe(200);
       expect((await get(path, tokens.supervisor!)).status).toBe(200);
       const agent = await get(path, tokens.agent!);
-      expect([agent.status, agent.body]).toEqual([403, { errors: [expect.objectContaining({ msg: 'Only supervisors and admins may see reports' })] }]);
+      expect([agent.status, agent.body]).toEqual([403, { errors: [expect.objectContaining({ msg: 'Only supervisors and admins may do this' })] }]);
       const out = await get(path, null);
       expect(out.status).toBe(401);
       expect((await get(path, 'not-a-token')).status).toBe(401);

@@ -35,7 +35,6 @@ import { BoardService } from './supervision/board.service';
 import { SupervisorActionsService } from './supervision/supervisor-actions.service';
 import { SupervisorController } from './supervision/supervisor.controller';
 import { ConsoleSupervisorGuard } from './supervision/console-supervisor.guard';
-import { ConsoleReportsGuard } from './reports/reports.guard';
 import { ReportsController } from './reports/reports.controller';
 
 /** In every process, so either side reaps the presence of crashed instances. */
@@ -50,7 +49,7 @@ export class ConsoleDeskModule {}
   imports: [ConsoleDeskModule],
   controllers: [ConsoleAuthController, ConsoleStaticController, ConsolePasswordController, AdminAgentsController, AdminCannedController, AdminDispositionsController, AdminTeamsController, AdminRoutingController,
     AdminHoursController, OfflineController, AdminBotsController, SupervisorController, ReportsController],
-  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, ConsoleSupervisorGuard, ConsoleReportsGuard, SupervisorActionsService, AgentAdminService, CannedResponseRepository, DispositionRepository, TeamsBroadcast],
+  providers: [ConsoleGateway, ConsoleActionsService, ConsoleContextService, ConsoleAdminGuard, ConsoleAgentGuard, ConsoleSupervisorGuard, SupervisorActionsService, AgentAdminService, CannedResponseRepository, DispositionRepository, TeamsBroadcast],
 })
 export class ConsoleModule {}
 

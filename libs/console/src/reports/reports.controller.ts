@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { DeskReports, ReportQueryError, type Report, type ReportQuery } from '@agent-bridge/desk-port';
 import { AgentRepository } from '../agents/agent.repository';
 import { reportCsv } from './report-csv';
-import { ConsoleReportsGuard } from './reports.guard';
+import { ConsoleSupervisorGuard } from '../supervision/console-supervisor.guard';
 
 const PARAMS = ['from', 'to', 'tz', 'team', 'agent'];
 
@@ -36,21 +36,21 @@ export class ReportsController {
   ) {}
 
   @Get('console/api/reports')
-  @UseGuards(ConsoleReportsGuard)
+  @UseGuards(ConsoleSupervisorGuard)
   async report(@Query() query: Record<string, unknown>): Promise<Report> {
     return this.run(query);
   }
 
   /** The filters' choices: every team, every console account (deactivated ones keep their history). */
   @Get('console/api/reports/options')
-  @UseGuards(ConsoleReportsGuard)
+  @UseGuards(ConsoleSupervisorGuard)
   async options(): Promise<unknown> {
     const [teams, agents] = await Promise.all([this.reports.teams(), this.agents.list()]);
     return { teams, agents: agents.map((a) => ({ id: a.id, name: a.name, active: !a.disabled })) };
   }
 
   @Get('console/api/reports/csv')
-  @UseGuards(ConsoleReportsGuard)
+  @UseGuards(ConsoleSupervisorGuard)
   async csv(@Query() query: Record<string, unknown>, @Res() reply: FastifyReply): Promise<void> {
     const report = await this.run(query);
     await reply
