@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { AgentRepository, hashPassword, type Agent } from '@agent-bridge/console';
-import { ConversationRepository } from '@agent-bridge/handoff';
+import { ConversationRepository, ReportRollupService, type RollupRun } from '@agent-bridge/handoff';
 import { revertLastMigration, runMigrations } from '@agent-bridge/persistence';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -12,6 +12,10 @@ import { BEN_NAME, reportSeed, seedReports, TEAM_BILLING, TEAM_SALES } from './r
 const bot = TEST_BOT.botId;
 const PASSWORD = 'correct horse battery staple';
 const RANGE = 'from=2026-06-01&to=2026-06-02&tz=Europe/Paris';
+/** June 10 (Paris): durations that show the percentiles' bins. June 20: what changes after the rollup ran. */
+const BINS_DAY = 'from=2026-06-10&to=2026-06-10&tz=Europe/Paris';
+const LATE_DAY = 'from=2026-06-20&to=2026-06-20&tz=Europe/Paris';
+const JUNE = 'from=2026-06-01&to=2026-06-30&tz=Europe/Paris';
 
 /** Reports against seeded conversations with known answers, their roles and errors, the CSV, and first_response_at. */
 describe('console reports', () => {
@@ -23,6 +27,16 @@ describe('console reports', () => {
   let ben: Agent;
   const tokens: Record<string, string> = {};
   const clients: ConsoleClient[] = [];
+  let openLate: string;
+  let ratedLate: string;
+
+  /** A run of the rollup job's work; the scheduled one may hold its lock at that moment. */
+  async function rollUp(): Promise<RollupRun> {
+    return waitFor('a rollup run', async () => {
+      const run = await bridge.app.get(ReportRollupService).run();
+      return run.skipped ? null : run;
+    });
+  }
 
   async function signIn(email: string): Promise<string> {
     const { status, body } = await ConsoleClient.signIn(bridge.url, email, PASSWORD);
@@ -45,7 +59,7 @@ describe('console reports', () => {
 
   beforeAll(async () => {
     env = await createTestEnvironment('console_reports');
-    bridge = await startBridge(testConfig(env, { handoff: { provider: 'console' }, console: { autoAssign: false, disconnectGraceSeconds: 30 } }));
+    bridge = await startBridge(testConfig(env, { handoff: { provider: 'console', reportsTimeZone: 'Europe/Paris' }, console: { autoAssign: false, disconnectGraceSeconds: 30 } }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
     db = new Client({ connectionString: env.databaseUrl });
     await db.connect();
@@ -56,6 +70,27 @@ describe('console reports', () => {
     ann = await agents.create({ email: 'ann@example.com', name: 'Ann', role: 'agent', passwordHash: hash });
     ben = await agents.create({ email: 'ben@example.com', name: BEN_NAME, role: 'agent', passwordHash: hash });
     await seedReports(db, reportSeed(ann, ben));
+    // Seconds chosen across bins: 1 s wide under 2 min, 10 s to 10 min, 5 min from 1 h, one bin from 48 h.
+    await seedReports(db, [
+      { opened: '2026-06-10T08:00:00Z', team: null, agent: ann, trigger: 'agent_transfer', wait: 125, response: 59.7, handle: 650 },
+      { opened: '2026-06-10T09:00:00Z', team: null, agent: ann, trigger: 'agent_transfer', wait: 129, response: 3, handle: 4000 },
+      { opened: '2026-06-10T10:00:00Z', team: null, agent: ann, trigger: 'agent_transfer', wait: 134, response: 1, handle: 200_000 },
+    ]);
+    // June 20: one still with Ben when the rollup runs, one asked for a rating it has not given yet.
+    const late = await db.query(
+      `INSERT INTO conversations (bot_id, visitor_key, state, trigger, provider, agent_id, agent_name, latest_request_id, latest_payload,
+         opened_at, assigned_at, first_response_at, closed_at, close_reason, csat_requested_at, last_activity_at, team_id)
+       VALUES ('st-report-seed', 'late-open', 'assigned', 'agent_transfer', 'console', $1, $2, 'r', '{}',
+               '2026-06-20T08:00:00Z', '2026-06-20T08:01:00Z', '2026-06-20T08:01:30Z', NULL, NULL, NULL, '2026-06-20T08:05:00Z', $5),
+              ('st-report-seed', 'late-rated', 'closed', 'tone', 'console', $3, $4, 'r', '{}',
+               '2026-06-20T09:00:00Z', '2026-06-20T09:00:20Z', '2026-06-20T09:00:25Z', '2026-06-20T09:02:00Z', 'agent_closed', '2026-06-20T09:02:00Z', '2026-06-20T09:02:00Z', $5)
+       RETURNING id, visitor_key`,
+      [ben.id, ben.name, ann.id, ann.name, TEAM_BILLING],
+    );
+    openLate = late.rows.find((r) => r.visitor_key === 'late-open').id;
+    ratedLate = late.rows.find((r) => r.visitor_key === 'late-rated').id;
+    // The seeded days are long over: the rollup takes them (the reports then read it, not the rows).
+    await rollUp();
     tokens.admin = await signIn('ada@example.com');
     tokens.supervisor = await signIn('sue@example.com');
     tokens.agent = await signIn('ann@example.com');
@@ -199,13 +234,84 @@ describe('console reports', () => {
     expect((await stamp()).first_response_at.getTime()).toBe(first.first_response_at.getTime());
   });
 
-  it('has a migration that reverts and applies again, and the report still answers', async () => {
-    const index = async () => (await db.query(`SELECT to_regclass('conversations_report') AS i`)).rows[0].i;
-    expect(await index()).toBe('conversations_report');
+  it('reads the days the rollup holds from it, in its zone only', async () => {
+    const state = (await db.query(`SELECT time_zone, rolled_until::text AS until FROM report_rollup_state`)).rows[0];
+    expect(state.time_zone).toBe('Europe/Paris');
+    expect(state.until >= '2026-06-03').toBe(true);
+    // Shift one rolled-up figure: the Paris report shows it, the UTC one (read from the rows) does not.
+    const shift = (n: number) => db.query(`UPDATE report_rollup SET conversations = conversations + $1 WHERE kind = 'day' AND period = '2026-06-01' AND level = 3`, [n]);
+    await shift(1000);
+    try {
+      expect((await get(`?${RANGE}`)).body.days[0].conversations).toBe(1003);
+      expect((await get('?from=2026-06-01&to=2026-06-02&tz=UTC')).body.total.conversations).toBe(8);
+    } finally {
+      await shift(-1000);
+    }
+    expect((await get(`?${RANGE}`)).body.days[0].conversations).toBe(3);
+  });
+
+  it('gives percentiles to the bin (means exact), alike from the rollup and from the rows', async () => {
+    const fromRollup = (await get(`?${BINS_DAY}`)).body.total;
+    // Waits 125, 129, 134 s: p50 = 129 in the 10 s bin from 120, p90 = 134 in the one from 130.
+    expect(fromRollup.wait).toEqual({ p50: 120, p90: 130, mean: (125 + 129 + 134) / 3, count: 3 });
+    // First responses 1, 3, 59.7 s: 1 s bins under 2 minutes.
+    expect(fromRollup.firstResponse).toMatchObject({ p50: 3, p90: 59, count: 3 });
+    expect(fromRollup.firstResponse.mean).toBeCloseTo((1 + 3 + 59.7) / 3, 6);
+    // Handle 650 s, 4000 s (5 min bins from 1 h: 3900), 200,000 s (the bin of 48 h and more).
+    expect(fromRollup.handle).toEqual({ p50: 3900, p90: 172_800, mean: (650 + 4000 + 200_000) / 3, count: 3 });
+    // The same day in UTC is read from the conversations (another zone): the same bins.
+    const fromRows = (await get('?from=2026-06-10&to=2026-06-10&tz=UTC')).body.total;
+    expect([fromRows.wait, fromRows.handle]).toEqual([fromRollup.wait, fromRollup.handle]);
+  });
+
+  it('counts a conversation closed after the rollup ran and a late rating, at once and after the next run', async () => {
+    const before = (await get(`?${LATE_DAY}`)).body.total;
+    expect(before).toMatchObject({ conversations: 2, assigned: 2, handle: { count: 1, p50: 100 }, csat: { count: 0 }, dispositions: {} });
+    const monthBefore = (await get(`?${JUNE}`)).body;
+    const repo = bridge.app.get(ConversationRepository);
+    // Through the engine's own statements: the close, the disposition, the rating.
+    expect(await repo.close(openLate, 'agent_closed', 'test')).not.toBeNull();
+    await repo.setDisposition(openLate, 'resolved');
+    expect(await repo.recordCsat(ratedLate, 2)).toBe(true);
+    const dirty = (await db.query(`SELECT day::text FROM report_dirty_days`)).rows.map((r) => r.day);
+    expect(dirty).toEqual(['2026-06-20']);
+
+    // Before any rollup run: the changed day comes from the rows.
+    const now = (await get(`?${LATE_DAY}`)).body;
+    expect(now.total).toMatchObject({ conversations: 2, assigned: 2, dispositions: { resolved: 1 }, csat: { count: 1, distribution: [0, 1, 0, 0, 0] } });
+    // Handle 100 s and the months since June 20 (the bin of 48 h and more).
+    expect(now.total.handle).toMatchObject({ count: 2, p50: 100, p90: 172_800 });
+    const month = (await get(`?${JUNE}`)).body;
+    expect(month.total.conversations).toBe(monthBefore.total.conversations);
+    expect(month.total.csat.count).toBe(monthBefore.total.csat.count + 1);
+    expect(month.total.handle.count).toBe(monthBefore.total.handle.count + 1);
+    const agent = (body: any, id: string) => body.agents.find((a: any) => a.agentId === id);
+    expect(agent(month, ann.id).csat.count).toBe(agent(monthBefore, ann.id).csat.count + 1);
+    expect(agent(month, ben.id).dispositions.resolved).toBe((agent(monthBefore, ben.id).dispositions.resolved ?? 0) + 1);
+
+    // The next run recomputes that day and June (month rows serve whole months), and the report stays the same.
+    const run = await rollUp();
+    expect(run.dirtyDaysRecomputed).toBe(1);
+    expect(run.monthsRolled).toBe(1);
+    expect((await db.query(`SELECT count(*)::int AS n FROM report_dirty_days`)).rows[0].n).toBe(0);
+    expect((await get(`?${LATE_DAY}`)).body).toEqual(now);
+    expect((await get(`?${JUNE}`)).body).toEqual(month);
+    // Run again: nothing to do, nothing changes.
+    expect(await rollUp()).toMatchObject({ daysRolled: 0, dirtyDaysRecomputed: 0, monthsRolled: 0 });
+    expect((await get(`?${JUNE}`)).body).toEqual(month);
+  });
+
+  it('has a migration that reverts and applies again, and the report answers from a rebuilt rollup', async () => {
+    const exists = async () => (await db.query(`SELECT to_regclass('report_rollup') AS t, to_regclass('report_dirty_days') AS d,
+      (SELECT count(*)::int FROM pg_trigger WHERE tgname LIKE 'conversations_report_dirty%') AS triggers`)).rows[0];
+    expect(await exists()).toEqual({ t: 'report_rollup', d: 'report_dirty_days', triggers: 2 });
     await revertLastMigration(env.databaseUrl);
-    expect(await index()).toBeNull();
+    expect(await exists()).toEqual({ t: null, d: null, triggers: 0 });
+    expect((await db.query(`SELECT to_regclass('conversations_report') AS i`)).rows[0].i).toBe('conversations_report');
+    expect((await runMigrations(env.databaseUrl)).applied).toEqual(['ReportRollup1764560000000']);
+    // Empty again: every day from the rows until the job has run, then from the rollup; the same answer.
     expect((await get(`?${RANGE}`)).body.total.conversations).toBe(7);
-    expect((await runMigrations(env.databaseUrl)).applied).toEqual(['ReportIndex1764550000000']);
-    expect(await index()).toBe('conversations_report');
+    expect((await rollUp()).daysRolled).toBeGreaterThan(180);
+    expect((await get(`?${RANGE}`)).body.total).toMatchObject({ conversations: 7, wait: { p50: 30, p90: 90, mean: 45, count: 4 } });
   });
 });

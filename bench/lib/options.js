@@ -19,7 +19,7 @@ const FULL = {
   // transferRate 0: sessions open as fast as the bridge takes them, `concurrency` at a time.
   sessions: { count: 100_000, everySeconds: 240, windowMs: 120_000, idleMs: 15_000, transferRate: 0, concurrency: 32, inactivitySeconds: 7200, timeoutMs: 2_400_000 },
   console: { agents: 1000, rate: 100, durationMs: 20_000, warmupMs: 3000, transferRate: 50, timeoutMs: 300_000, dbStats: true },
-  reports: { conversations: 1_000_000, runs: 15 },
+  reports: { conversations: 1_000_000, runs: 15, triggerWrites: 500 },
 };
 
 const QUICK = {
@@ -35,7 +35,7 @@ const QUICK = {
   },
   sessions: { count: 200, everySeconds: 4, windowMs: 9000, idleMs: 2000, transferRate: 100, concurrency: 20, inactivitySeconds: 3600, timeoutMs: 120_000 },
   console: { agents: 50, rate: 100, durationMs: 2000, warmupMs: 1000, transferRate: 50, timeoutMs: 120_000, dbStats: false },
-  reports: { conversations: 100_000, runs: 10 },
+  reports: { conversations: 100_000, runs: 10, triggerWrites: 200 },
 };
 
 const STAGES = ['echo', 'relay', 'sessions', 'console', 'reports'];

@@ -45,6 +45,19 @@ class EnvReader {
     return value;
   }
 
+  /** An IANA time zone name, as Intl knows it. */
+  timeZone(name: string, fallback: string): string {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: raw });
+      return raw;
+    } catch {
+      this.problems.push(`${name} must be a time zone such as Europe/Paris (got "${raw}")`);
+      return fallback;
+    }
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const raw = this.optional(name)?.toLowerCase();
     if (raw === undefined) return fallback;
@@ -255,6 +268,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       historyLinkTtlSeconds: r.int('HISTORY_LINK_TTL_SECONDS', 86400, 60, 30 * 86400),
       recentMessages: r.int('HANDOFF_RECENT_MESSAGES', 10, 0, 100),
       csatWindowSeconds: r.int('CSAT_WINDOW_SECONDS', 900, 10, 7 * 86400),
+      reportsTimeZone: r.timeZone('REPORTS_TIME_ZONE', 'UTC'),
       loopbackSecret: r.optional('LOOPBACK_SECRET') ?? null,
     },
     ops: {

@@ -60,6 +60,8 @@ export interface HandoffConfig extends BotHandoffSettings {
   historyLinkTtlSeconds: number;
   /** How long the user's next message may be a rating after the CSAT question is sent. */
   csatWindowSeconds: number;
+  /** The zone of the reports' rollup (its days); reports asked in another zone read every conversation of the range. */
+  reportsTimeZone: string;
   /** How many of the user's last messages the agent gets on hand-off. */
   recentMessages: number;
   /** Enables the loopback desk's agent routes (/providers/loopback) for whoever holds it. Never logged. */

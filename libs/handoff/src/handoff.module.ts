@@ -40,6 +40,8 @@ import { TeamOverflowService } from './teams/team-overflow.service';
 import { TeamRouter } from './teams/team-router.service';
 import { TeamRepository } from './teams/team.repository';
 import { TeamOverflowHandler } from './jobs/team-overflow.handler';
+import { ReportRollupHandler } from './jobs/report-rollup.handler';
+import { ReportRollupSchedule, ReportRollupService } from './reports/report-rollup.service';
 
 /**
  * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
@@ -77,6 +79,7 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     BotSettingsService,
     BotSettingsAdminService,
     CsatService,
+    ReportRollupService,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -85,6 +88,7 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     DeskSessionsService,
     DeskStateRepository,
     DeskReportsService,
+    ReportRollupService,
     ConversationRouter,
     ConversationRepository,
     TranscriptRepository,
@@ -130,6 +134,8 @@ export class HandoffHttpModule {}
     DeliverToUserHandler,
     DeliverToAgentHandler,
     TeamOverflowHandler,
+    ReportRollupHandler,
+    ReportRollupSchedule,
   ],
 })
 export class HandoffWorkerModule {}

@@ -15,3 +15,5 @@ export { HandoffService } from './conversations/handoff.service';
 export { RelayService } from './relay/relay.service';
 export { TeamRouter } from './teams/team-router.service';
 export { DeskTeamsService } from './teams/desk-teams.service';
+export { ReportRollupService } from './reports/report-rollup.service';
+export type { RollupRun } from './reports/report-rollup';

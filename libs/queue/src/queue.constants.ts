@@ -42,6 +42,7 @@ export const JOBS = {
   consoleRoute: 'console-route',
   consoleAgentGrace: 'console-agent-grace',
   teamOverflow: 'team-overflow',
+  reportRollup: 'report-rollup',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -66,6 +67,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.consoleRoute]: QUEUES.console,
   [JOBS.consoleAgentGrace]: QUEUES.console,
   [JOBS.teamOverflow]: QUEUES.sessions,
+  [JOBS.reportRollup]: QUEUES.sessions,
 };
 
 export interface DrainLaneJob {
@@ -121,6 +123,9 @@ export interface TeamOverflowJob extends SessionJob {
   visited: string[];
 }
 
+/** Rolls the reports' finished days up and recomputes the days changed since (ReportRollup). */
+export type ReportRollupJob = Record<string, never>;
+
 export interface JobPayloads {
   [JOBS.drainLane]: DrainLaneJob;
   [JOBS.sweepLanes]: SweepLanesJob;
@@ -140,6 +145,7 @@ export interface JobPayloads {
   [JOBS.consoleRoute]: ConsoleRouteJob;
   [JOBS.consoleAgentGrace]: ConsoleAgentGraceJob;
   [JOBS.teamOverflow]: TeamOverflowJob;
+  [JOBS.reportRollup]: ReportRollupJob;
 }
 
 /** Defaults for every job: bounded retries with exponential backoff, bounded history. */
@@ -264,4 +270,6 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JOBS.consoleAgentGrace]: { removeOnComplete: true, removeOnFail: { count: 100 } },
   // Delayed by the team's overflow time; a move must happen, so retried like the lifecycle.
   [JOBS.teamOverflow]: LIFECYCLE,
+  // A missed run is covered by the next one; until then the reports read those days from the rows.
+  [JOBS.reportRollup]: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 },
 };

@@ -112,6 +112,7 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
       historyLinkTtlSeconds: 3600,
       recentMessages: 10,
       csatWindowSeconds: 900,
+      reportsTimeZone: 'UTC',
       loopbackSecret: LOOPBACK_SECRET,
       ...handoff,
     },

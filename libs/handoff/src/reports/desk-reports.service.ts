@@ -13,29 +13,26 @@ import {
   type ReportQuery,
   type ReportTeam,
 } from '../desk-port/desk-reports';
-import { COUNTS_SQL, DISPOSITIONS_SQL, GROUP, PERCENTILES_SQL, SETTINGS_SQL, TEAMS_SQL, type ReportParams } from './report.sql';
+import { addHistogram, newHistograms, percentiles } from './report-bins';
+import { RAW_DAYS_SQL, ROLLUP_SQL, SETTINGS_SQL, STATE_SQL, TEAMS_SQL, type ReportParams } from './report.sql';
 
-interface CountsRow extends Record<string, unknown> {
-  day: string;
+/** A row of report_rollup or of RAW_DAYS_SQL: one period at one level (0 team+agent, 1 team, 2 agent, 3 all). */
+interface FigureRow extends Record<string, unknown> {
+  period: string;
+  level: number;
   team_id: string | null;
   agent_id: string | null;
   agent_name: string | null;
+  wait_hist: Buffer | null;
+  response_hist: Buffer | null;
+  handle_hist: Buffer | null;
+  dispositions: Record<string, number> | null;
 }
-interface PercentilesRow {
-  g: number;
-  day: string | null;
-  team_id: string | null;
-  agent_id: string | null;
-  wait: Array<number | null> | null;
-  response: Array<number | null> | null;
-  handle: Array<number | null> | null;
-}
-interface DispositionRow {
-  day: string;
-  team_id: string | null;
-  agent_id: string | null;
-  disposition: string;
-  n: number;
+
+/** How the report reads: plain statements, and the COMPUTE ones in a transaction with SETTINGS_SQL. */
+export interface ReportSource {
+  query(sql: string, params: unknown[]): Promise<any[]>;
+  compute(sql: string, params: unknown[]): Promise<any[]>;
 }
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -60,27 +57,39 @@ function knownTimeZone(name: string): boolean {
   }
 }
 
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const COUNTED = [
   'conversations', 'assigned', 'abandoned', ...ABANDON_REASONS.map((r) => `abandoned_${r}`), ...TRIGGERS.map((t) => `trigger_${t}`),
   'wait_sum', 'wait_count', 'response_sum', 'response_count', 'handle_sum', 'handle_count', 'csat_1', 'csat_2', 'csat_3', 'csat_4', 'csat_5',
 ];
 
-/** The additive figures of one day, team, agent or the whole range, and its dispositions. */
+/** The additive figures of one day, team, agent or the whole range, their histograms and dispositions. */
 class Tally {
   readonly n: Record<string, number> = Object.fromEntries(COUNTED.map((k) => [k, 0]));
   readonly dispositions: Record<string, number> = {};
+  readonly hist = newHistograms();
   agentName: string | null = null;
 
-  add(row: CountsRow): void {
+  add(row: FigureRow): void {
     for (const key of COUNTED) this.n[key]! += Number(row[key] ?? 0);
+    addHistogram(this.hist, 0, row.wait_hist);
+    addHistogram(this.hist, 1, row.response_hist);
+    addHistogram(this.hist, 2, row.handle_hist);
+    for (const [code, n] of Object.entries(row.dispositions ?? {})) this.dispositions[code] = (this.dispositions[code] ?? 0) + Number(n);
+    if (row.agent_name && (this.agentName === null || row.agent_name > this.agentName)) this.agentName = row.agent_name;
   }
 
-  figures(pct: PercentilesRow | undefined): ReportFigures {
+  merge(other: Tally): void {
+    for (const key of COUNTED) this.n[key]! += other.n[key]!;
+    for (let i = 0; i < this.hist.length; i++) this.hist[i]! += other.hist[i]!;
+    for (const [code, n] of Object.entries(other.dispositions)) this.dispositions[code] = (this.dispositions[code] ?? 0) + n;
+  }
+
+  figures(): ReportFigures {
     const n = this.n;
-    const durations = (name: 'wait' | 'response' | 'handle'): Durations => {
+    const durations = (name: 'wait' | 'response' | 'handle', metric: number): Durations => {
       const count = n[`${name}_count`]!;
-      return { p50: num(pct?.[name]?.[0]), p90: num(pct?.[name]?.[1]), mean: count ? n[`${name}_sum`]! / count : null, count };
+      const [p50, p90] = percentiles(this.hist, metric);
+      return { p50, p90, mean: count ? n[`${name}_sum`]! / count : null, count };
     };
     const csat: ReportFigures['csat']['distribution'] = [n.csat_1!, n.csat_2!, n.csat_3!, n.csat_4!, n.csat_5!];
     const rated = csat.reduce((a, b) => a + b, 0);
@@ -90,9 +99,9 @@ class Tally {
       abandoned: n.abandoned!,
       abandonedBy: Object.fromEntries(ABANDON_REASONS.map((r) => [r, n[`abandoned_${r}`]!])) as ReportFigures['abandonedBy'],
       triggers: Object.fromEntries(TRIGGERS.map((t) => [t, n[`trigger_${t}`]!])) as ReportFigures['triggers'],
-      wait: durations('wait'),
-      firstResponse: durations('response'),
-      handle: durations('handle'),
+      wait: durations('wait', 0),
+      firstResponse: durations('response', 1),
+      handle: durations('handle', 2),
       csat: { count: rated, average: rated ? csat.reduce((sum, c, i) => sum + c * (i + 1), 0) / rated : null, distribution: csat },
       dispositions: this.dispositions,
     };
@@ -121,74 +130,122 @@ export function reportParams(query: ReportQuery): ReportParams {
   return [query.from, query.to, query.timeZone, query.teamId || null, query.agentId || null];
 }
 
+/** Which days the rollup answers for, by whole months where it can, and which are read from the rows. */
+export interface ReportPlan {
+  /** Days read from the rollup's day rows (the per-day figures). */
+  rolledDays: string[];
+  /** First days of whole months in range read from the rollup's month rows (per team and agent). */
+  months: string[];
+  /** Rolled days outside those months (per team and agent). */
+  groupDays: string[];
+  /** Days read from the conversations: not rolled up yet, changed since, or the whole range in another zone. */
+  rawDays: string[];
+}
+
+export function planReport(days: string[], timeZone: string, state: { time_zone: string; rolled_until: string | null; dirty: string[] } | undefined): ReportPlan {
+  if (!state || state.time_zone !== timeZone || !state.rolled_until) return { rolledDays: [], months: [], groupDays: [], rawDays: days };
+  const dirty = new Set(state.dirty);
+  const rolled = new Set(days.filter((d) => d < state.rolled_until! && !dirty.has(d)));
+  const byMonth = new Map<string, string[]>();
+  for (const d of days) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
+  const months: string[] = [];
+  const inMonths = new Set<string>();
+  for (const [month, its] of byMonth) {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const length = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    if (its.length === length && its.every((d) => rolled.has(d))) {
+      months.push(`${month}-01`);
+      for (const d of its) inMonths.add(d);
+    }
+  }
+  return {
+    rolledDays: days.filter((d) => rolled.has(d)),
+    months,
+    groupDays: days.filter((d) => rolled.has(d) && !inMonths.has(d)),
+    rawDays: days.filter((d) => !rolled.has(d)),
+  };
+}
+
+/**
+ * The report: the rollup for the days it holds in this zone, the conversations themselves for the
+ * rest (today, days changed since the rollup ran, or every day in another zone), added up here.
+ */
+export async function readReport(source: ReportSource, query: ReportQuery): Promise<Report> {
+  const params = reportParams(query);
+  const [from, to, timeZone, teamId, agentId] = params;
+  const days: string[] = [];
+  for (let ms = dayMs(from)!; ms <= dayMs(to)!; ms += DAY_MS) days.push(new Date(ms).toISOString().slice(0, 10));
+  const plan = planReport(days, timeZone, (await source.query(STATE_SQL, [from, to]))[0]);
+  // The level each breakdown reads: per day at the filter's level; per team and per agent beneath it.
+  const dayLevel = teamId && agentId ? 0 : teamId ? 1 : agentId ? 2 : 3;
+  const teamLevel = agentId ? 0 : 1;
+  const agentLevel = teamId ? 0 : 2;
+  const rollup = (daysOf: string[], months: string[], level: number): Promise<FigureRow[]> =>
+    daysOf.length || months.length ? source.query(ROLLUP_SQL, [daysOf, months, level, teamId, agentId]) : Promise.resolve([]);
+  let dayRows: FigureRow[];
+  let teamRows: FigureRow[];
+  let agentRows: FigureRow[];
+  let rawRows: FigureRow[];
+  let teams: ReportTeam[];
+  try {
+    [dayRows, teamRows, agentRows, rawRows, teams] = await Promise.all([
+      rollup(plan.rolledDays, [], dayLevel),
+      rollup(plan.groupDays, plan.months, teamLevel),
+      rollup(plan.groupDays, plan.months, agentLevel),
+      plan.rawDays.length
+        ? source.compute(RAW_DAYS_SQL, [plan.rawDays, timeZone, teamId, agentId, [...new Set([dayLevel, teamLevel, agentLevel])]])
+        : Promise.resolve([]),
+      source.query(TEAMS_SQL, []) as Promise<ReportTeam[]>,
+    ]);
+  } catch (error) {
+    // Postgres and ICU may disagree on a rare zone name: Postgres's refusal is still bad input.
+    if ((error as { code?: string }).code === '22023') throw new ReportQueryError('"tz" must be a time zone such as Europe/Paris');
+    throw error;
+  }
+  const byDay = new Tallies();
+  const byTeam = new Tallies();
+  const byAgent = new Tallies();
+  for (const row of [...dayRows, ...rawRows.filter((r) => Number(r.level) === dayLevel)]) byDay.of(row.period).add(row);
+  for (const row of [...teamRows, ...rawRows.filter((r) => Number(r.level) === teamLevel)]) byTeam.of(row.team_id).add(row);
+  for (const row of [...agentRows, ...rawRows.filter((r) => Number(r.level) === agentLevel)]) byAgent.of(row.agent_id).add(row);
+  const total = new Tally();
+  for (const d of days) total.merge(byDay.of(d));
+  const teamName = new Map(teams.map((t) => [t.id, t.name]));
+  return {
+    from,
+    to,
+    timeZone,
+    teamId,
+    agentId,
+    total: total.figures(),
+    days: days.map((day) => ({ day, ...byDay.of(day).figures() })),
+    teams: [...byTeam]
+      .map(([id, tally]) => ({ teamId: id, teamName: id ? (teamName.get(id) ?? id) : 'No team', ...tally.figures() }))
+      .sort((a, b) => b.conversations - a.conversations || a.teamName.localeCompare(b.teamName)),
+    agents: [...byAgent]
+      .map(([id, tally]) => ({ agentId: id, agentName: tally.agentName, ...tally.figures() }))
+      .sort((a, b) => b.conversations - a.conversations || (a.agentName ?? '').localeCompare(b.agentName ?? '')),
+  };
+}
+
 @Injectable()
 export class DeskReportsService implements DeskReports {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly source: ReportSource;
 
-  async report(query: ReportQuery): Promise<Report> {
-    const params = reportParams(query);
-    let counts: CountsRow[];
-    let percentiles: PercentilesRow[];
-    let dispositions: DispositionRow[];
-    let teams: ReportTeam[];
-    try {
-      [counts, percentiles, dispositions, teams] = await Promise.all([
-        this.run<CountsRow>(COUNTS_SQL, params),
-        this.run<PercentilesRow>(PERCENTILES_SQL, params),
-        this.run<DispositionRow>(DISPOSITIONS_SQL, params),
-        this.teams(),
-      ]);
-    } catch (error) {
-      // Postgres and ICU may disagree on a rare zone name: Postgres's refusal is still bad input.
-      if ((error as { code?: string }).code === '22023') throw new ReportQueryError('"tz" must be a time zone such as Europe/Paris');
-      throw error;
-    }
-    const total = new Tally();
-    const days = new Tallies();
-    const byTeam = new Tallies();
-    const byAgent = new Tallies();
-    for (const row of counts) {
-      for (const tally of [total, days.of(row.day), byTeam.of(row.team_id), byAgent.of(row.agent_id)]) tally.add(row);
-      const agent = byAgent.of(row.agent_id);
-      if (row.agent_name && (agent.agentName === null || row.agent_name > agent.agentName)) agent.agentName = row.agent_name;
-    }
-    for (const row of dispositions) {
-      for (const tally of [total, days.of(row.day), byTeam.of(row.team_id), byAgent.of(row.agent_id)]) {
-        tally.dispositions[row.disposition] = (tally.dispositions[row.disposition] ?? 0) + row.n;
-      }
-    }
-    const pct = (g: number, key: (row: PercentilesRow) => string | null, value: string | null) =>
-      percentiles.find((row) => Number(row.g) === g && key(row) === value);
-
-    const dayList: Report['days'] = [];
-    for (let ms = dayMs(query.from)!; ms <= dayMs(query.to)!; ms += DAY_MS) {
-      const day = new Date(ms).toISOString().slice(0, 10);
-      dayList.push({ day, ...days.of(day).figures(pct(GROUP.day, (r) => r.day, day)) });
-    }
-    const teamName = new Map(teams.map((t) => [t.id, t.name]));
-    return {
-      from: query.from,
-      to: query.to,
-      timeZone: query.timeZone,
-      teamId: params[3],
-      agentId: params[4],
-      total: total.figures(pct(GROUP.total, () => null, null)),
-      days: dayList,
-      teams: [...byTeam]
-        .map(([teamId, tally]) => ({ teamId, teamName: teamId ? (teamName.get(teamId) ?? teamId) : 'No team', ...tally.figures(pct(GROUP.team, (r) => r.team_id, teamId)) }))
-        .sort((a, b) => b.conversations - a.conversations || a.teamName.localeCompare(b.teamName)),
-      agents: [...byAgent]
-        .map(([agentId, tally]) => ({ agentId, agentName: tally.agentName, ...tally.figures(pct(GROUP.agent, (r) => r.agent_id, agentId)) }))
-        .sort((a, b) => b.conversations - a.conversations || (a.agentName ?? '').localeCompare(b.agentName ?? '')),
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.source = {
+      query: (sql, params) => this.db.query(sql, params),
+      // In a transaction of its own, for its SET LOCAL settings; the statements run side by side.
+      compute: (sql, params) =>
+        this.db.transaction(async (manager) => {
+          await manager.query(SETTINGS_SQL);
+          return manager.query(sql, params);
+        }),
     };
   }
 
-  /** Each statement in a transaction of its own, for its SET LOCAL settings; they run side by side. */
-  private run<T>(sql: string, params: ReportParams): Promise<T[]> {
-    return this.db.transaction(async (manager) => {
-      await manager.query(SETTINGS_SQL);
-      return manager.query(sql, params) as Promise<T[]>;
-    });
+  report(query: ReportQuery): Promise<Report> {
+    return readReport(this.source, query);
   }
 
   async teams(): Promise<ReportTeam[]> {

@@ -1,63 +1,111 @@
 import { ABANDON_REASONS, TRIGGERS } from '../desk-port/desk-reports';
+import { EDGES_SQL } from './report-bins';
 
 /*
  * The report's statements, kept apart from the service so the bench times exactly these.
- * $1 first day, $2 last day (local, included), $3 time zone, $4 team id or null, $5 agent id or null.
- * Each reads a range of opened_at from the covering index conversations_report alone. Counts and sums
- * come per (day, team, agent) from one hash aggregate and are added up per day, team, agent and in
- * total by the service; only the percentiles need Postgres to sort, per grouping set.
+ *
+ * COMPUTE: the figures of some local days (or of whole months) straight from the conversations, at
+ * four levels: grouping(team_id, agent_id) = 0 per team and agent, 1 per team, 2 per agent, 3 all.
+ * The rollup job stores its rows in report_rollup; the service reads it for days the rollup does not
+ * hold (not reached yet, changed since, or another time zone). Each day is its own range of the
+ * covering index conversations_report (a nested loop over the days).
+ * $1 the local days (date[]), $2 time zone, $3 team id or null, $4 agent id or null.
  */
 
 const list = (values: readonly string[]): string => values.map((v) => `'${v}'`).join(', ');
 
-const RANGE = `FROM conversations c
-  WHERE c.opened_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND c.opened_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)
-    AND ($4::uuid IS NULL OR c.team_id = $4::uuid) AND ($5::text IS NULL OR c.agent_id = $5::text)`;
-
-const DAY = `(c.opened_at AT TIME ZONE $3::text)::date::text`;
-const WAIT = `extract(epoch FROM c.assigned_at - c.opened_at)::float8`;
+// Clock skew between processes must not make a negative duration; NULL (not measured) stays NULL.
+const WAIT = `CASE WHEN c.assigned_at IS NOT NULL THEN extract(epoch FROM greatest(c.assigned_at - c.opened_at, interval '0'))::float8 END`;
 // A desk may show the agent's first line just before it reports the join.
 // (greatest() skips NULLs: an unanswered conversation must stay NULL, not 0.)
 const RESPONSE = `CASE WHEN c.first_response_at IS NOT NULL THEN extract(epoch FROM greatest(c.first_response_at - c.assigned_at, interval '0'))::float8 END`;
-const HANDLE = `extract(epoch FROM c.closed_at - c.assigned_at)::float8`;
-const ABANDONED = `c.assigned_at IS NULL AND c.state = 'closed' AND c.close_reason IN (${list(ABANDON_REASONS)})`;
+const HANDLE = `CASE WHEN c.closed_at IS NOT NULL AND c.assigned_at IS NOT NULL THEN extract(epoch FROM greatest(c.closed_at - c.assigned_at, interval '0'))::float8 END`;
+const ABANDONED = `r.assigned_at IS NULL AND r.state = 'closed' AND r.close_reason IN (${list(ABANDON_REASONS)})`;
 
-/** Additive figures only: they sum across days, teams and agents. */
-export const COUNTS_SQL = `SELECT ${DAY} AS day, c.team_id, c.agent_id, max(c.agent_name) AS agent_name,
-    count(*)::int AS conversations, count(c.assigned_at)::int AS assigned, count(*) FILTER (WHERE ${ABANDONED})::int AS abandoned,
-    ${ABANDON_REASONS.map((r) => `count(*) FILTER (WHERE ${ABANDONED} AND c.close_reason = '${r}')::int AS abandoned_${r}`).join(',\n    ')},
-    ${TRIGGERS.map((t) => `count(*) FILTER (WHERE c.trigger = '${t}')::int AS trigger_${t}`).join(', ')},
-    sum(${WAIT}) AS wait_sum, count(${WAIT})::int AS wait_count,
-    sum(${RESPONSE}) AS response_sum, count(${RESPONSE})::int AS response_count,
-    sum(${HANDLE}) AS handle_sum, count(${HANDLE})::int AS handle_count,
-    ${[1, 2, 3, 4, 5].map((s) => `count(*) FILTER (WHERE c.csat_score = ${s})::int AS csat_${s}`).join(', ')}
-  ${RANGE}
-  GROUP BY 1, 2, 3`;
+/** The columns of a rollup row after kind, in the order COMPUTE yields them. */
+export const ROLLUP_COLUMNS = [
+  'period', 'level', 'team_id', 'agent_id', 'agent_name', 'conversations', 'assigned', 'abandoned',
+  ...ABANDON_REASONS.map((r) => `abandoned_${r}`), ...TRIGGERS.map((t) => `trigger_${t}`),
+  'wait_sum', 'wait_count', 'response_sum', 'response_count', 'handle_sum', 'handle_count', 'csat_1', 'csat_2', 'csat_3', 'csat_4', 'csat_5',
+  'wait_hist', 'response_hist', 'handle_hist', 'dispositions',
+];
 
-/** grouping(day, team_id, agent_id): 3 per day, 5 per team, 6 per agent, 7 the whole range. */
-export const GROUP = { day: 3, team: 5, agent: 6, total: 7 } as const;
+const SETS = (extra: string) =>
+  `GROUPING SETS ((period, team_id, agent_id${extra}), (period, team_id${extra}), (period, agent_id${extra}), (period${extra}))`;
+const KEY = (t: string) => `${t}.period, ${t}.level, coalesce(${t}.team_id::text, ''), coalesce(${t}.agent_id, '')`;
 
-/** Nearest-rank p50 and p90 (observed values); only assigned conversations have any of the three. */
-export const PERCENTILES_SQL = `WITH r AS (
-    SELECT ${DAY} AS day, c.team_id, c.agent_id, ${WAIT} AS wait_s, ${RESPONSE} AS response_s, ${HANDLE} AS handle_s
-    ${RANGE} AND c.assigned_at IS NOT NULL
+/** `kind` day: per local day; month: per month of local days (all the days of the months must be in $1). */
+export function computeSql(kind: 'day' | 'month'): string {
+  const period = kind === 'day' ? 'd.day' : `date_trunc('month', d.day)::date`;
+  return `WITH r AS (
+    SELECT ${period} AS period, c.team_id, c.agent_id, c.agent_name, c.trigger, c.state, c.close_reason, c.assigned_at, c.csat_score, c.disposition,
+      ${WAIT} AS wait_s, ${RESPONSE} AS response_s, ${HANDLE} AS handle_s
+    FROM unnest($1::date[]) AS d(day)
+    JOIN conversations c ON c.opened_at >= (d.day::timestamp AT TIME ZONE $2::text) AND c.opened_at < ((d.day + 1)::timestamp AT TIME ZONE $2::text)
+    WHERE ($3::uuid IS NULL OR c.team_id = $3::uuid) AND ($4::text IS NULL OR c.agent_id = $4::text)
+  ),
+  cells AS (
+    SELECT period, grouping(team_id, agent_id)::int2 AS level, team_id, agent_id, max(agent_name) AS agent_name,
+      count(*)::int AS conversations, count(assigned_at)::int AS assigned, count(*) FILTER (WHERE ${ABANDONED})::int AS abandoned,
+      ${ABANDON_REASONS.map((a) => `count(*) FILTER (WHERE ${ABANDONED} AND r.close_reason = '${a}')::int AS abandoned_${a}`).join(',\n      ')},
+      ${TRIGGERS.map((t) => `count(*) FILTER (WHERE r.trigger = '${t}')::int AS trigger_${t}`).join(', ')},
+      sum(wait_s) AS wait_sum, count(wait_s)::int AS wait_count, sum(response_s) AS response_sum, count(response_s)::int AS response_count,
+      sum(handle_s) AS handle_sum, count(handle_s)::int AS handle_count,
+      ${[1, 2, 3, 4, 5].map((s) => `count(*) FILTER (WHERE r.csat_score = ${s})::int AS csat_${s}`).join(', ')}
+    FROM r GROUP BY ${SETS('')}
+  ),
+  bins AS (
+    SELECT period, grouping(team_id, agent_id)::int2 AS level, team_id, agent_id, m, b, count(*)::int AS n
+    FROM r CROSS JOIN LATERAL (VALUES (1, width_bucket(r.wait_s, ${EDGES_SQL})), (2, width_bucket(r.response_s, ${EDGES_SQL})),
+      (3, width_bucket(r.handle_s, ${EDGES_SQL}))) AS v(m, b)
+    WHERE v.b IS NOT NULL
+    GROUP BY ${SETS(', m, b')}
+  ),
+  hists AS (
+    SELECT period, level, team_id, agent_id,
+      string_agg(int2send(b::int2) || int4send(n), ''::bytea ORDER BY b) FILTER (WHERE m = 1) AS wait_hist,
+      string_agg(int2send(b::int2) || int4send(n), ''::bytea ORDER BY b) FILTER (WHERE m = 2) AS response_hist,
+      string_agg(int2send(b::int2) || int4send(n), ''::bytea ORDER BY b) FILTER (WHERE m = 3) AS handle_hist
+    FROM bins GROUP BY period, level, team_id, agent_id
+  ),
+  disp AS (
+    SELECT period, level, team_id, agent_id, jsonb_object_agg(disposition, n) AS dispositions FROM (
+      SELECT period, grouping(team_id, agent_id)::int2 AS level, team_id, agent_id, disposition, count(*)::int AS n
+      FROM r WHERE disposition IS NOT NULL GROUP BY ${SETS(', disposition')}
+    ) x GROUP BY period, level, team_id, agent_id
   )
-  SELECT grouping(day, team_id, agent_id) AS g, day, team_id, agent_id,
-    percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY wait_s) AS wait,
-    percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY response_s) AS response,
-    percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY handle_s) AS handle
-  FROM r GROUP BY GROUPING SETS ((day), (team_id), (agent_id), ())`;
+  SELECT cells.*, h.wait_hist, h.response_hist, h.handle_hist, d.dispositions
+  FROM cells
+  LEFT JOIN hists h ON (${KEY('h')}) = (${KEY('cells')})
+  LEFT JOIN disp d ON (${KEY('d')}) = (${KEY('cells')})`;
+}
 
-export const DISPOSITIONS_SQL = `SELECT ${DAY} AS day, c.team_id, c.agent_id, c.disposition, count(*)::int AS n
-  ${RANGE} AND c.disposition IS NOT NULL
-  GROUP BY 1, 2, 3, 4`;
+/** The rows read by the service, from the rollup or from COMPUTE: the period as text (a date would be parsed in the process's zone). */
+const READ_COLUMNS = `x.period::text AS period, ${ROLLUP_COLUMNS.slice(1).map((c) => `x.${c}`).join(', ')}`;
+
+/** The days not rolled up (or all of them, for another zone), straight from the conversations. */
+export const RAW_DAYS_SQL = `SELECT ${READ_COLUMNS} FROM (${computeSql('day')}) x WHERE x.level = ANY($5::int2[])`;
+
+/**
+ * Rollup rows of one level: $1 days, $2 months (first days), $3 level, $4 team id or null, $5 agent id or null.
+ * At levels 2 and 3 team_id is NULL, at 1 and 3 agent_id is: the service never filters a level on a column it lacks.
+ */
+export const ROLLUP_SQL = `SELECT ${READ_COLUMNS} FROM report_rollup x
+  WHERE x.level = $3::int2 AND ($4::uuid IS NULL OR x.team_id = $4::uuid) AND ($5::text IS NULL OR x.agent_id = $5::text)
+    AND ((x.kind = 'day' AND x.period = ANY($1::date[])) OR (x.kind = 'month' AND x.period = ANY($2::date[])))`;
+
+/** The rollup's zone and reach, and the changed days of the range ($1..$2) it must not be read for. */
+export const STATE_SQL = `SELECT s.time_zone, s.rolled_until::text AS rolled_until,
+    coalesce((SELECT array_agg(day::text) FROM report_dirty_days WHERE day BETWEEN $1::date AND $2::date), '{}') AS dirty
+  FROM report_rollup_state s`;
 
 export const TEAMS_SQL = `SELECT id, name, active FROM teams ORDER BY lower(name)`;
 
 /**
- * Run before each statement, in its transaction: a year's percentiles sort in memory rather than on
- * disk, and JIT compilation (seconds on a year's range) costs more than it saves on these plans.
+ * Run before COMPUTE, in its transaction: a long range read from the rows (another zone) groups in
+ * memory rather than on disk, and JIT compilation costs more than it saves on these plans.
  */
 export const SETTINGS_SQL = `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`;
 
+/** [from, to, time zone, team id or null, agent id or null]. */
 export type ReportParams = [string, string, string, string | null, string | null];
