@@ -99,11 +99,11 @@ function source(pool, settings) {
 
 /**
  * What the dirty-day trigger costs a write that changes a report column, the worst case (the day is
- * rolled up, so the statement also marks it): a late rating set on `n` conversations of one day, one
- * statement each, alternating blocks with the trigger on and disabled.
+ * rolled up, so the statement also marks it): a late rating set on 2 × `n` conversations of one week,
+ * one statement each, alternating blocks of 100 with the trigger on and disabled.
  */
 async function triggerCost(db, n) {
-  const ids = (await db.query(`SELECT id FROM conversations WHERE opened_at >= '2026-06-15T00:00:00+02' AND opened_at < '2026-06-16T00:00:00+02'
+  const ids = (await db.query(`SELECT id FROM conversations WHERE opened_at >= '2026-06-15T00:00:00+02' AND opened_at < '2026-06-22T00:00:00+02'
     AND csat_score IS NULL ORDER BY id LIMIT $1`, [n * 2])).rows.map((r) => r.id);
   const on = [];
   const off = [];
