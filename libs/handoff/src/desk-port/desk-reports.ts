@@ -14,7 +14,10 @@ export interface ReportQuery {
   agentId?: string | null;
 }
 
-/** Seconds; null when nothing was measured. Percentiles are nearest-rank (an observed value). */
+/**
+ * Seconds; null when nothing was measured. p50 and p90 are nearest-rank, to the bin (report-bins.ts:
+ * the bin's lower edge; 1 s wide under 2 minutes, coarser above); the mean is exact.
+ */
 export interface Durations {
   p50: number | null;
   p90: number | null;
