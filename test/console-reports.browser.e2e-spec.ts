@@ -85,6 +85,8 @@ describe('console reports screen in a browser', () => {
     expect(await t(page, 'tile-response').textContent()).toBe('10 s / 20 s');
     expect(await t(page, 'tile-handle').textContent()).toBe('5 min 00 s / 20 min 00 s');
     expect(await t(page, 'tile-csat').textContent()).toBe('4.00 (3)');
+    // The percentiles' resolution is said on the page.
+    expect(await t(page, 'report-resolution').textContent()).toContain('p50 and p90 are to the bin: the whole second under 2 min');
     const rows = async (table: string) => page.locator(`[data-testid=${table}] tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
     expect((await rows('teams-table')).map((r) => r.slice(0, 4))).toEqual([['Billing', '4', '2', '1 (25 %)'], ['Sales', '2', '1', '1 (50 %)'], ['No team', '1', '1', '0 (0 %)']]);
     expect((await rows('agents-table')).map((r) => r.slice(0, 2)).sort()).toEqual([['Ann', '2'], [BEN_NAME, '2'], ['Not assigned', '3']].sort());

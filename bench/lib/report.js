@@ -198,14 +198,14 @@ function reportsSection(r) {
     '## Reports',
     '',
     `${r.conversations.toLocaleString('en-US')} conversations over a year seeded with generate_series in ${fmt(r.seedSeconds)} s (heap ${r.heapMb} MB, report index ${r.indexMb} MB), then VACUUM ANALYZE. ` +
-      `The rollup (zone ${ru.zone}) built in ${fmt(ru.buildSeconds)} s: ${fmt(ru.rows)} rows (${fmt(ru.monthRows)} of months), ${fmt(ru.mb)} MB with its index. ` +
+      `The rollup (zone ${ru.zone}) built in ${fmt(ru.buildSeconds)} s (load average ${fmt(ru.buildLoad)} at its end): ${fmt(ru.rows)} rows (${fmt(ru.monthRows)} of months), ${fmt(ru.mb)} MB with its index. ` +
       `A late rating with the dirty-day trigger: ${fmt(ru.trigger.on.meanUs)} µs per UPDATE on average (p95 ${fmt(ru.trigger.on.p95Us)}), trigger disabled ${fmt(ru.trigger.off.meanUs)} µs (p95 ${fmt(ru.trigger.off.p95Us)}); ` +
       `the next rollup run recomputed ${ru.recompute.dirtyDaysRecomputed} day(s) and ${ru.recompute.monthsRolled} month(s) in ${fmt(ru.recomputeSeconds)} s. ` +
       `Each statement of the console's report (the engine's SQL from dist) ran ${r.runs} times per range after two warm-up runs, on one connection; ` +
       'the baseline is a bare `SELECT count(*)` of the same opened_at range in the same run; "whole report" is the engine\'s readReport on a pool of 5 connections, its statements side by side as in the app.',
     '',
-    table(['Range', 'Rows in range', 'count(*) p50 / p95', 'State', 'Rollup: days', 'Rollup: teams', 'Rollup: agents', 'Rows (days)', 'Whole report', 'Scan of the rows'], r.ranges.map((g) => [
-      g.label, fmt(g.inRange), pair(g.baseline), pair(g.state), pair(g.days), pair(g.teams), pair(g.agents), `${pair(g.raw)} (${g.raw.days})`, pair(g.report), g.scan,
+    table(['Range', 'Load average', 'Rows in range', 'count(*) p50 / p95', 'State', 'Rollup: days', 'Rollup: teams', 'Rollup: agents', 'Rows (days)', 'Whole report', 'Scan of the rows'], r.ranges.map((g) => [
+      g.label, fmt(g.loadAverage), fmt(g.inRange), pair(g.baseline), pair(g.state), pair(g.days), pair(g.teams), pair(g.agents), `${pair(g.raw)} (${g.raw.days})`, pair(g.report), g.scan,
     ])),
     '',
   ].join('\n');

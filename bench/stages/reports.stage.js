@@ -3,6 +3,7 @@
 // of the stage's own, migrated as the bridge migrates, then each of the engine's report statements (its
 // own SQL, from dist) run `runs` times per range: p50 and p95 beside a bare count(*) of the same range
 // in the same run (the least any report of that range could cost).
+const os = require('node:os');
 const path = require('node:path');
 const { Client, Pool } = require('pg');
 const { percentile } = require('../lib/stats');
@@ -155,6 +156,7 @@ async function reportsStage(ctx) {
       if (run.daysRolled === 0 && run.dirtyDaysRecomputed === 0) break;
     }
     const buildSeconds = Math.round((nowMs() - tb) / 100) / 10;
+    const buildLoad = Math.round(os.loadavg()[0] * 10) / 10;
     await db.query('VACUUM (ANALYZE) report_rollup');
     const rollupSize = (await db.query(`SELECT count(*)::int AS rows, count(*) FILTER (WHERE kind = 'month')::int AS month_rows,
       pg_total_relation_size('report_rollup') AS bytes FROM report_rollup`)).rows[0];
@@ -188,21 +190,21 @@ async function reportsStage(ctx) {
       }
       // The rows the rollup does not hold: here the whole range (another zone), or, as today's tail would be, the range's last day.
       const rawDays = plan.rawDays.length ? plan.rawDays : [to];
-      statements.raw = await timed(db, sql.RAW_DAYS_SQL, [rawDays, timeZone, teamId, agentId, [...new Set([dayLevel, teamLevel, agentLevel])]], o.runs, sql.SETTINGS_SQL);
+      statements.raw = await timed(db, sql.rawDaysSql([...new Set([dayLevel, teamLevel, agentLevel])]), [rawDays, timeZone, teamId, agentId], o.runs, sql.SETTINGS_SQL);
       statements.raw.days = rawDays.length;
       const src = source(pool, sql.SETTINGS_SQL);
       const whole = await timedFn(async () => (await readReport(src, range)).days.length, o.runs);
       const inRange = Number((await db.query(`SELECT count(*) AS n FROM conversations c
         WHERE c.opened_at >= ($1::date::timestamp AT TIME ZONE $3::text) AND c.opened_at < (($2::date + 1)::timestamp AT TIME ZONE $3::text)
           AND ($4::uuid IS NULL OR c.team_id = $4::uuid) AND ($5::text IS NULL OR c.agent_id = $5::text)`, params)).rows[0].n);
-      const plan2 = (await db.query(`EXPLAIN (FORMAT JSON) ${sql.RAW_DAYS_SQL}`, [rawDays, timeZone, teamId, agentId, [dayLevel]])).rows[0]['QUERY PLAN'];
-      results.push({ ...range, inRange, plan: { rolledDays: plan.rolledDays.length, months: plan.months.length, groupDays: plan.groupDays.length, rawDays: plan.rawDays.length }, baseline, ...statements, report: whole, scan: scanOf(plan2) });
+      const plan2 = (await db.query(`EXPLAIN (FORMAT JSON) ${sql.rawDaysSql([dayLevel])}`, [rawDays, timeZone, teamId, agentId])).rows[0]['QUERY PLAN'];
+      results.push({ ...range, loadAverage: Math.round(os.loadavg()[0] * 10) / 10, inRange, plan: { rolledDays: plan.rolledDays.length, months: plan.months.length, groupDays: plan.groupDays.length, rawDays: plan.rawDays.length }, baseline, ...statements, report: whole, scan: scanOf(plan2) });
       const slowest = Math.max(...Object.values(statements).map((t) => t.p95));
       ctx.log(`reports ${range.id}: ${inRange} rows; p95 count(*) ${baseline.p95} ms, slowest statement ${slowest} ms (${Object.entries(statements).map(([k, t]) => `${k} ${t.p95}`).join(', ')}), whole report ${whole.p95} ms`);
     }
     return {
       conversations: o.conversations, runs: o.runs, seedSeconds, heapMb: Math.round(size.heap / 2 ** 20), indexMb: Math.round(size.idx / 2 ** 20),
-      rollup: { zone: ROLLUP_ZONE, buildSeconds, builds, rows: rollupSize.rows, monthRows: rollupSize.month_rows, mb: Math.round((rollupSize.bytes / 2 ** 20) * 10) / 10, trigger, recompute, recomputeSeconds },
+      rollup: { zone: ROLLUP_ZONE, buildSeconds, buildLoad, builds, rows: rollupSize.rows, monthRows: rollupSize.month_rows, mb: Math.round((rollupSize.bytes / 2 ** 20) * 10) / 10, trigger, recompute, recomputeSeconds },
       ranges: results,
     };
   } finally {

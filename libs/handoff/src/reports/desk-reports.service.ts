@@ -14,7 +14,7 @@ import {
   type ReportTeam,
 } from '../desk-port/desk-reports';
 import { addHistogram, newHistograms, percentiles } from './report-bins';
-import { RAW_DAYS_SQL, ROLLUP_SQL, SETTINGS_SQL, STATE_SQL, TEAMS_SQL, type ReportParams } from './report.sql';
+import { rawDaysSql, ROLLUP_SQL, SETTINGS_SQL, STATE_SQL, TEAMS_SQL, type ReportParams } from './report.sql';
 
 /** A row of report_rollup or of RAW_DAYS_SQL: one period at one level (0 team+agent, 1 team, 2 agent, 3 all). */
 interface FigureRow extends Record<string, unknown> {
@@ -193,7 +193,7 @@ export async function readReport(source: ReportSource, query: ReportQuery): Prom
       rollup(plan.groupDays, plan.months, teamLevel),
       rollup(plan.groupDays, plan.months, agentLevel),
       plan.rawDays.length
-        ? source.compute(RAW_DAYS_SQL, [plan.rawDays, timeZone, teamId, agentId, [...new Set([dayLevel, teamLevel, agentLevel])]])
+        ? source.compute(rawDaysSql([...new Set([dayLevel, teamLevel, agentLevel])]), [plan.rawDays, timeZone, teamId, agentId])
         : Promise.resolve([]),
       source.query(TEAMS_SQL, []) as Promise<ReportTeam[]>,
     ]);

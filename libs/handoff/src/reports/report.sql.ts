@@ -30,61 +30,51 @@ export const ROLLUP_COLUMNS = [
   'wait_hist', 'response_hist', 'handle_hist', 'dispositions',
 ];
 
-const SETS = (extra: string) =>
-  `GROUPING SETS ((period, team_id, agent_id${extra}), (period, team_id${extra}), (period, agent_id${extra}), (period${extra}))`;
-const KEY = (t: string) => `${t}.period, ${t}.level, coalesce(${t}.team_id::text, ''), coalesce(${t}.agent_id, '')`;
+/** grouping(team_id, agent_id) of each level's grouping set. */
+const LEVEL_SETS = ['(period, team_id, agent_id)', '(period, team_id)', '(period, agent_id)', '(period)'];
+const pairs = (list: string) =>
+  `(SELECT string_agg(int2send(u.b) || int4send(u.n), ''::bytea ORDER BY u.b) FROM (SELECT b, count(*)::int AS n FROM unnest(${list}) AS b GROUP BY b) u)`;
 
-/** `kind` day: per local day; month: per month of local days (all the days of the months must be in $1). */
-export function computeSql(kind: 'day' | 'month'): string {
+/**
+ * `kind` day: per local day; month: per month of local days (all the days of the months must be in $1).
+ * One grouping pass over the rows (a list of bins per cell, counted per cell after): a join of separately
+ * grouped histograms was planned as a merge on the period alone, quadratic in the cells of a day.
+ */
+export function computeSql(kind: 'day' | 'month', levels: readonly number[] = [0, 1, 2, 3]): string {
   const period = kind === 'day' ? 'd.day' : `date_trunc('month', d.day)::date`;
-  return `WITH r AS (
-    SELECT ${period} AS period, c.team_id, c.agent_id, c.agent_name, c.trigger, c.state, c.close_reason, c.assigned_at, c.csat_score, c.disposition,
-      ${WAIT} AS wait_s, ${RESPONSE} AS response_s, ${HANDLE} AS handle_s
-    FROM unnest($1::date[]) AS d(day)
-    JOIN conversations c ON c.opened_at >= (d.day::timestamp AT TIME ZONE $2::text) AND c.opened_at < ((d.day + 1)::timestamp AT TIME ZONE $2::text)
-    WHERE ($3::uuid IS NULL OR c.team_id = $3::uuid) AND ($4::text IS NULL OR c.agent_id = $4::text)
-  ),
-  cells AS (
+  return `SELECT x.period, x.level, x.team_id, x.agent_id, x.agent_name, x.conversations, x.assigned, x.abandoned,
+    ${ABANDON_REASONS.map((a) => `x.abandoned_${a}`).join(', ')}, ${TRIGGERS.map((t) => `x.trigger_${t}`).join(', ')},
+    x.wait_sum, x.wait_count, x.response_sum, x.response_count, x.handle_sum, x.handle_count, x.csat_1, x.csat_2, x.csat_3, x.csat_4, x.csat_5,
+    ${pairs('x.wait_bins')} AS wait_hist, ${pairs('x.response_bins')} AS response_hist, ${pairs('x.handle_bins')} AS handle_hist,
+    (SELECT jsonb_object_agg(u.v, u.n) FROM (SELECT v, count(*)::int AS n FROM unnest(x.disposition_list) AS v GROUP BY v) u) AS dispositions
+  FROM (
     SELECT period, grouping(team_id, agent_id)::int2 AS level, team_id, agent_id, max(agent_name) AS agent_name,
       count(*)::int AS conversations, count(assigned_at)::int AS assigned, count(*) FILTER (WHERE ${ABANDONED})::int AS abandoned,
       ${ABANDON_REASONS.map((a) => `count(*) FILTER (WHERE ${ABANDONED} AND r.close_reason = '${a}')::int AS abandoned_${a}`).join(',\n      ')},
       ${TRIGGERS.map((t) => `count(*) FILTER (WHERE r.trigger = '${t}')::int AS trigger_${t}`).join(', ')},
       sum(wait_s) AS wait_sum, count(wait_s)::int AS wait_count, sum(response_s) AS response_sum, count(response_s)::int AS response_count,
       sum(handle_s) AS handle_sum, count(handle_s)::int AS handle_count,
-      ${[1, 2, 3, 4, 5].map((s) => `count(*) FILTER (WHERE r.csat_score = ${s})::int AS csat_${s}`).join(', ')}
-    FROM r GROUP BY ${SETS('')}
-  ),
-  bins AS (
-    SELECT period, grouping(team_id, agent_id)::int2 AS level, team_id, agent_id, m, b, count(*)::int AS n
-    FROM r CROSS JOIN LATERAL (VALUES (1, width_bucket(r.wait_s, ${EDGES_SQL})), (2, width_bucket(r.response_s, ${EDGES_SQL})),
-      (3, width_bucket(r.handle_s, ${EDGES_SQL}))) AS v(m, b)
-    WHERE v.b IS NOT NULL
-    GROUP BY ${SETS(', m, b')}
-  ),
-  hists AS (
-    SELECT period, level, team_id, agent_id,
-      string_agg(int2send(b::int2) || int4send(n), ''::bytea ORDER BY b) FILTER (WHERE m = 1) AS wait_hist,
-      string_agg(int2send(b::int2) || int4send(n), ''::bytea ORDER BY b) FILTER (WHERE m = 2) AS response_hist,
-      string_agg(int2send(b::int2) || int4send(n), ''::bytea ORDER BY b) FILTER (WHERE m = 3) AS handle_hist
-    FROM bins GROUP BY period, level, team_id, agent_id
-  ),
-  disp AS (
-    SELECT period, level, team_id, agent_id, jsonb_object_agg(disposition, n) AS dispositions FROM (
-      SELECT period, grouping(team_id, agent_id)::int2 AS level, team_id, agent_id, disposition, count(*)::int AS n
-      FROM r WHERE disposition IS NOT NULL GROUP BY ${SETS(', disposition')}
-    ) x GROUP BY period, level, team_id, agent_id
-  )
-  SELECT cells.*, h.wait_hist, h.response_hist, h.handle_hist, d.dispositions
-  FROM cells
-  LEFT JOIN hists h ON (${KEY('h')}) = (${KEY('cells')})
-  LEFT JOIN disp d ON (${KEY('d')}) = (${KEY('cells')})`;
+      ${[1, 2, 3, 4, 5].map((s) => `count(*) FILTER (WHERE r.csat_score = ${s})::int AS csat_${s}`).join(', ')},
+      array_agg(width_bucket(wait_s, ${EDGES_SQL})::int2) FILTER (WHERE wait_s IS NOT NULL) AS wait_bins,
+      array_agg(width_bucket(response_s, ${EDGES_SQL})::int2) FILTER (WHERE response_s IS NOT NULL) AS response_bins,
+      array_agg(width_bucket(handle_s, ${EDGES_SQL})::int2) FILTER (WHERE handle_s IS NOT NULL) AS handle_bins,
+      array_agg(disposition) FILTER (WHERE disposition IS NOT NULL) AS disposition_list
+    FROM (
+      SELECT ${period} AS period, c.team_id, c.agent_id, c.agent_name, c.trigger, c.state, c.close_reason, c.assigned_at, c.csat_score, c.disposition,
+        ${WAIT} AS wait_s, ${RESPONSE} AS response_s, ${HANDLE} AS handle_s
+      FROM unnest($1::date[]) AS d(day)
+      JOIN conversations c ON c.opened_at >= (d.day::timestamp AT TIME ZONE $2::text) AND c.opened_at < ((d.day + 1)::timestamp AT TIME ZONE $2::text)
+      WHERE ($3::uuid IS NULL OR c.team_id = $3::uuid) AND ($4::text IS NULL OR c.agent_id = $4::text)
+    ) r
+    GROUP BY GROUPING SETS (${levels.map((l) => LEVEL_SETS[l]).join(', ')})
+  ) x`;
 }
 
 /** The rows read by the service, from the rollup or from COMPUTE: the period as text (a date would be parsed in the process's zone). */
 const READ_COLUMNS = `x.period::text AS period, ${ROLLUP_COLUMNS.slice(1).map((c) => `x.${c}`).join(', ')}`;
 
-/** The days not rolled up (or all of them, for another zone), straight from the conversations. */
-export const RAW_DAYS_SQL = `SELECT ${READ_COLUMNS} FROM (${computeSql('day')}) x WHERE x.level = ANY($5::int2[])`;
+/** The days not rolled up (or all of them, for another zone), straight from the conversations, at the levels the report reads. */
+export const rawDaysSql = (levels: readonly number[]): string => `SELECT ${READ_COLUMNS} FROM (${computeSql('day', levels)}) x`;
 
 /**
  * Rollup rows of one level: $1 days, $2 months (first days), $3 level, $4 team id or null, $5 agent id or null.
