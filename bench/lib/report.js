@@ -200,6 +200,7 @@ function reportsSection(r) {
     `${r.conversations.toLocaleString('en-US')} conversations over a year seeded with generate_series in ${fmt(r.seedSeconds)} s (heap ${r.heapMb} MB, report index ${r.indexMb} MB), then VACUUM ANALYZE. ` +
       `The rollup (zone ${ru.zone}) built in ${fmt(ru.buildSeconds)} s (load average ${fmt(ru.buildLoad)} at its end): ${fmt(ru.rows)} rows (${fmt(ru.monthRows)} of months), ${fmt(ru.mb)} MB with its index. ` +
       `A late rating with the dirty-day trigger: ${fmt(ru.trigger.on.meanUs)} µs per UPDATE on average (p95 ${fmt(ru.trigger.on.p95Us)}), trigger disabled ${fmt(ru.trigger.off.meanUs)} µs (p95 ${fmt(ru.trigger.off.p95Us)}); ` +
+      `a hand-off's INSERT (today: nothing marked) ${fmt(ru.trigger.insertOn.meanUs)} µs (p95 ${fmt(ru.trigger.insertOn.p95Us)}) against ${fmt(ru.trigger.insertOff.meanUs)} µs (p95 ${fmt(ru.trigger.insertOff.p95Us)}) with the trigger disabled; ` +
       `the next rollup run recomputed ${ru.recompute.dirtyDaysRecomputed} day(s) and ${ru.recompute.monthsRolled} month(s) in ${fmt(ru.recomputeSeconds)} s. ` +
       `Each statement of the console's report (the engine's SQL from dist) ran ${r.runs} times per range after two warm-up runs, on one connection; ` +
       'the baseline is a bare `SELECT count(*)` of the same opened_at range in the same run; "whole report" is the engine\'s readReport on a pool of 5 connections, its statements side by side as in the app.',

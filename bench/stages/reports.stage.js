@@ -119,9 +119,23 @@ async function triggerCost(db, n) {
     }
   }
   await db.query('ALTER TABLE conversations ENABLE TRIGGER conversations_report_dirty');
+  // A hand-off: a conversation opened now (today, not rolled up: the trigger reads the state, marks nothing).
+  const insertOn = [];
+  const insertOff = [];
+  for (let i = 0; i < n * 2; i += block) {
+    const enabled = (i / block) % 2 === 0;
+    await db.query(`ALTER TABLE conversations ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER conversations_report_dirty_ins_del`);
+    for (let j = i; j < i + block; j++) {
+      const t0 = nowMs();
+      await db.query(`INSERT INTO conversations (bot_id, visitor_key, state, trigger, provider, latest_request_id, latest_payload, opened_at, last_activity_at)
+        VALUES ('st-bench-reports', $1, 'queued', 'agent_transfer', 'console', 'r', '{}', now(), now())`, [`bench-open-${j}`]);
+      (enabled ? insertOn : insertOff).push(nowMs() - t0);
+    }
+  }
+  await db.query('ALTER TABLE conversations ENABLE TRIGGER conversations_report_dirty_ins_del');
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
   const stat = (xs) => ({ n: xs.length, meanUs: Math.round((sum(xs) / xs.length) * 1000), p50Us: Math.round(percentile([...xs].sort((a, b) => a - b), 50) * 1000), p95Us: Math.round(percentile([...xs].sort((a, b) => a - b), 95) * 1000) });
-  return { on: stat(on), off: stat(off) };
+  return { on: stat(on), off: stat(off), insertOn: stat(insertOn), insertOff: stat(insertOff) };
 }
 
 async function reportsStage(ctx) {

@@ -42,13 +42,18 @@ const pairs = (list: string) =>
  */
 export function computeSql(kind: 'day' | 'month', levels: readonly number[] = [0, 1, 2, 3]): string {
   const period = kind === 'day' ? 'd.day' : `date_trunc('month', d.day)::date`;
+  // GROUPING() and the select list may name only columns some grouping set has.
+  const hasTeam = levels.some((l) => l === 0 || l === 1);
+  const hasAgent = levels.some((l) => l === 0 || l === 2);
+  const level = hasTeam && hasAgent ? 'grouping(team_id, agent_id)' : hasTeam ? '1 + 2 * grouping(team_id)' : hasAgent ? '2 + grouping(agent_id)' : '3';
   return `SELECT x.period, x.level, x.team_id, x.agent_id, x.agent_name, x.conversations, x.assigned, x.abandoned,
     ${ABANDON_REASONS.map((a) => `x.abandoned_${a}`).join(', ')}, ${TRIGGERS.map((t) => `x.trigger_${t}`).join(', ')},
     x.wait_sum, x.wait_count, x.response_sum, x.response_count, x.handle_sum, x.handle_count, x.csat_1, x.csat_2, x.csat_3, x.csat_4, x.csat_5,
     ${pairs('x.wait_bins')} AS wait_hist, ${pairs('x.response_bins')} AS response_hist, ${pairs('x.handle_bins')} AS handle_hist,
     (SELECT jsonb_object_agg(u.v, u.n) FROM (SELECT v, count(*)::int AS n FROM unnest(x.disposition_list) AS v GROUP BY v) u) AS dispositions
   FROM (
-    SELECT period, grouping(team_id, agent_id)::int2 AS level, team_id, agent_id, max(agent_name) AS agent_name,
+    SELECT period, (${level})::int2 AS level, ${hasTeam ? 'team_id' : 'NULL::uuid AS team_id'}, ${hasAgent ? 'agent_id' : 'NULL::text AS agent_id'},
+      max(agent_name) AS agent_name,
       count(*)::int AS conversations, count(assigned_at)::int AS assigned, count(*) FILTER (WHERE ${ABANDONED})::int AS abandoned,
       ${ABANDON_REASONS.map((a) => `count(*) FILTER (WHERE ${ABANDONED} AND r.close_reason = '${a}')::int AS abandoned_${a}`).join(',\n      ')},
       ${TRIGGERS.map((t) => `count(*) FILTER (WHERE r.trigger = '${t}')::int AS trigger_${t}`).join(', ')},
