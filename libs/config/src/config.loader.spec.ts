@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     expect(config.kore.defaultCredentials).toEqual({ clientId: 'cs-1', clientSecret: 'secret', jwtAlgorithm: 'HS256' });
     expect(config.kore.allowApiKey).toBe(false);
     expect(config.logLevel).toBe('info');
+    expect(config.handoff.reportsTimeZone).toBe('UTC');
+    expect(loadConfig({ ...creds, REPORTS_TIME_ZONE: 'Europe/Paris' }).handoff.reportsTimeZone).toBe('Europe/Paris');
   });
 
   it('derives PUBLIC_URL from PORT and accepts HS512', () => {
@@ -43,6 +45,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ KORE_ALLOW_APIKEY: 'maybe' }, 'KORE_ALLOW_APIKEY'],
     [{ API_PREFIX: 'no slash' }, 'API_PREFIX'],
+    [{ REPORTS_TIME_ZONE: 'Mars/Olympus' }, 'REPORTS_TIME_ZONE'],
   ])('names the variable when %j is bad', (env, name) => {
     const found = problems({ ...creds, ...env });
     expect(found).toHaveLength(1);
