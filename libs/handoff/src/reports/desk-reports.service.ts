@@ -16,7 +16,7 @@ import {
 import { addHistogram, newHistograms, percentiles } from './report-bins';
 import { rawDaysSql, ROLLUP_SQL, SETTINGS_SQL, STATE_SQL, TEAMS_SQL, type ReportParams } from './report.sql';
 
-/** A row of report_rollup or of RAW_DAYS_SQL: one period at one level (0 team+agent, 1 team, 2 agent, 3 all). */
+/** A row of report_rollup or of rawDaysSql(): one period at one level (0 team+agent, 1 team, 2 agent, 3 all). */
 interface FigureRow extends Record<string, unknown> {
   period: string;
   level: number;
