@@ -12,6 +12,8 @@ import { DeskReportsService } from './reports/desk-reports.service';
 import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
+import { CsatReconciler } from './csat/csat-reconciler';
+import { CsatRepository } from './csat/csat.repository';
 import { CsatService } from './csat/csat.service';
 import { EscalationRulesService } from './escalation/escalation-rules.service';
 import { AfterHoursRepository } from './hours/after-hours.repository';
@@ -36,6 +38,7 @@ import { BotSettingsRepository } from './settings/bot-settings.repository';
 import { BotSettingsService } from './settings/bot-settings.service';
 import { BotVariablesService } from './variables/bot-variables.service';
 import { DeskTeamsService } from './teams/desk-teams.service';
+import { OverflowReconciler } from './teams/overflow-reconciler';
 import { TeamOverflowService } from './teams/team-overflow.service';
 import { TeamRouter } from './teams/team-router.service';
 import { TeamRepository } from './teams/team.repository';
@@ -77,6 +80,9 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     BotSettingsService,
     BotSettingsAdminService,
     CsatService,
+    CsatRepository,
+    CsatReconciler,
+    OverflowReconciler,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -102,6 +108,9 @@ import { TeamOverflowHandler } from './jobs/team-overflow.handler';
     DeskTeamsService,
     BotSettingsService,
     BotSettingsAdminService,
+    // For TimerReconcilerService (worker side).
+    OverflowReconciler,
+    CsatReconciler,
   ],
 })
 export class HandoffModule {}

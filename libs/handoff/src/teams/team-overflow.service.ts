@@ -5,6 +5,9 @@ import { JOB_OPTIONS, JOBS, QUEUES, jobId, type TeamOverflowJob } from '@agent-b
 import type { Conversation } from '../desk-port/desk-session';
 import { TeamRouter } from './team-router.service';
 
+/** One overflow per chat and team: arming twice, or a reconcile after it was armed, adds nothing. */
+export const overflowJobId = (conversationId: string, teamId: string): string => jobId('overflow', conversationId, teamId);
+
 /**
  * Arms the overflow of a chat entering a team's queue: a delayed BullMQ job (in Redis, so it
  * survives restarts) with one id per chat and team, so arming twice arms once.
@@ -19,10 +22,21 @@ export class TeamOverflowService {
   async schedule(conversation: Conversation, visited: string[] = []): Promise<void> {
     const team = await this.teams.team(conversation.teamId);
     if (!team?.active || !team.overflowSeconds || !team.fallbackTeamId) return;
+    await this.add(conversation.id, team.id, [...new Set([...visited, team.id])], team.overflowSeconds * 1000);
+  }
+
+  /** The overflow Redis lost (TimerReconcilerService): due `overflowSeconds` after the chat entered the team's queue. */
+  async restore(conversationId: string, teamId: string, queuedAt: Date): Promise<void> {
+    const team = await this.teams.team(teamId);
+    if (!team?.active || !team.overflowSeconds || !team.fallbackTeamId) return;
+    await this.add(conversationId, team.id, [team.id], Math.max(0, queuedAt.getTime() + team.overflowSeconds * 1000 - Date.now()));
+  }
+
+  private async add(conversationId: string, teamId: string, visited: string[], delay: number): Promise<void> {
     await this.sessions.add(
       JOBS.teamOverflow,
-      { conversationId: conversation.id, teamId: team.id, visited: [...new Set([...visited, team.id])] },
-      { ...JOB_OPTIONS[JOBS.teamOverflow], jobId: jobId('overflow', conversation.id, team.id), delay: team.overflowSeconds * 1000 },
+      { conversationId, teamId, visited },
+      { ...JOB_OPTIONS[JOBS.teamOverflow], jobId: overflowJobId(conversationId, teamId), delay },
     );
   }
 }
