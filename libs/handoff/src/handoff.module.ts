@@ -43,6 +43,7 @@ import { TeamOverflowService } from './teams/team-overflow.service';
 import { TeamRouter } from './teams/team-router.service';
 import { TeamRepository } from './teams/team.repository';
 import { TeamOverflowHandler } from './jobs/team-overflow.handler';
+import { DeskTeamChangedHandler } from './jobs/desk-team-changed.handler';
 
 /**
  * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
@@ -139,6 +140,7 @@ export class HandoffHttpModule {}
     DeliverToUserHandler,
     DeliverToAgentHandler,
     TeamOverflowHandler,
+    DeskTeamChangedHandler,
   ],
 })
 export class HandoffWorkerModule {}

@@ -42,6 +42,7 @@ export const JOBS = {
   consoleRoute: 'console-route',
   consoleAgentGrace: 'console-agent-grace',
   teamOverflow: 'team-overflow',
+  deskTeamChanged: 'desk-team-changed',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -66,6 +67,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.consoleRoute]: QUEUES.console,
   [JOBS.consoleAgentGrace]: QUEUES.console,
   [JOBS.teamOverflow]: QUEUES.sessions,
+  [JOBS.deskTeamChanged]: QUEUES.sessions,
 };
 
 export interface DrainLaneJob {
@@ -121,6 +123,11 @@ export interface TeamOverflowJob extends SessionJob {
   visited: string[];
 }
 
+/** Tell the chat's desk it moved to `teamId`'s queue (its group or team there). */
+export interface DeskTeamChangedJob extends SessionJob {
+  teamId: string;
+}
+
 export interface JobPayloads {
   [JOBS.drainLane]: DrainLaneJob;
   [JOBS.sweepLanes]: SweepLanesJob;
@@ -140,6 +147,7 @@ export interface JobPayloads {
   [JOBS.consoleRoute]: ConsoleRouteJob;
   [JOBS.consoleAgentGrace]: ConsoleAgentGraceJob;
   [JOBS.teamOverflow]: TeamOverflowJob;
+  [JOBS.deskTeamChanged]: DeskTeamChangedJob;
 }
 
 /** Defaults for every job: bounded retries with exponential backoff, bounded history. */
@@ -264,4 +272,6 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JOBS.consoleAgentGrace]: { removeOnComplete: true, removeOnFail: { count: 100 } },
   // Delayed by the team's overflow time; a move must happen, so retried like the lifecycle.
   [JOBS.teamOverflow]: LIFECYCLE,
+  // The engine has moved the chat already; the desk must follow, so retried like the lifecycle.
+  [JOBS.deskTeamChanged]: LIFECYCLE,
 };
