@@ -77,7 +77,9 @@ export interface BoardConversation {
   agentName: string | null;
   /** The last message either way (or the hand-off). */
   lastActivityAt: string;
+  /** Null: the general queue. */
   teamId: string | null;
+  teamName: string | null;
 }
 
 export interface BoardAgent {
