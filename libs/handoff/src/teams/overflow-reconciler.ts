@@ -8,7 +8,7 @@ import { REDIS } from '@agent-bridge/persistence';
 import { QUEUES, type TeamOverflowJob } from '@agent-bridge/queue';
 import { values } from '../timers/pipeline-values';
 import { overflowJobId, TeamOverflowService } from './team-overflow.service';
-import { TeamRouter } from './team-router.service';
+import { TeamRepository } from './team.repository';
 
 const PAGE = 1000;
 
@@ -28,14 +28,16 @@ interface Waiting {
 export class OverflowReconciler {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly teams: TeamRouter,
+    private readonly teams: TeamRepository,
     private readonly overflow: TeamOverflowService,
     @InjectQueue(QUEUES.sessions) private readonly queue: Queue<TeamOverflowJob>,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async run(): Promise<number> {
-    const teams = await this.teams.all();
+    // Read afresh, not the router's in-memory copy: a reconcile must not decide routing's cache.
+    const teams = await this.teams.list();
+    const byId = new Map(teams.map((t) => [t.id, t]));
     const active = new Set(teams.filter((t) => t.active).map((t) => t.id));
     // Only where the job would move the chat: a team that overflows into an active team.
     const overflowing = teams.filter((t) => active.has(t.id) && t.overflowSeconds && t.fallbackTeamId && active.has(t.fallbackTeamId)).map((t) => t.id);
@@ -56,7 +58,7 @@ export class OverflowReconciler {
       const exists = values(await rows.reduce((p, r) => p.exists(this.queue.toKey(overflowJobId(r.id, r.team_id))), this.redis.pipeline()).exec());
       const missing = rows.filter((_, i) => exists[i] !== 1);
       // The teams this wait went through are not in Postgres: a chain of fallbacks that loops may go round once more.
-      await Promise.all(missing.map((r) => this.overflow.restore(r.id, r.team_id, r.queued_at)));
+      await Promise.all(missing.map((r) => this.overflow.restore(r.id, byId.get(r.team_id)!, r.queued_at)));
       restored += missing.length;
       if (rows.length < PAGE) break;
       const last = rows[rows.length - 1]!;

@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { JOB_OPTIONS, JOBS, QUEUES, jobId, type TeamOverflowJob } from '@agent-bridge/queue';
 import type { Conversation } from '../desk-port/desk-session';
+import type { Team } from '../desk-port/desk-teams';
 import { TeamRouter } from './team-router.service';
 
 /** One overflow per chat and team: arming twice, or a reconcile after it was armed, adds nothing. */
@@ -26,9 +27,8 @@ export class TeamOverflowService {
   }
 
   /** The overflow Redis lost (TimerReconcilerService): due `overflowSeconds` after the chat entered the team's queue. */
-  async restore(conversationId: string, teamId: string, queuedAt: Date): Promise<void> {
-    const team = await this.teams.team(teamId);
-    if (!team?.active || !team.overflowSeconds || !team.fallbackTeamId) return;
+  async restore(conversationId: string, team: Team, queuedAt: Date): Promise<void> {
+    if (!team.active || !team.overflowSeconds || !team.fallbackTeamId) return;
     await this.add(conversationId, team.id, [team.id], Math.max(0, queuedAt.getTime() + team.overflowSeconds * 1000 - Date.now()));
   }
 

@@ -52,11 +52,6 @@ export class TeamRouter implements OnModuleInit {
     return (await this.current()).teams.get(id) ?? null;
   }
 
-  /** Every team, inactive ones too. */
-  async all(): Promise<Team[]> {
-    return [...(await this.current()).teams.values()];
-  }
-
   private current(): Promise<Snapshot> {
     if (!this.snapshot) {
       const loading = this.load();
