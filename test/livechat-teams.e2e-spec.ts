@@ -75,10 +75,13 @@ describe('teams on the LiveChat desk', () => {
       `${SANDBOX_DEFAULTS.accountId} transferred the chat to group 8`,
     ]);
 
-    // A transfer to a team that has no LiveChat group: LiveChat's General group.
+    // A transfer to a team that has no LiveChat group: LiveChat's General group. LiveChat refuses the
+    // first six calls (more than one job attempt's in-call retries): the job's next attempt moves it.
+    lc.failNext('transfer_chat', 'service_unavailable', 6);
     expect(await teams.moveToTeam(moved, plain.id, 'agent:test')).not.toBeNull();
     await waitFor('the LiveChat chat in General', () => (lc.chat(ref)!.groupIds[0] === 0) || null, 30_000);
     expect(lc.chat(ref)!.groupIds).toEqual([0]);
+    expect((lc.state().faults as { failNext: unknown[] }).failNext).toEqual([]);
   });
 });
 
