@@ -179,6 +179,12 @@ describe('console supervision', () => {
       expect(await teams.moveToTeam(conversation, other.id, 'supervisor:test')).not.toBeNull();
       const moved = await board.waitForEvent('board', (b) => b.conversations.some((c: any) => c.id === id && c.teamId === other.id));
       expect(moved.conversations.find((c: any) => c.id === id)).toMatchObject({ teamName: 'Second line', state: 'queued' });
+      // An admin renames the team: the board is published again with the new name.
+      const renamed = await fetch(`${bridge.url}/console/api/admin/teams/${other.id}`, {
+        method: 'PATCH', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Tier 2' }),
+      });
+      expect(renamed.status).toBe(200);
+      await board.waitForEvent('board', (b) => b.conversations.some((c: any) => c.id === id && c.teamName === 'Tier 2'));
       await teams.replaceRules([]);
       // Out of the way of the next tests' counts.
       expect(await bridge.app.get(HandoffService).end(id, 'user_ended', 'test')).toBe(true);
