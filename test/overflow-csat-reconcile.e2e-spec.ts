@@ -1,15 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { BotSettingsService, ConversationRepository, DeskTeamsService } from '@agent-bridge/handoff';
+import { BotSettingsService, ConversationRepository, DeskTeamsService, HandoffService } from '@agent-bridge/handoff';
 import { registry } from '@agent-bridge/observability';
 import { QUEUES } from '@agent-bridge/queue';
 import { createTestEnvironment, freePort, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { BotSettingsAdminService } from '../libs/handoff/src/settings/bot-settings-admin.service';
-import { overflowJobId } from '../libs/handoff/src/teams/team-overflow.service';
 import { TimerReconcilerService } from '../libs/handoff/src/timers/timer-reconciler.service';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { LoopbackDesk } from './loopback-desk.client';
@@ -57,6 +56,9 @@ describe('team overflow and CSAT windows reconciled from Postgres after Redis lo
     await env?.destroy();
   });
 
+  /** The overflow jobs of a chat, in whatever state. */
+  const overflowJobs = async (conversationId: string): Promise<Job[]> =>
+    (await sessions.getJobs(['delayed', 'waiting', 'active', 'completed', 'failed'])).filter((j) => j?.name === 'team-overflow' && j.data.conversationId === conversationId);
   const pendingKey = (user: string) => `${env.keyPrefix}:csat-pending:${bot}:${user}`;
   const csatOf = async (id: string) => (await db.query(`SELECT csat_score, csat_at FROM conversations WHERE id = $1`, [id]))[0];
   const toBot = (user: string) => sim.calls({ fn: 'sendBotMessage', userId: user }).map((c) => c.body?.message);
@@ -91,8 +93,7 @@ describe('team overflow and CSAT windows reconciled from Postgres after Redis lo
       const c = await conversations.findActive(bot, 'u-wait');
       return c?.state === 'queued' && c.teamId === first.id ? c : null;
     }, 30_000);
-    const jobId = overflowJobId(waiting.id, first.id);
-    expect(await sessions.getJob(jobId)).toBeDefined();
+    expect((await overflowJobs(waiting.id)).map((j) => j.data.teamId)).toEqual([first.id]);
 
     const answering = await rated('u-rate');
     const givenUp = await rated('u-else');
@@ -106,15 +107,16 @@ describe('team overflow and CSAT windows reconciled from Postgres after Redis lo
     expect(noop).toMatchObject({ overflow: 0, csat: 0 });
     const ttlBefore = await redis.pttl(pendingKey('u-rate'));
 
-    // u-wait entered the first line's queue longer ago than its overflow time: past due.
-    await db.query(`UPDATE conversation_transitions SET at = at - make_interval(secs => $2) WHERE conversation_id = $1`, [waiting.id, OVERFLOW_S + 60]);
+    // The first line's overflow time cut to 1 s (in Postgres only: the job in Redis keeps its delay):
+    // rebuilt from Postgres, u-wait's overflow is past due.
+    await db.query(`UPDATE teams SET overflow_seconds = 1 WHERE id = $1`, [first.id]);
     const deskChats = await Promise.all((await redis.keys(`${env.keyPrefix}:loopback:chat:*`)).map(async (k) => [k, (await redis.get(k))!] as const));
     const before = { overflow: await restored('team_overflow'), csat: await restored('csat_window') };
 
     await redis.flushall();
     const flushedAt = Date.now();
     for (const [k, v] of deskChats) await redis.set(k, v);
-    expect(await sessions.getJob(jobId)).toBeUndefined();
+    expect(await overflowJobs(waiting.id)).toEqual([]);
     expect(await redis.get(pendingKey('u-rate'))).toBeNull();
 
     // Healed by itself: the overflow fires at once and moves the chat to the fallback team...
@@ -150,4 +152,35 @@ describe('team overflow and CSAT windows reconciled from Postgres after Redis lo
     await waitFor('3 reached the bot', () => toBot('u-else').includes('3') || null);
     expect((await csatOf(givenUp)).csat_score).toBeNull();
   }, 180_000);
+
+  it('arms a fresh overflow when a chat comes back to the same queue after an agent held it', async () => {
+    const teams = bridge.app.get(DeskTeamsService);
+    const handoff = bridge.app.get(HandoffService);
+    const backup = await teams.create({ name: 'Backup' });
+    if (typeof backup === 'string') throw new Error(backup);
+    const front = await teams.create({ name: 'Front desk', overflowSeconds: OVERFLOW_S, fallbackTeamId: backup.id });
+    if (typeof front === 'string') throw new Error(front);
+    await teams.replaceRules([{ botId: null, trigger: null, contextPath: 'session.BotUserSession.line', contextValue: 'front', teamId: front.id }]);
+    await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-back', body: { context: { session: { BotUserSession: { line: 'front' } } } } });
+    const queued = await waitFor('u-back queued in the front desk', async () => {
+      const c = await conversations.findActive(bot, 'u-back');
+      return c?.state === 'queued' && c.teamId === front.id && c.providerRef ? c : null;
+    }, 30_000);
+
+    // An agent takes it; its overflow, run now, has nothing to move.
+    const assigned = await handoff.assign(queued, { id: 'agent-x', name: 'Xena' }, 'test');
+    expect(assigned?.state).toBe('assigned');
+    const [spent] = await overflowJobs(queued.id);
+    await spent!.promote();
+    await waitFor('the first overflow ran', async () => (await sessions.getJob(spent!.id!))?.returnvalue?.skipped === 'not waiting' || null, 30_000);
+
+    // The agent leaves: back in the same queue, it gets an overflow of its own, which moves it.
+    const requeued = await handoff.requeue(assigned!, 'test');
+    expect(requeued?.teamId).toBe(front.id);
+    const fresh = await waitFor('a fresh overflow armed', async () => (await overflowJobs(queued.id)).find((j) => j.id !== spent!.id) ?? null);
+    expect(await fresh.isDelayed()).toBe(true);
+    await fresh.promote();
+    await waitFor('u-back overflowed to the backup team', async () => ((await conversations.findById(queued.id))?.teamId === backup.id) || null, 30_000);
+    expect((await conversations.findById(queued.id))!.state).toBe('queued');
+  }, 120_000);
 });

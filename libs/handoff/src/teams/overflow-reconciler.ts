@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { REDIS } from '@agent-bridge/persistence';
 import { QUEUES, type TeamOverflowJob } from '@agent-bridge/queue';
 import { values } from '../timers/pipeline-values';
-import { overflowJobId, TeamOverflowService } from './team-overflow.service';
+import { overflowJobId, QUEUED_AT_SQL, TeamOverflowService } from './team-overflow.service';
 import { TeamRepository } from './team.repository';
 
 const PAGE = 1000;
@@ -47,15 +47,14 @@ export class OverflowReconciler {
     for (;;) {
       // Not the sessions waiting for a message left for a closed team: no overflow was armed for them.
       const rows: Waiting[] = await this.db.query(
-        `SELECT c.id, c.team_id, c.opened_at::text AS opened_key,
-           COALESCE((SELECT max(t.at) FROM conversation_transitions t WHERE t.conversation_id = c.id AND t.to_state = 'queued'), c.opened_at) AS queued_at
+        `SELECT c.id, c.team_id, c.opened_at::text AS opened_key, ${QUEUED_AT_SQL} AS queued_at
          FROM conversations c
          WHERE c.state = 'queued' AND c.team_id = ANY($1::uuid[]) AND c.offline_at IS NULL AND (c.opened_at, c.id) > ($2::timestamptz, $3::uuid)
          ORDER BY c.opened_at, c.id LIMIT $4`,
         [overflowing, cursor.openedAt, cursor.id, PAGE],
       );
       if (rows.length === 0) break;
-      const exists = values(await rows.reduce((p, r) => p.exists(this.queue.toKey(overflowJobId(r.id, r.team_id))), this.redis.pipeline()).exec());
+      const exists = values(await rows.reduce((p, r) => p.exists(this.queue.toKey(overflowJobId(r.id, r.team_id, r.queued_at))), this.redis.pipeline()).exec());
       const missing = rows.filter((_, i) => exists[i] !== 1);
       // The teams this wait went through are not in Postgres: a chain of fallbacks that loops may go round once more.
       await Promise.all(missing.map((r) => this.overflow.restore(r.id, byId.get(r.team_id)!, r.queued_at)));
