@@ -1,18 +1,14 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
 import { ConversationRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot } from './browser';
 
 const bot = TEST_BOT.botId;
-const PASSWORD = 'a long agent password';
-const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Each admin flow in real headless Chromium, with its effect on agents' open consoles. */
 jest.setTimeout(120_000);
@@ -26,7 +22,6 @@ describe('console admin screens in a browser', () => {
   let admin: Page;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnvironment('console_admin_browser');
     bridge = await startBridge(testConfig(env, { handoff: { provider: 'console' }, console: { autoAssign: false, disconnectGraceSeconds: 30 } }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
@@ -38,10 +33,7 @@ describe('console admin screens in a browser', () => {
     await agents.create({ email: 'ann@example.com', name: 'Ann', role: 'agent', passwordHash: hash });
     await agents.create({ email: 'sue@example.com', name: 'Sue', role: 'supervisor', passwordHash: hash, maxChats: 5 });
     await agents.addCannedResponse('thanks', 'Thanks', 'Thank you for waiting!');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     admin = await signIn('ada@example.com');
   });
 
@@ -53,19 +45,12 @@ describe('console admin screens in a browser', () => {
     await env?.destroy();
   });
 
-  const t = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  const t = byTestId;
+  const shot = (page: Page, name: string) => screenshot(page, name, false);
   const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, bridge.url);
 
   async function signIn(email: string, password = PASSWORD): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${bridge.url}/console/`);
-    await t(page, 'signin-email').fill(email);
-    await t(page, 'signin-password').fill(password);
-    await t(page, 'signin-submit').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
-    return page;
+    return consoleSignIn(browser, bridge.url, email, { password, viewport: { width: 1366, height: 768 } });
   }
 
   async function signInFails(email: string, password: string): Promise<void> {

@@ -1,18 +1,14 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
 import { ConversationRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
 import { ConsoleClient } from './console-client';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot, userChatPage } from './browser';
 
 const bot = TEST_BOT.botId;
-const PASSWORD = 'a long agent password';
-const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const XSS = '<img src=x onerror="window.__pwned=1">';
 
 const BUTTONS = JSON.stringify({
@@ -53,7 +49,6 @@ describe("the agent's view in a browser", () => {
   const clients: ConsoleClient[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnvironment('console_agentview');
     bridge = await startBridge(testConfig(env, {
       handoff: { provider: 'console', keywords: ['operator'] },
@@ -73,10 +68,7 @@ describe("the agent's view in a browser", () => {
     for (const [email, name, maxChats] of [['ann', 'Ann', 3], ['ben', 'Ben', 3], ['cat', 'Cat', 3], ['dan', 'Dan', 3], ['eve', 'Eve', 1]] as const) {
       await agents.create({ email: `${email}@example.com`, name, role: 'agent', passwordHash: hash, maxChats });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -87,17 +79,10 @@ describe("the agent's view in a browser", () => {
     await env?.destroy();
   });
 
-  const t = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+  const t = byTestId;
 
   async function agentPage(email: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${bridge.url}/console`);
-    await t(page, 'signin-email').fill(email);
-    await t(page, 'signin-password').fill(PASSWORD);
-    await t(page, 'signin-submit').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
-    return page;
+    return consoleSignIn(browser, bridge.url, email, { viewport: { width: 1366, height: 800 } });
   }
 
   async function socketAgent(email: string): Promise<ConsoleClient> {
@@ -110,11 +95,7 @@ describe("the agent's view in a browser", () => {
   }
 
   async function userPage(userId: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 800, height: 700 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${sim.url}/?userId=${userId}`);
-    await page.waitForFunction(() => /connected/i.test(document.querySelector('#status')?.textContent ?? ''));
-    return page;
+    return userChatPage(browser, sim.url, userId);
   }
 
   async function userSays(page: Page, text: string): Promise<void> {
@@ -156,7 +137,7 @@ describe("the agent's view in a browser", () => {
     await userSees(user, 'You are back with the assistant.');
     await t(ann, 'closed-banner').filter({ hasText: 'Outcome: Resolved' }).waitFor();
     await ann.locator('[data-testid=my-conversation]', { hasText: 'Resolved' }).waitFor();
-    await ann.screenshot({ path: join(SHOTS, 'agentview-closed.png') });
+    await screenshot(ann, 'agentview-closed', false);
     await waitFor('closed', async () => (await bridge.app.get(ConversationRepository).findById(first))?.state === 'closed');
 
     // The user comes back and asks for an operator by keyword; the bot has collected a few things.
@@ -182,7 +163,7 @@ describe("the agent's view in a browser", () => {
     expect(await past.first().locator('[data-testid=past-outcome]').innerText()).toBe('Resolved');
     expect(await past.first().innerText()).toContain('With Ann');
     expect(await panel.isVisible()).toBe(true);
-    await ann.screenshot({ path: join(SHOTS, 'agentview-context.png') });
+    await screenshot(ann, 'agentview-context', false);
 
     // The past conversation opens read-only.
     await past.first().locator('button').click();
@@ -191,7 +172,7 @@ describe("the agent's view in a browser", () => {
     expect(await dialog.locator('[data-testid=message][data-kind=agent] .meta').first().innerText()).toContain('Ann');
     expect(await t(ann, 'past-meta').innerText()).toContain('Resolved');
     expect(await dialog.locator('textarea, input:not([type=hidden])').count()).toBe(0);
-    await ann.screenshot({ path: join(SHOTS, 'agentview-past.png') });
+    await screenshot(ann, 'agentview-past', false);
     await dialog.locator('[data-cancel]').click();
 
     // Templates reaching the agent read as the user saw them: text, choices as a list, cards by title; markup stays text.
@@ -210,7 +191,7 @@ describe("the agent's view in a browser", () => {
     expect(await ann.evaluate(() => document.querySelectorAll('[data-testid=transcript] img').length)).toBe(0);
     expect(await ann.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await t(ann, 'transcript').locator('[data-testid=template]').last().scrollIntoViewIfNeeded();
-    await ann.screenshot({ path: join(SHOTS, 'agentview-template.png') });
+    await screenshot(ann, 'agentview-template', false);
 
     // The history page, in a reader's own time zone: who spoke on each line, and the template readable.
     const href = await t(ann, 'history-link').getAttribute('href');
@@ -242,7 +223,7 @@ describe("the agent's view in a browser", () => {
       expect(shown).toContain(hhmm);
       expect(shown).not.toContain('UTC');
     }
-    await history.screenshot({ path: join(SHOTS, 'agentview-history.png'), fullPage: true });
+    await screenshot(history, 'agentview-history');
     await context.close();
     await user.close();
     await ann.close();
@@ -270,7 +251,7 @@ describe("the agent's view in a browser", () => {
       ['Ben — 0/3 chats', false],
       ['Eve — 1/1 chats (full)', true],
     ]);
-    await ann.screenshot({ path: join(SHOTS, 'agentview-transfer.png') });
+    await screenshot(ann, 'agentview-transfer', false);
     await select.selectOption({ label: 'Ben — 0/3 chats' });
     await t(ann, 'transfer-confirm').click();
     await ben.locator(`[data-testid=my-conversation][data-conversation-id="${id}"]`).waitFor();

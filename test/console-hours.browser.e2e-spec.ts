@@ -1,19 +1,15 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
 import { DEFAULT_MESSAGES } from '@agent-bridge/config';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { describeOpening, openState } from '../libs/handoff/src/hours/business-hours';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot } from './browser';
 
 const bot = TEST_BOT.botId;
-const PASSWORD = 'a long agent password';
-const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DAY = 86_400_000;
 
 jest.setTimeout(120_000);
@@ -28,7 +24,6 @@ describe('business hours in a browser', () => {
   let billing: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnvironment('console_hours_browser');
     bridge = await startBridge(testConfig(env, { handoff: { provider: 'console' }, console: { autoAssign: true } }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
@@ -42,10 +37,7 @@ describe('business hours in a browser', () => {
     await db.query(`INSERT INTO teams (name, time_zone) VALUES ('Sales', 'Europe/Berlin')`);
     await db.query(`INSERT INTO agent_teams (agent_id, team_id) VALUES ($1, $2)`, [ann.id, billing]);
     await db.query(`INSERT INTO routing_rules (position, bot_id, team_id) VALUES (0, $1, $2)`, [bot, billing]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -56,18 +48,11 @@ describe('business hours in a browser', () => {
     await env?.destroy();
   });
 
-  const t = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const t = byTestId;
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   async function signIn(email: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${bridge.url}/console/`);
-    await t(page, 'signin-email').fill(email);
-    await t(page, 'signin-password').fill(PASSWORD);
-    await t(page, 'signin-submit').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
-    return page;
+    return consoleSignIn(browser, bridge.url, email, { viewport: { width: 1366, height: 768 }, timeoutMs: 15_000 });
   }
 
   /** Today and tomorrow in Tokyo are holidays: closed now whatever the hour. */

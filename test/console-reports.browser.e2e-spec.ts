@@ -1,16 +1,13 @@
 /// <reference lib="dom" />
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
 import { createTestEnvironment, testConfig, type TestEnvironment } from '@agent-bridge/testing';
 import { startBridge, type RunningBridge } from './bridge-harness';
 import { BEN_NAME, reportSeed, seedReports } from './report-seed';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot } from './browser';
 
-const PASSWORD = 'a long agent password';
-const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The reports screen in real headless Chromium against seeded conversations with known figures, and its CSV. */
 jest.setTimeout(120_000);
@@ -22,7 +19,6 @@ describe('console reports screen in a browser', () => {
   let db: Client;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnvironment('console_reports_browser');
     bridge = await startBridge(testConfig(env, { handoff: { provider: 'console' }, console: { autoAssign: false } }));
     db = new Client({ connectionString: env.databaseUrl });
@@ -33,10 +29,7 @@ describe('console reports screen in a browser', () => {
     const ann = await agents.create({ email: 'ann@example.com', name: 'Ann', role: 'agent', passwordHash: hash });
     const ben = await agents.create({ email: 'ben@example.com', name: BEN_NAME, role: 'agent', passwordHash: hash });
     await seedReports(db, reportSeed(ann, ben));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -46,18 +39,11 @@ describe('console reports screen in a browser', () => {
     await env?.destroy();
   });
 
-  const t = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const t = byTestId;
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   async function signIn(email: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.setDefaultTimeout(15_000);
-    await page.goto(`${bridge.url}/console/`);
-    await t(page, 'signin-email').fill(email);
-    await t(page, 'signin-password').fill(PASSWORD);
-    await t(page, 'signin-submit').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
-    return page;
+    return consoleSignIn(browser, bridge.url, email, { viewport: { width: 1366, height: 900 }, timeoutMs: 15_000 });
   }
 
   /** Shows the seeded range and waits until the tiles hold its figures. */

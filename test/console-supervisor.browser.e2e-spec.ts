@@ -1,17 +1,13 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
 import { ConversationRepository, DeskTeamsService, HandoffService } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+import { PASSWORD, byTestId, consoleSignIn, fillSignIn, launchChromium, screenshot } from './browser';
 
 const bot = TEST_BOT.botId;
-const PASSWORD = 'a long agent password';
-const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A supervisor's day in real headless Chromium: the board, watching, whisper, take-over, reassign, and the ops pages. */
 jest.setTimeout(150_000);
@@ -23,7 +19,6 @@ describe('supervisor board in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnvironment('console_supervisor_browser');
     bridge = await startBridge(testConfig(env, { handoff: { provider: 'console' }, console: { autoAssign: false, disconnectGraceSeconds: 30 } }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
@@ -32,10 +27,7 @@ describe('supervisor board in a browser', () => {
     await agents.create({ email: 'ann@example.com', name: 'Ann', role: 'agent', passwordHash: hash });
     await agents.create({ email: 'ben@example.com', name: 'Ben', role: 'agent', passwordHash: hash });
     await agents.create({ email: 'sue@example.com', name: 'Sue', role: 'supervisor', passwordHash: hash, maxChats: 5 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -45,22 +37,12 @@ describe('supervisor board in a browser', () => {
     await env?.destroy();
   });
 
-  const t = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  const t = byTestId;
+  const shot = (page: Page, name: string) => screenshot(page, name, false);
 
-  async function fillSignIn(page: Page, email: string): Promise<void> {
-    await t(page, 'signin-email').fill(email);
-    await t(page, 'signin-password').fill(PASSWORD);
-    await t(page, 'signin-submit').click();
-  }
 
   async function signIn(email: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${bridge.url}/console/`);
-    await fillSignIn(page, email);
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
-    return page;
+    return consoleSignIn(browser, bridge.url, email, { viewport: { width: 1366, height: 768 } });
   }
 
   const userLog = (user: Page) => user.locator('#log').textContent().then((text) => text ?? '');

@@ -1,19 +1,15 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_MESSAGES } from '@agent-bridge/config';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
 import { ConversationRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot, userChatPage } from './browser';
 
 const bot = TEST_BOT.botId;
-const PASSWORD = 'a long agent password';
-const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * The bot texts and CSAT screen in real headless Chromium, and what it changes for a user in the
@@ -29,7 +25,6 @@ describe('bot texts and CSAT in a browser', () => {
   let db: Client;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnvironment('console_texts_browser');
     bridge = await startBridge(testConfig(env, {
       kore: { bots: { [bot]: { clientId: TEST_BOT.clientId, clientSecret: TEST_BOT.clientSecret, jwtAlgorithm: 'HS256' } } },
@@ -43,10 +38,7 @@ describe('bot texts and CSAT in a browser', () => {
     const hash = await hashPassword(PASSWORD);
     await agents.create({ email: 'ada@example.com', name: 'Ada Admin', role: 'admin', passwordHash: hash });
     await agents.create({ email: 'ann@example.com', name: 'Ann', role: 'agent', passwordHash: hash });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -57,26 +49,15 @@ describe('bot texts and CSAT in a browser', () => {
     await env?.destroy();
   });
 
-  const t = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const t = byTestId;
+  const shot = (page: Page, name: string) => screenshot(page, name);
 
   async function signIn(email: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${bridge.url}/console/`);
-    await t(page, 'signin-email').fill(email);
-    await t(page, 'signin-password').fill(PASSWORD);
-    await t(page, 'signin-submit').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
-    return page;
+    return consoleSignIn(browser, bridge.url, email, { viewport: { width: 1366, height: 900 } });
   }
 
   async function userPage(userId: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 800, height: 760 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${sim.url}/?userId=${userId}`);
-    await page.waitForFunction(() => /connected/i.test(document.querySelector('#status')?.textContent ?? ''));
-    return page;
+    return userChatPage(browser, sim.url, userId, { viewport: { width: 800, height: 760 } });
   }
 
   const userSees = (page: Page, text: string) => page.waitForFunction((s) => (document.querySelector('#log')?.textContent ?? '').includes(s), text);

@@ -1,16 +1,12 @@
 /// <reference lib="dom" />
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, ConsoleGateway, hashPassword } from '@agent-bridge/console';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot, userChatPage } from './browser';
 
 const bot = TEST_BOT.botId;
-const PASSWORD = 'a long agent password';
-const SHOTS = join(__dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * The console in real headless Chromium (Debian's, driven by playwright-core) against the bridge,
@@ -25,7 +21,6 @@ describe('agent console in a browser', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     env = await createTestEnvironment('console_browser');
     bridge = await startBridge(testConfig(env, { handoff: { provider: 'console' }, console: { autoAssign: false, disconnectGraceSeconds: 30 } }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
@@ -34,10 +29,7 @@ describe('agent console in a browser', () => {
     await agents.create({ email: 'ann@example.com', name: 'Ann', role: 'agent', passwordHash: hash });
     await agents.create({ email: 'ben@example.com', name: 'Ben', role: 'agent', passwordHash: hash });
     await agents.addCannedResponse('thanks', 'Thanks', 'Thank you for waiting!');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -47,25 +39,14 @@ describe('agent console in a browser', () => {
     await env?.destroy();
   });
 
-  const t = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
+  const t = byTestId;
 
   async function agentPage(email: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${bridge.url}/console`);
-    await t(page, 'signin-email').fill(email);
-    await t(page, 'signin-password').fill(PASSWORD);
-    await t(page, 'signin-submit').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
-    return page;
+    return consoleSignIn(browser, bridge.url, email, { viewport: { width: 1366, height: 768 } });
   }
 
   async function userPage(userId: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 800, height: 700 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(`${sim.url}/?userId=${userId}`);
-    await page.waitForFunction(() => /connected/i.test(document.querySelector('#status')?.textContent ?? ''));
-    return page;
+    return userChatPage(browser, sim.url, userId);
   }
 
   async function userSays(page: Page, text: string): Promise<void> {
@@ -77,14 +58,14 @@ describe('agent console in a browser', () => {
 
   it('takes a conversation from the queue to the end', async () => {
     const ann = await agentPage('ann@example.com');
-    await ann.screenshot({ path: join(SHOTS, 'console-empty.png') });
+    await screenshot(ann, 'console-empty', false);
     const wrong = await browser.newPage();
     await wrong.goto(`${bridge.url}/console/`);
     await t(wrong, 'signin-email').fill('ann@example.com');
     await t(wrong, 'signin-password').fill('not it');
     await t(wrong, 'signin-submit').click();
     await t(wrong, 'signin-error').waitFor();
-    await wrong.screenshot({ path: join(SHOTS, 'console-signin-error.png') });
+    await screenshot(wrong, 'console-signin-error', false);
     await wrong.close();
 
     // The user asks the sandbox's scripted bot for a human: the Agent Transfer node fires.
@@ -96,7 +77,7 @@ describe('agent console in a browser', () => {
     await userSees(user, 'You are number 1 in the queue.');
     const item = ann.locator('[data-testid=queue-item]').first();
     await item.waitFor();
-    await ann.screenshot({ path: join(SHOTS, 'console-queue.png') });
+    await screenshot(ann, 'console-queue', false);
     await item.locator('[data-testid=accept]').click();
     await userSees(user, 'Ann has joined the chat.');
 
@@ -112,7 +93,7 @@ describe('agent console in a browser', () => {
     // The user typing shows on the agent's side.
     await user.type('#text', 'typing slowly', { delay: 30 });
     await t(ann, 'typing-indicator').filter({ hasText: 'typing' }).waitFor();
-    await ann.screenshot({ path: join(SHOTS, 'console-chat.png') });
+    await screenshot(ann, 'console-chat', false);
     await user.fill('#text', '');
 
     // The history link opens the user's history with the bot, escaped.
@@ -122,7 +103,7 @@ describe('agent console in a browser', () => {
     const response = await history.goto(href!.replace(/^https?:\/\/[^/]+/, bridge.url));
     expect(response!.status()).toBe(200);
     expect(await history.textContent('body')).toContain('I want a human agent please');
-    await history.screenshot({ path: join(SHOTS, 'history.png') });
+    await screenshot(history, 'history', false);
     await history.close();
 
     // A dropped connection mid-chat: the page reconnects and fetches what it missed.
@@ -142,7 +123,7 @@ describe('agent console in a browser', () => {
     await t(ann, 'transfer-button').click();
     await t(ann, 'transfer-agent').selectOption({ label: await t(ann, 'transfer-agent').locator('option', { hasText: 'Ben' }).first().innerText() });
     await t(ann, 'transfer-note').fill('Billing question, be nice');
-    await ann.screenshot({ path: join(SHOTS, 'console-transfer.png') });
+    await screenshot(ann, 'console-transfer', false);
     await t(ann, 'transfer-confirm').click();
     await userSees(user, 'Ben has joined the chat.');
     await ben.locator('[data-testid=my-conversation]').first().click();
@@ -154,9 +135,9 @@ describe('agent console in a browser', () => {
     await t(ben, 'close-confirm').click();
     await userSees(user, 'You are back with the assistant.');
     await t(ben, 'closed-banner').waitFor();
-    await ben.screenshot({ path: join(SHOTS, 'console-closed.png') });
+    await screenshot(ben, 'console-closed', false);
     await sim.waitForCalls({ fn: 'clearAgentSession', userId: 'u-web' }, 1, 10_000);
-    await user.screenshot({ path: join(SHOTS, 'user-chat.png') });
+    await screenshot(user, 'user-chat', false);
     for (const page of [ann, ben, user]) await page.close();
   });
 
@@ -182,7 +163,7 @@ describe('agent console in a browser', () => {
     // The loser either got "taken" back from its accept, or saw the item leave the queue first.
     const loser = final[0] === 0 ? ann : ben;
     await loser.locator('[data-testid=queue-item]').first().waitFor({ state: 'detached' });
-    await loser.screenshot({ path: join(SHOTS, 'console-race-lost.png') });
+    await screenshot(loser, 'console-race-lost', false);
     await ann.close();
     await ben.close();
   });

@@ -121,6 +121,24 @@ function everyMessageDelivered(db: Client): Promise<boolean> {
   }, 60_000);
 }
 
+/**
+ * The user messages of a conversation as the console page shows them: merged by cursor
+ * (libs/console/page/state.js), in the order first seen. A repeat must be the same message: the same
+ * cursor never carries another text, and no text comes under two cursors (that would be stored twice).
+ */
+function onPage(agent: ConsoleClient, conversationId: string | undefined): string[] {
+  const byCursor = new Map<string, string>();
+  for (const m of agent.events('message').filter((e) => e.conversationId === conversationId && e.kind === 'user')) {
+    const text = m.text as string;
+    const before = byCursor.get(m.cursor as string);
+    if (before !== undefined && before !== text) throw new Error(`cursor ${String(m.cursor)} carried both "${before}" and "${text}"`);
+    byCursor.set(m.cursor as string, text);
+  }
+  const shown = [...byCursor.values()];
+  if (new Set(shown).size !== shown.length) throw new Error(`a message under two cursors: ${JSON.stringify(shown)}`);
+  return shown;
+}
+
 const users = Array.from({ length: USERS }, (_, i) => `u-${i}`);
 const texts = (prefix: string, user: string): string[] => Array.from({ length: MESSAGES }, (_, i) => `${prefix} ${user} #${i}`);
 
@@ -294,9 +312,10 @@ describe('two bridge processes and a worker process: an agent on one, the user o
     for (const user of users) {
       const id = conversations.get(user);
       const expected = texts('from user', user);
-      // Each user message reaches the agent's socket once (an event per message), in the order sent.
+      // Each user message reaches the agent's page, in the order sent. A send cut by B's death is
+      // made again (at least once): it comes with the same cursor, which the page merges on.
       const seen = await waitFor(`${user}'s messages on Ann's socket`, () => {
-        const got = agent.events('message').filter((m) => m.conversationId === id && m.kind === 'user').map((m) => m.text as string);
+        const got = onPage(agent, id);
         return got.length >= expected.length ? got : null;
       }, 60_000);
       expect(seen).toEqual(expected);
@@ -313,7 +332,7 @@ describe('two bridge processes and a worker process: an agent on one, the user o
     expect(rows[0].n).toBe(USERS * MESSAGES * 2);
     for (const user of users) {
       const id = conversations.get(user);
-      expect(agent.events('message').filter((m) => m.conversationId === id && m.kind === 'user')).toHaveLength(MESSAGES);
+      expect(onPage(agent, id)).toHaveLength(MESSAGES);
       expect(sim.delivered(bot, user).filter((t) => t.startsWith('from agent'))).toHaveLength(MESSAGES);
     }
   }, 240_000);

@@ -1,6 +1,7 @@
 'use strict';
 // npm run chaos [-- --quick] [--only=a,b] [--strict] [--root=<checkout>] [--out=<dir>]
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 
 const ALL = ['bridge-kill', 'worker-kill', 'two-bridges-kill', 'redis-restart', 'redis-flush', 'postgres-restart', 'desk-down', 'platform-down', 'console-kill'];
 const QUICK = ['bridge-kill', 'redis-restart', 'desk-down'];
@@ -34,12 +35,14 @@ const QUICK_SETTINGS = {
 };
 
 function parseOptions(argv, env) {
-  const flags = new Map(argv.map((a) => {
-    const [k, ...v] = a.replace(/^--/, '').split('=');
-    return [k, v.length ? v.join('=') : true];
-  }));
-  const unknown = [...flags.keys()].filter((k) => !['quick', 'only', 'strict', 'root', 'out', 'messages', 'rate'].includes(k));
-  if (unknown.length) throw new Error(`unknown option(s): ${unknown.map((k) => `--${k}`).join(', ')}`);
+  const names = { quick: 'boolean', strict: 'boolean', only: 'string', root: 'string', out: 'string', messages: 'string', rate: 'string' };
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: Object.fromEntries(Object.entries(names).map(([k, type]) => [k, { type }])) }));
+  } catch (error) {
+    throw new Error(`${error.message} (options: ${Object.keys(names).map((k) => `--${k}`).join(', ')})`);
+  }
+  const flags = new Map(Object.entries(values));
   const quick = flags.has('quick') || env.CHAOS_QUICK === '1';
   const settings = { ...(quick ? QUICK_SETTINGS : FULL) };
   if (flags.has('messages')) settings.minMessages = positive(flags.get('messages'), '--messages');

@@ -10,7 +10,7 @@ const { promisify } = require('node:util');
 const fc = require('fast-check');
 const { Client } = require('pg');
 const Redis = require('ioredis');
-const { anyRequest } = require('./route.arbitraries');
+const { anyRequest, CONSOLE_ROUTES } = require('./route.arbitraries');
 const { toHttp } = require('./request.builder');
 const { send } = require('./http.client');
 const { startEchoPlatform } = require('./echo-platform');
@@ -35,6 +35,7 @@ function labelOf(spec) {
   if (spec.route === 'sdk') return spec.auth === 'valid' ? 'sdk (valid JWT)' : 'sdk (invalid or no auth)';
   if (spec.route === 'livechat-webhook') return spec.withSecret ? 'livechat webhook (secret)' : 'livechat webhook (no secret)';
   if (spec.route === 'loopback') return spec.withSecret ? 'loopback (secret)' : 'loopback (no secret)';
+  if (spec.route === 'console-api') return `console-api (${spec.auth} -> ${CONSOLE_ROUTES[spec.which][0]} route)`;
   return spec.route;
 }
 
@@ -48,6 +49,7 @@ async function runFuzz({ requests = 10_000, seed = 42, concurrency = 8, root = p
   const bot = { botId: 'st-fuzz0000-0000-4000-8000-000000000001', clientId: 'cs-fuzz-app', clientSecret: secret() };
   const secrets = { livechat: secret(), loopback: secret(), ops: secret(), metrics: secret(), history: secret(), console: secret() };
   const admin = { email: 'fuzz-admin@example.com', password: secret() };
+  const agentAccount = { email: 'fuzz-agent@example.com', password: secret() };
   fs.mkdirSync(outDir, { recursive: true });
   const echo = await startEchoPlatform();
   const port = await freePort();
@@ -63,6 +65,7 @@ async function runFuzz({ requests = 10_000, seed = 42, concurrency = 8, root = p
   try {
     // The agent account first: its CLI creates and migrates the database, as `npm start` would.
     await promisify(execFile)(process.execPath, [path.join(root, 'dist/apps/bridge/src/cli/create-agent.js'), '--email', admin.email, '--name', 'Fuzz'], { env: { ...process.env, ...env, CONSOLE_PASSWORD: admin.password } });
+    await promisify(execFile)(process.execPath, [path.join(root, 'dist/apps/bridge/src/cli/create-agent.js'), '--email', agentAccount.email, '--name', 'Fuzz Agent', '--role', 'agent'], { env: { ...process.env, ...env, CONSOLE_PASSWORD: agentAccount.password } });
     await bridge.start();
     const bridgeUrl = `http://127.0.0.1:${port}`;
     log(`bridge up on ${bridgeUrl} (database ${dbName}, key prefix ${keyPrefix})`);
@@ -71,7 +74,14 @@ async function runFuzz({ requests = 10_000, seed = 42, concurrency = 8, root = p
     const session = JSON.parse(signIn.body);
     socket = new ConsoleSocketRunner(bridgeUrl, session.token, session.agent.id);
     await socket.open();
-    const ctx = { bot, secrets, admin, echoUrl: echo.url, signJwt: require(path.join(root, 'dist/libs/botkit/src')).signJwt };
+    const { signJwt } = require(path.join(root, 'dist/libs/botkit/src'));
+    const agentSignIn = await send(bridgeUrl, { method: 'POST', path: '/console/api/sign-in', headers: { 'content-type': 'application/json' }, body: JSON.stringify(agentAccount) });
+    const tokens = {
+      admin: session.token,
+      agent: JSON.parse(agentSignIn.body).token,
+      expired: signJwt({ sub: session.agent.id, role: 'admin', gen: 0, exp: Math.floor(Date.now() / 1000) - 120 }, secrets.console, 'HS256'),
+    };
+    const ctx = { bot, secrets, admin, tokens, echoUrl: echo.url, signJwt };
     const specs = fc.sample(anyRequest, { seed, numRuns: requests });
     const count = (label, outcome) => {
       const route = (result.byRoute[label] ??= {});

@@ -3,6 +3,7 @@
 // JWTs and callback URLs are filled in here, so that a seed replays the same requests.
 const { createHmac } = require('node:crypto');
 const { encodeSegment } = require('./text.arbitraries');
+const { CONSOLE_ROUTES } = require('./route.arbitraries');
 
 const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const safeJson = (value) => JSON.stringify(value === undefined ? null : value);
@@ -85,6 +86,15 @@ function toHttp(spec, ctx) {
       const authorization = opsAuth(spec.auth, ctx);
       const headers = { ...(authorization ? { authorization } : {}), ...(spec.body !== undefined && spec.method !== 'GET' ? json : {}) };
       return { method: spec.method, path: spec.path, headers, body: spec.method === 'GET' ? undefined : spec.body };
+    }
+    case 'console-api': {
+      const [, method, template] = CONSOLE_ROUTES[spec.which];
+      const query = new URLSearchParams(Object.entries(spec.query).filter(([, v]) => v !== undefined)).toString();
+      const path = template.replace(':id', encodeSegment(spec.id)).replace(':bot', encodeSegment(spec.id)).replace('?:query', query ? `?${query}` : '');
+      const token = { admin: ctx.tokens.admin, agent: ctx.tokens.agent, garbage: 'not.a.token', expired: ctx.tokens.expired }[spec.auth];
+      const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'GET' ? {} : json) };
+      const body = method === 'GET' ? undefined : typeof spec.body === 'string' ? spec.body : safeJson(spec.body);
+      return { method, path, headers, body };
     }
     case 'health':
       return { method: 'GET', path: spec.path, headers: {} };

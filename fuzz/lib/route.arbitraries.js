@@ -96,6 +96,52 @@ const health = fc.record({ route: fc.constant('health'), path: fc.constantFrom('
 const metrics = fc.record({ route: fc.constant('metrics'), auth: fc.constantFrom('bearer', 'bearer-wrong', 'ops', 'none') });
 const other = fc.record({ route: fc.constant('other'), method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), path: segment.map((s) => `/${encodeSegment(s)}`), body: opt(oddBody) });
 
+// The console's REST API, each route with the least role its guard lets in. Ids are generated: a
+// uuid that names nothing, or any segment (which must not reach the database as a malformed uuid).
+const CONSOLE_ROUTES = [
+  ['admin', 'GET', '/console/api/admin/agents'], ['admin', 'POST', '/console/api/admin/agents'], ['admin', 'PATCH', '/console/api/admin/agents/:id'],
+  ['admin', 'POST', '/console/api/admin/agents/:id/deactivate'], ['admin', 'POST', '/console/api/admin/agents/:id/reactivate'], ['admin', 'POST', '/console/api/admin/agents/:id/reset-password'],
+  ['admin', 'GET', '/console/api/admin/bots'], ['admin', 'GET', '/console/api/admin/bots/:bot'], ['admin', 'PUT', '/console/api/admin/bots/:bot'],
+  ['admin', 'GET', '/console/api/admin/canned-responses'], ['admin', 'POST', '/console/api/admin/canned-responses'], ['admin', 'PATCH', '/console/api/admin/canned-responses/:id'], ['admin', 'DELETE', '/console/api/admin/canned-responses/:id'],
+  ['admin', 'GET', '/console/api/admin/dispositions'], ['admin', 'POST', '/console/api/admin/dispositions'], ['admin', 'PATCH', '/console/api/admin/dispositions/:id'], ['admin', 'PUT', '/console/api/admin/dispositions/order'],
+  ['admin', 'GET', '/console/api/admin/hours'], ['admin', 'GET', '/console/api/admin/teams/:id/hours'], ['admin', 'PUT', '/console/api/admin/teams/:id/hours'],
+  ['admin', 'GET', '/console/api/admin/routing-rules'], ['admin', 'PUT', '/console/api/admin/routing-rules'],
+  ['admin', 'GET', '/console/api/admin/teams'], ['admin', 'POST', '/console/api/admin/teams'], ['admin', 'PATCH', '/console/api/admin/teams/:id'], ['admin', 'PUT', '/console/api/admin/teams/:id/members'],
+  ['supervisor', 'GET', '/console/api/supervisor/board'], ['supervisor', 'POST', '/console/api/supervisor/conversations/:id/whisper'],
+  ['supervisor', 'POST', '/console/api/supervisor/conversations/:id/take-over'], ['supervisor', 'POST', '/console/api/supervisor/conversations/:id/reassign'],
+  ['supervisor', 'GET', '/console/api/reports?:query'], ['supervisor', 'GET', '/console/api/reports/options'], ['supervisor', 'GET', '/console/api/reports/csv?:query'],
+  ['agent', 'GET', '/console/api/offline?:query'], ['agent', 'POST', '/console/api/offline/:id/handled'],
+];
+const day = fc.oneof({ weight: 3, arbitrary: fc.date({ min: new Date('2019-01-01'), max: new Date('2031-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)) }, text);
+const reportQuery = fc.record({ from: opt(day), to: opt(day), tz: opt(fc.oneof(fc.constantFrom('UTC', 'Europe/Paris', 'Mars/Olympus'), text)), team: opt(fc.oneof(fc.uuid(), text)), agent: opt(fc.oneof(fc.uuid(), text)), status: opt(text) });
+const consoleBody = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        name: fc.oneof(text, json), email: fc.oneof(fc.constant('new-agent@example.com'), text, json), role: fc.oneof(fc.constantFrom('agent', 'supervisor', 'admin'), text, json),
+        maxChats: fc.oneof(fc.integer({ min: -2, max: 60 }), json), title: fc.oneof(text, json), text: fc.oneof(text, json), label: fc.oneof(text, json), active: fc.oneof(fc.boolean(), json),
+        teamIds: fc.oneof(fc.array(fc.oneof(fc.uuid(), text), { maxLength: 3 }), json), agentIds: fc.oneof(fc.array(fc.oneof(fc.uuid(), text), { maxLength: 3 }), json), ids: fc.oneof(fc.array(fc.uuid(), { maxLength: 3 }), json),
+        timeZone: fc.oneof(fc.constantFrom('Europe/Paris', 'America/New_York', 'Mars/Olympus', ''), text), hours: json, holidays: json, closedAction: fc.oneof(fc.constantFrom('bot', 'message'), text),
+        overflowAfterSeconds: fc.oneof(fc.integer({ min: -5, max: 100000 }), json), fallbackTeamId: fc.oneof(fc.uuid(), json), deskGroups: json,
+        rules: fc.oneof(fc.array(fc.record({ teamId: fc.oneof(fc.uuid(), json), botId: opt(fc.oneof(text, json)), trigger: opt(fc.oneof(fc.constantFrom('agent_transfer', 'tone', 'keyword'), text)), path: opt(text), equals: opt(json) }), { maxLength: 3 }), json),
+        csat: json, texts: json, agentId: fc.oneof(fc.uuid(), json), toAgentId: fc.oneof(fc.uuid(), json),
+      },
+      { requiredKeys: [] },
+    ),
+  },
+  oddBody,
+);
+const consoleApi = fc.record({
+  route: fc.constant('console-api'),
+  auth: fc.oneof({ weight: 2, arbitrary: fc.constant('admin') }, { weight: 2, arbitrary: fc.constant('agent') }, fc.constant('none'), fc.constant('garbage'), fc.constant('expired')),
+  // Each role's routes as often as the others': the agent's two are as much a target as the admin's many.
+  which: fc.oneof(...['admin', 'supervisor', 'agent'].map((group) => fc.constantFrom(...CONSOLE_ROUTES.flatMap(([g], i) => (g === group ? [i] : []))))),
+  id: fc.oneof({ weight: 2, arbitrary: fc.uuid() }, segment),
+  query: reportQuery,
+  body: consoleBody,
+});
+
 const SOCKET_EVENTS = ['presence:set', 'queue:accept', 'conversation:sync', 'message:send', 'note:add', 'typing', 'message:read', 'canned:list', 'agents:list', 'conversation:transfer', 'conversation:close', 'conversation:context', 'conversation:past'];
 const socket = fc.record({
   route: fc.constant('console-socket'),
@@ -114,6 +160,7 @@ const anyRequest = fc.oneof(
   { weight: 8, arbitrary: livechat },
   { weight: 8, arbitrary: loopback },
   { weight: 6, arbitrary: signIn },
+  { weight: 16, arbitrary: consoleApi },
   { weight: 3, arbitrary: consoleStatic },
   { weight: 12, arbitrary: socket },
   { weight: 2, arbitrary: socketConnect },
@@ -124,4 +171,4 @@ const anyRequest = fc.oneof(
   { weight: 4, arbitrary: other },
 );
 
-module.exports = { anyRequest };
+module.exports = { anyRequest, CONSOLE_ROUTES };

@@ -34,6 +34,11 @@ export interface LoopbackFaults {
   noAgents?: boolean;
 }
 
+/** Marks the message id seen and appends the entry in one step: a process killed between the two would drop the message for good. */
+const RECORD_ONCE = `if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[2])
+return 1`;
+
 /** In Redis, so that every instance sees the same desk. */
 @Injectable()
 export class LoopbackDeskService {
@@ -78,8 +83,7 @@ export class LoopbackDeskService {
   /** A message id seen before is dropped: upstream delivers at least once. */
   async record(ref: string, entry: LoopbackEntry): Promise<boolean> {
     if (entry.kind === 'message') {
-      const fresh = await this.redis.sadd(this.k('seen', ref), entry.messageId);
-      if (fresh === 0) return false;
+      return (await this.redis.eval(RECORD_ONCE, 2, this.k('seen', ref), this.k('entries', ref), entry.messageId, JSON.stringify(entry))) === 1;
     }
     await this.redis.rpush(this.k('entries', ref), JSON.stringify(entry));
     return true;
