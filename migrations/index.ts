@@ -10,9 +10,10 @@ import { ContactCentre1764500000000 } from './1764500000000-contact-centre';
 import { AfterHours1764520000000 } from './1764520000000-after-hours';
 import { ReportIndex1764550000000 } from './1764550000000-report-index';
 import { ReportRollup1764560000000 } from './1764560000000-report-rollup';
+import { CsatPendingIndex1764600000000 } from './1764600000000-csat-pending-index';
 
 // Each has a real `down`, for revertLastMigration.
 export const MIGRATIONS: Function[] = [HandoffSchema1763700000000, ProviderCustomers1763800000000, ConsoleAgents1763900000000, AgentModeSeen1764000000000,
   ConversationsFillfactor1764100000000, LatestPayloadJson1764200000000, LaneDeadLetters1764310000000,
   ConsoleAdmin1764400000000, ContactCentre1764500000000,
-  AfterHours1764520000000, ReportIndex1764550000000, ReportRollup1764560000000];
+  AfterHours1764520000000, ReportIndex1764550000000, ReportRollup1764560000000, CsatPendingIndex1764600000000];

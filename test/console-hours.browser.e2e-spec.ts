@@ -98,6 +98,15 @@ describe('business hours in a browser', () => {
   });
 
   it('the closed-hours path: the user leaves a message, and an agent of the team finds it in the console and marks it handled', async () => {
+    // Ann is signed in with the offline page open before the message comes: both show it as it comes, with no reload.
+    const ann = await signIn('ann@example.com');
+    await t(ann, 'offline-link').filter({ hasText: /^Offline messages ↗$/ }).waitFor();
+    const [offline] = await Promise.all([ann.waitForEvent('popup'), t(ann, 'offline-link').click()]);
+    offline.setDefaultTimeout(15_000);
+    await offline.setViewportSize({ width: 1366, height: 768 });
+    await offline.locator('[data-testid=offline-list][data-live=true]').waitFor({ state: 'attached' });
+    await t(offline, 'offline-empty').waitFor();
+
     await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-late', body: { context: { session: { UserContext: { _id: 'u-late', firstName: 'Lee', lastName: 'Late' } } } } });
     const [told] = await sim.waitForDelivered(bot, 'u-late', 1, 30_000);
     expect(told).toContain('Our agents are away right now. We open again ');
@@ -106,26 +115,27 @@ describe('business hours in a browser', () => {
     expect((await sim.waitForDelivered(bot, 'u-late', 2, 30_000))[1]).toBe(DEFAULT_MESSAGES.offlineMessageThanks);
     await sim.waitForCalls({ fn: 'clearAgentSession', userId: 'u-late' }, 1, 30_000);
 
-    const ann = await signIn('ann@example.com');
     // Nothing waits in the console queue for the closed team.
     expect(await ann.locator('[data-testid=queue-item]').count()).toBe(0);
-    // The header says how many wait for Ann's teams.
+    // The header says how many wait for Ann's teams, pushed (the badge no longer polls).
     await t(ann, 'offline-link').filter({ hasText: 'Offline messages (1)' }).waitFor();
     await shot(ann, 'hours-console');
-    await ann.goto(`${bridge.url}/console/offline.html`);
-    const item = ann.locator('[data-testid=offline-item]', { hasText: 'Lee Late' });
+    const item = offline.locator('[data-testid=offline-item]', { hasText: 'Lee Late' });
     await item.waitFor();
     expect(await item.textContent()).toContain('My card was charged twice.\nPlease call me on 555-0100.');
     expect(await item.textContent()).toContain('Billing');
-    await shot(ann, 'hours-offline');
+    await shot(offline, 'hours-offline');
 
     await item.locator('[data-testid=offline-mark]').click();
-    await t(ann, 'offline-empty').waitFor();
-    await t(ann, 'offline-show-handled').check();
-    await ann.locator('[data-testid=offline-item]', { hasText: 'Lee Late' }).locator('[data-testid=offline-handled-by]', { hasText: 'Handled by Ann' }).waitFor();
+    await t(offline, 'offline-empty').waitFor();
+    // The console's badge follows the mark made on the other page.
+    await t(ann, 'offline-link').filter({ hasText: /^Offline messages ↗$/ }).waitFor();
+    await t(offline, 'offline-show-handled').check();
+    await offline.locator('[data-testid=offline-item]', { hasText: 'Lee Late' }).locator('[data-testid=offline-handled-by]', { hasText: 'Handled by Ann' }).waitFor();
     const handled = await waitFor('handled in Postgres', async () => (await db.query(`SELECT offline_handled_by FROM conversations WHERE visitor_key = 'u-late' AND offline_handled_at IS NOT NULL`)).rows[0] ?? null);
     expect(handled).toEqual({ offline_handled_by: 'Ann' });
-    await shot(ann, 'hours-offline-handled');
+    await shot(offline, 'hours-offline-handled');
+    await offline.close();
     await ann.close();
   });
 });

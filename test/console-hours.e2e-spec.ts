@@ -193,8 +193,13 @@ describe('business hours', () => {
       const open = await waitFor('the waiting session', () => bridge.app.get(ConversationRepository).findActive(bot, 'u-bill'));
       // No agent takes it: the console queue does not list it, though an agent is online.
       const console = new ConsoleClient(bridge.url, tokens.agent!);
+      // The offline page's socket (no seat) of Bob, in no team, and of Sue, who supervises every team.
+      const bobPage = new ConsoleClient(bridge.url, tokens.other!, { view: 'offline' });
+      const suePage = new ConsoleClient(bridge.url, tokens.supervisor!, { view: 'offline' });
       try {
-        await console.connected();
+        await Promise.all([console.connected(), bobPage.connected(), suePage.connected()]);
+        // In their rooms once told so.
+        for (const page of [bobPage, suePage]) expect((await page.waitForEvent('session')).status).toBe('offline-messages');
         const session = await console.waitForEvent('session');
         expect(JSON.stringify(session)).not.toContain(open.id);
 
@@ -209,9 +214,26 @@ describe('business hours', () => {
         expect(sim.calls({ fn: 'sendBotMessage', requestId })).toHaveLength(0);
         const { rows } = await db.query(`SELECT text, delivery_state FROM transcript_messages WHERE conversation_id = $1 AND direction = 'to_agent'`, [open.id]);
         expect(rows).toEqual([{ text: 'Please call me back about invoice 42', delivery_state: 'delivered' }]);
+        // Pushed at once to the team's agent and the supervisor, never to an agent outside the team.
+        const pushed = { id: open.id, teamId: teams.message, handled: false };
+        expect(await console.waitForEvent('offline')).toEqual(pushed);
+        expect(await suePage.waitForEvent('offline')).toEqual(pushed);
+        const handled = await api('POST', `/offline/${open.id}/handled`, tokens.agent!);
+        expect(handled.status).toBe(200);
+        expect(await console.waitForEvent('offline', (c) => c.handled)).toEqual({ ...pushed, handled: true });
+        expect(await suePage.waitForEvent('offline', (c) => c.handled)).toEqual({ ...pushed, handled: true });
+        // A second mark changes nothing and tells nobody.
+        expect((await api('POST', `/offline/${open.id}/handled`, tokens.supervisor!)).body.item).toMatchObject({ handledBy: 'Ann' });
+        await console.call('presence:set', { status: 'available' });
+        expect(console.events('offline')).toHaveLength(2);
+        expect(bobPage.events('offline')).toEqual([]);
       } finally {
         console.close();
+        bobPage.close();
+        suePage.close();
       }
+      // Back as it was for the checks below: not handled yet.
+      await db.query(`UPDATE conversations SET offline_handled_at = NULL, offline_handled_by = NULL WHERE id = $1`, [open.id]);
 
       // Ann is in Billing; Bob is in no team; Sue supervises every team; signed out gets nothing.
       expect((await api('GET', '/offline', null)).status).toBe(401);

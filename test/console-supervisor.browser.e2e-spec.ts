@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
-import { ConversationRepository } from '@agent-bridge/handoff';
+import { ConversationRepository, DeskTeamsService, HandoffService } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
@@ -138,6 +138,36 @@ describe('supervisor board in a browser', () => {
     await t(ann, 'board-gate').filter({ hasText: 'Only supervisors and admins' }).waitFor();
     await shot(ann, 'supervisor-board-refused');
     for (const page of [ann, ben, board, sue, user]) await page.close();
+  });
+
+  it("shows each waiting chat's team by name, General without one, and follows a move", async () => {
+    const sue = await signIn('sue@example.com');
+    const [board] = await Promise.all([sue.waitForEvent('popup'), t(sue, 'board-link').click()]);
+    board.setDefaultTimeout(10_000);
+    await board.setViewportSize({ width: 1366, height: 768 });
+    await board.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent?.includes('Connected'));
+    const teams = bridge.app.get(DeskTeamsService);
+    const billing = await teams.create({ name: 'Billing' });
+    const refunds = await teams.create({ name: 'Refunds' });
+    if (typeof billing === 'string' || typeof refunds === 'string') throw new Error('team not created');
+    await teams.replaceRules([{ botId: null, trigger: null, contextPath: 'session.BotUserSession.topic', contextValue: 'invoice', teamId: billing.id }]);
+
+    await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-invoice', body: { context: { session: { BotUserSession: { topic: 'invoice' } } } } });
+    await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-general' });
+    const conversations = bridge.app.get(ConversationRepository);
+    const invoice = await waitFor('u-invoice queued', () => conversations.findActive(bot, 'u-invoice'));
+    const general = await waitFor('u-general queued', () => conversations.findActive(bot, 'u-general'));
+    const teamCell = (id: string) => board.locator(`[data-testid=board-conversation][data-conversation-id="${id}"] td`).nth(3);
+    await board.waitForFunction(([sel, text]) => document.querySelector(sel!)?.textContent === text, [`[data-conversation-id="${invoice.id}"] td:nth-child(4)`, 'Billing'] as const);
+    await board.waitForFunction(([sel, text]) => document.querySelector(sel!)?.textContent === text, [`[data-conversation-id="${general.id}"] td:nth-child(4)`, 'General'] as const);
+    expect([await teamCell(invoice.id).textContent(), await teamCell(general.id).textContent()]).toEqual(['Billing', 'General']);
+    await shot(board, 'supervisor-board-teams');
+
+    expect(await teams.moveToTeam(invoice, refunds.id, 'supervisor:test')).not.toBeNull();
+    await board.waitForFunction(([sel, text]) => document.querySelector(sel!)?.textContent === text, [`[data-conversation-id="${invoice.id}"] td:nth-child(4)`, 'Refunds'] as const);
+    await teams.replaceRules([]);
+    for (const c of [invoice, general]) await bridge.app.get(HandoffService).end(c.id, 'user_ended', 'test');
+    for (const page of [board, sue]) await page.close();
   });
 
   it('opens the ops pages through the console sign-in, for supervisors only', async () => {

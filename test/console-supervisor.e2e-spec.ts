@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { AgentRepository, hashPassword, type Agent } from '@agent-bridge/console';
-import { ConversationRepository, TranscriptRepository } from '@agent-bridge/handoff';
+import { ConversationRepository, DeskTeamsService, HandoffService, TranscriptRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
@@ -162,6 +162,35 @@ describe('console supervision', () => {
   });
 
   describe('the board and the actions', () => {
+    it("names each chat's team from the teams list, and follows a move to another team", async () => {
+      const board = await connect(tokens.sue!, second.url, { view: 'board' });
+      expect((await board.call('board:watch', {})).ok).toBe(true);
+      const teams = bridge.app.get(DeskTeamsService);
+      const vip = await teams.create({ name: 'VIP desk' });
+      const other = await teams.create({ name: 'Second line' });
+      if (typeof vip === 'string' || typeof other === 'string') throw new Error('team not created');
+      await teams.replaceRules([{ botId: null, trigger: null, contextPath: 'session.BotUserSession.tier', contextValue: 'vip', teamId: vip.id }]);
+      await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-vip', body: { context: { session: { BotUserSession: { tier: 'vip' } } } } });
+      const id = (await waitFor('u-vip queued', () => bridge.app.get(ConversationRepository).findActive(bot, 'u-vip'))).id;
+      const shown = await board.waitForEvent('board', (b) => b.conversations.some((c: any) => c.id === id));
+      expect(shown.conversations.find((c: any) => c.id === id)).toMatchObject({ teamId: vip.id, teamName: 'VIP desk' });
+
+      const conversation = (await bridge.app.get(ConversationRepository).findById(id))!;
+      expect(await teams.moveToTeam(conversation, other.id, 'supervisor:test')).not.toBeNull();
+      const moved = await board.waitForEvent('board', (b) => b.conversations.some((c: any) => c.id === id && c.teamId === other.id));
+      expect(moved.conversations.find((c: any) => c.id === id)).toMatchObject({ teamName: 'Second line', state: 'queued' });
+      // An admin renames the team: the board is published again with the new name.
+      const renamed = await fetch(`${bridge.url}/console/api/admin/teams/${other.id}`, {
+        method: 'PATCH', headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Tier 2' }),
+      });
+      expect(renamed.status).toBe(200);
+      await board.waitForEvent('board', (b) => b.conversations.some((c: any) => c.id === id && c.teamName === 'Tier 2'));
+      await teams.replaceRules([]);
+      // Out of the way of the next tests' counts.
+      expect(await bridge.app.get(HandoffService).end(id, 'user_ended', 'test')).toBe(true);
+      board.close();
+    });
+
     it('pushes the board to every instance: waiting chats, assignment with the agent, agents with status and load', async () => {
       const board = await connect(tokens.sue!, second.url, { view: 'board' });
       const first = await board.call('board:watch', {});
@@ -175,7 +204,7 @@ describe('console supervision', () => {
       const id = await queued('u-board');
       const waiting = await board.waitForEvent('board', (b) => b.conversations.some((c: any) => c.id === id));
       const row = waiting.conversations.find((c: any) => c.id === id);
-      expect(row).toMatchObject({ state: 'queued', agentId: null, agentName: null, teamId: null });
+      expect(row).toMatchObject({ state: 'queued', agentId: null, agentName: null, teamId: null, teamName: null });
       expect(Date.parse(row.openedAt)).toBeLessThanOrEqual(Date.now());
 
       expect((await annConsole.call('queue:accept', { conversationId: id })).ok).toBe(true);

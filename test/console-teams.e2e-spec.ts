@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AgentRepository, hashPassword, type Agent } from '@agent-bridge/console';
 import { ConversationRepository } from '@agent-bridge/handoff';
-import { jobId, QUEUES } from '@agent-bridge/queue';
+import { QUEUES } from '@agent-bridge/queue';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
@@ -169,8 +169,8 @@ describe('console teams (real Postgres, Redis, BullMQ, socket.io, platform sandb
 
     const sessions = bridge.app.get<Queue>(getQueueToken(QUEUES.sessions));
     const back = await waitFor('the French overflow ran', async () => {
-      const job = await sessions.getJob(jobId('overflow', id, team.fr!));
-      return job && (await job.isCompleted()) ? job : undefined;
+      const jobs = await sessions.getJobs(['completed']);
+      return jobs.find((j) => j?.name === 'team-overflow' && j.data.conversationId === id && j.data.teamId === team.fr);
     }, 15_000);
     expect(back.returnvalue).toEqual({ skipped: 'fallback visited' });
     expect((await conversation(id))!.teamId).toBe(team.fr);

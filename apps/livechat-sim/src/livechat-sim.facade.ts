@@ -45,6 +45,7 @@ export class LiveChatSim {
         visitors: (req, res, url, body) => this.c.visitorRoutes.handle(req, res, url, body),
         customer: (call) => this.c.customerRoutes.handle(call),
         configuration: (call) => this.c.configurationRoutes.handle(call),
+        agent: (call) => this.c.agentRoutes.handle(call),
       },
       this.c.options.log,
     );

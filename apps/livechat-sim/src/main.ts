@@ -20,6 +20,18 @@ function int(name: string, fallback: number): number {
   return value;
 }
 
+/** The licence's groups besides General (0), for teams' `desk_groups.livechat`: "1,2,7". */
+function groups(name: string): number[] {
+  const raw = process.env[name]?.trim();
+  if (!raw) return [];
+  const ids = raw.split(',').map((part) => part.trim());
+  if (!ids.every((id) => /^\d{1,9}$/.test(id))) {
+    console.error(`${name} must be group numbers separated by commas (got "${raw}")`);
+    process.exit(78);
+  }
+  return ids.map(Number);
+}
+
 async function main(): Promise<void> {
   const webhookSecret = env('LIVECHAT_WEBHOOK_SECRET', SANDBOX_DEFAULTS.webhookSecret);
   const quiet = process.env.LIVECHAT_SIM_QUIET === 'true';
@@ -37,6 +49,7 @@ async function main(): Promise<void> {
     inactivitySeconds: int('LIVECHAT_SIM_INACTIVITY_SECONDS', 600),
     v2KeepAliveSeconds: int('LIVECHAT_SIM_V2_KEEPALIVE_SECONDS', 30),
     webhooks: { timeoutMs: int('LIVECHAT_SIM_WEBHOOK_TIMEOUT_MS', 10_000) },
+    groupIds: groups('LIVECHAT_SIM_GROUP_IDS'),
     log: quiet ? undefined : (line) => console.log(`[livechat-sim] ${line}`),
   });
   await sim.start();

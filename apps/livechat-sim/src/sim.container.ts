@@ -1,5 +1,6 @@
 import { AccountsRoutes } from './accounts/accounts.routes';
 import { AgentActionsService } from './agent/agent-actions.service';
+import { AgentApiRoutes } from './agent/agent-api.routes';
 import { RouterService } from './agent/router.service';
 import { TokenService } from './auth/token.service';
 import { ChangeNotifier } from './common/change.notifier';
@@ -41,6 +42,7 @@ export interface SimContainer {
   accountsRoutes: AccountsRoutes;
   customerRoutes: CustomerApiRoutes;
   configurationRoutes: ConfigurationRoutes;
+  agentRoutes: AgentApiRoutes;
   visitorRoutes: VisitorChatRoutes;
 }
 
@@ -66,7 +68,7 @@ export function buildContainer(options: ResolvedOptions): SimContainer {
   const publisher = new WebhookPublisher(() => options.organizationId, registry, delivery, views);
   const hub = new ChatHub(publisher, views, notifier);
   const closer = new ChatCloser(store, hub, views, customers);
-  const actions = new AgentActionsService(store, agents, hub, closer, () => options.inactivitySeconds);
+  const actions = new AgentActionsService(store, agents, hub, closer, () => options.inactivitySeconds, () => options.groupIds);
   const router = new RouterService(store, agents, actions, options);
   const visitors = new VisitorChatService(store, customers, hub, closer, options);
   hub.attachLegacy(visitors);
@@ -92,6 +94,7 @@ export function buildContainer(options: ResolvedOptions): SimContainer {
     accountsRoutes: new AccountsRoutes(options, tokens, customers, faults),
     customerRoutes: new CustomerApiRoutes(() => options.organizationId, tokens, customers, gate, chatService, queryService),
     configurationRoutes: new ConfigurationRoutes(() => options.pat, tokens, registry, gate),
+    agentRoutes: new AgentApiRoutes(() => options.pat, tokens, gate, actions),
     visitorRoutes: new VisitorChatRoutes(options, visitors, faults, statuses),
   };
 }

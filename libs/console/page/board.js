@@ -91,7 +91,8 @@ function renderConversations() {
     setText(user, nameOf(c));
     setText(state, STATES[c.state] ?? c.state);
     setText(agent, c.agentName ?? '—');
-    setText(team, c.teamName ?? (c.teamId ? c.teamId.slice(0, 8) : '—'));
+    // As the agents' queue names it: no team is the general queue.
+    setText(team, c.teamId ? (c.teamName ?? '—') : 'General');
     tickRow(tr, c);
   });
 }

@@ -1,5 +1,5 @@
-// The header's link to the offline messages, with how many wait for the agent's teams. Polled: the
-// list changes only when a closed team's user leaves a message, and a minute late is soon enough.
+// The header's link to the offline messages, with how many wait for the agent's teams. Counted again
+// when the server pushes a change (`offline`, relayed by socket.js) and after each (re)connect.
 import { loadSession } from './state.js';
 
 const link = document.getElementById('offline-link');
@@ -19,7 +19,7 @@ async function refresh() {
 }
 
 refresh();
-setInterval(refresh, 30_000);
+window.addEventListener('console:offline', refresh);
 // Right after signing in, not half a minute later.
 window.addEventListener('storage', refresh);
 document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && refresh());

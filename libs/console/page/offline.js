@@ -1,16 +1,32 @@
 // Messages left for a closed team: the signed-in agent's teams (every team for supervisors and admins).
+// Live: the server pushes each change (`offline`) on the console socket, and the list is fetched again.
 import { loadSession } from './state.js';
 import { el, $, fmtFull } from './util.js';
 import { status } from './status.js';
 
 const session = loadSession();
 const token = session && Date.parse(session.expiresAt) > Date.now() ? session.token : null;
+let loads = 0;
 
 if (!token) gate();
 else {
   $('#me').textContent = `Signed in as ${session.agent.name}`;
   $('#offline-handled').addEventListener('change', load);
   load();
+  listen();
+}
+
+/** A socket of its own (view "offline": no seat, no presence); each (re)connect reloads what it may have missed. */
+function listen() {
+  if (typeof io === 'undefined') return status('The live connection script did not load: reload the page to see new messages.', true);
+  const prefix = location.pathname.replace(/\/console(\/.*)?$/, '');
+  const socket = io('/console', { auth: { token, view: 'offline' }, transports: ['websocket'], path: `${prefix}/socket.io` });
+  socket.on('connect', () => { $('#offline').dataset.live = 'true'; load(); });
+  socket.on('disconnect', () => { $('#offline').dataset.live = 'false'; });
+  socket.on('offline', load);
+  socket.on('connect_error', (err) => {
+    if (err?.message === 'unauthorized') gate();
+  });
 }
 
 function gate() {
@@ -32,7 +48,10 @@ async function call(method, path) {
 
 async function load() {
   const handled = $('#offline-handled').checked;
+  // Pushes can come close together: only the latest answer is shown.
+  const seq = ++loads;
   const res = await call('GET', `?handled=${handled}`);
+  if (seq !== loads) return;
   if (!res.ok) return status(`Could not load the offline messages: ${res.error}`, true);
   const list = $('#offline');
   list.replaceChildren(...res.data.items.map(item));

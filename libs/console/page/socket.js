@@ -30,7 +30,10 @@ export function connect(token, on) {
     if (wasDown) status('Connected again.');
     for (const c of state.convs.values()) if (c.view) sync(c);
     loadLists();
+    // Changes while disconnected were not pushed: the offline messages badge counts again.
+    window.dispatchEvent(new Event('console:offline'));
   });
+  socket.on('offline', () => window.dispatchEvent(new Event('console:offline')));
   socket.on('disconnect', (reason) => {
     state.connection = 'reconnecting';
     for (const i of state.outbox) if (i.state === 'sending') i.state = 'queued';

@@ -28,6 +28,7 @@ import { PresenceReaper } from './presence/presence-reaper.service';
 import { PresenceService } from './presence/presence.service';
 import { ConsoleQueueService } from './routing/console-queue.service';
 import { AgentTeamsRepository } from './teams/agent-teams.repository';
+import { OfflineBroadcast } from './offline/offline-broadcast.service';
 import { TeamsBroadcast } from './teams/teams-broadcast.service';
 import { AdminTeamsController } from './admin/admin-teams.controller';
 import { AdminRoutingController } from './admin/admin-routing.controller';
@@ -40,7 +41,7 @@ import { ReportsController } from './reports/reports.controller';
 /** In every process, so either side reaps the presence of crashed instances. */
 @Module({
   imports: [DeskPortModule, InstanceRegistryModule],
-  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService, AgentTeamsRepository, BoardService],
+  providers: [ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, PresenceReaper, ConsoleQueueService, AgentTeamsRepository, BoardService, OfflineBroadcast],
   exports: [DeskPortModule, ConsoleProvider, ConsoleEmitter, AgentRepository, AgentAuthService, PresenceService, AgentGraceService, ConsoleQueueService, AgentTeamsRepository, BoardService],
 })
 export class ConsoleDeskModule {}

@@ -12,6 +12,8 @@ import { DeskReportsService } from './reports/desk-reports.service';
 import { ProviderRegistry } from './desks/provider-registry.service';
 import { HandoffEventsService } from './conversations/handoff-events.service';
 import { HandoffService } from './conversations/handoff.service';
+import { CsatReconciler } from './csat/csat-reconciler';
+import { CsatRepository } from './csat/csat.repository';
 import { CsatService } from './csat/csat.service';
 import { EscalationRulesService } from './escalation/escalation-rules.service';
 import { AfterHoursRepository } from './hours/after-hours.repository';
@@ -36,12 +38,14 @@ import { BotSettingsRepository } from './settings/bot-settings.repository';
 import { BotSettingsService } from './settings/bot-settings.service';
 import { BotVariablesService } from './variables/bot-variables.service';
 import { DeskTeamsService } from './teams/desk-teams.service';
+import { OverflowReconciler } from './teams/overflow-reconciler';
 import { TeamOverflowService } from './teams/team-overflow.service';
 import { TeamRouter } from './teams/team-router.service';
 import { TeamRepository } from './teams/team.repository';
 import { TeamOverflowHandler } from './jobs/team-overflow.handler';
 import { ReportRollupHandler } from './jobs/report-rollup.handler';
 import { ReportRollupSchedule, ReportRollupService } from './reports/report-rollup.service';
+import { DeskTeamChangedHandler } from './jobs/desk-team-changed.handler';
 
 /**
  * The hand-off engine: sessions, intake, relay and its outbox, timers, escalation, history links.
@@ -80,6 +84,9 @@ import { ReportRollupSchedule, ReportRollupService } from './reports/report-roll
     BotSettingsAdminService,
     CsatService,
     ReportRollupService,
+    CsatRepository,
+    CsatReconciler,
+    OverflowReconciler,
   ],
   // The engine's own modules (HTTP, worker, desk port) and the apps use these; desks see only the port.
   exports: [
@@ -106,6 +113,9 @@ import { ReportRollupSchedule, ReportRollupService } from './reports/report-roll
     DeskTeamsService,
     BotSettingsService,
     BotSettingsAdminService,
+    // For TimerReconcilerService (worker side).
+    OverflowReconciler,
+    CsatReconciler,
   ],
 })
 export class HandoffModule {}
@@ -136,6 +146,7 @@ export class HandoffHttpModule {}
     TeamOverflowHandler,
     ReportRollupHandler,
     ReportRollupSchedule,
+    DeskTeamChangedHandler,
   ],
 })
 export class HandoffWorkerModule {}

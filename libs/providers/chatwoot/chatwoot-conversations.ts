@@ -55,6 +55,15 @@ export class ChatwootConversations {
     await this.api.account('POST', `/conversations/${ref}/messages`, { content, message_type: 'outgoing', private: true });
   }
 
+  /**
+   * Into another team (`null`: none): Conversations::AssignmentsController with `team_id` only (an
+   * `assignee_id` would win over it). Chatwoot drops an assignee who is not in the team, and its
+   * auto-assignment may pick a member: that comes back as a webhook like any assignment.
+   */
+  async assignTeam(ref: string, teamId: number | null): Promise<void> {
+    await this.api.account('POST', `/conversations/${ref}/assignments`, { team_id: teamId });
+  }
+
   async resolve(ref: string): Promise<void> {
     await this.api.account('POST', `/conversations/${ref}/toggle_status`, { status: 'resolved' });
   }

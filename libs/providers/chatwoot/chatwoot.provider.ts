@@ -50,9 +50,7 @@ export class ChatwootProvider implements HandoffProvider {
   private async createConversation(request: OpenChatRequest): Promise<string> {
     const attributes = { bot_id: request.botId, handoff_reason: request.trigger, history_url: request.historyUrl };
     const user = { botId: request.botId, visitorKey: request.visitorKey, name: request.user.name };
-    // Chatwoot team ids are integers; anything else in desk_groups.chatwoot is left out.
-    const group = request.team?.deskGroup;
-    const teamId = group && /^\d{1,9}$/.test(group) ? Number(group) : null;
+    const teamId = chatwootTeam(request.team);
     let contact = await this.contacts.forUser(user);
     let opened;
     try {
@@ -104,6 +102,17 @@ export class ChatwootProvider implements HandoffProvider {
     }
   }
 
+  /** The conversation follows the chat into the team's Chatwoot team (desk_groups.chatwoot), or out of any team. */
+  async teamChanged(chat: ProviderChat, team: OpenChatRequest['team']): Promise<void> {
+    try {
+      await this.conversations.assignTeam(chat.ref, chatwootTeam(team));
+    } catch (error) {
+      // Deleted in Chatwoot: nothing left to move.
+      if (error instanceof ChatwootApiError && error.status === 404) return;
+      throw toProviderError(error);
+    }
+  }
+
   async closeChat(chat: ProviderChat): Promise<void> {
     try {
       await this.conversations.resolve(chat.ref);
@@ -119,6 +128,12 @@ export class ChatwootProvider implements HandoffProvider {
     const messages = await this.conversations.messagesAfter(chat.ref, cursor ?? null);
     return new Set(messages.flatMap((m) => (m.sourceId ? [m.sourceId] : [])));
   }
+}
+
+/** Chatwoot team ids are integers; anything else in desk_groups.chatwoot is left out. */
+function chatwootTeam(team: OpenChatRequest['team']): number | null {
+  const group = team?.deskGroup;
+  return group && /^\d{1,9}$/.test(group) ? Number(group) : null;
 }
 
 /** The conversation's opening: who, why, the signed history link and the last messages with the bot. */

@@ -43,6 +43,8 @@ export interface StartParams {
   welcomeMessage: string;
   name: string;
   email: string | null;
+  /** The LiveChat group the chat starts in; null: the configured one (LIVECHAT_GROUP_ID), else LiveChat's default. */
+  group?: number | null;
 }
 
 /**
@@ -58,7 +60,9 @@ export class LiveChatV2ApiClient {
   async start(visitorId: string, params: StartParams): Promise<string> {
     const form: Record<string, string> = { licence_id: this.config.licenseId, welcome_message: params.welcomeMessage, name: params.name };
     if (params.email) form.email = params.email;
-    if (this.config.groupId !== null) form.group = String(this.config.groupId);
+    // The routed team's group (desk_groups["livechat-v2"]), else the configured one.
+    const group = params.group ?? this.config.groupId;
+    if (group !== null) form.group = String(group);
     const body = await this.post<{ secured_session_id?: unknown; banned?: unknown }>(visitorId, 'start', form);
     if (body.banned === true) throw new LiveChatV2Error('start', 403, 'visitor is banned');
     if (typeof body.secured_session_id !== 'string' || !body.secured_session_id) throw new LiveChatV2Error('start', 502, 'no secured_session_id in the answer');

@@ -16,7 +16,11 @@ import { Desk, DeskSessions, DeskStateStore, type HandoffProvider, type OpenChat
 /** v2 documents no message limit; longer texts go in parts of this size so none is refused or cut. */
 const MAX_MESSAGE_CHARS = 2000;
 
-/** LiveChat's deprecated REST API v2, for licences still on it: polling also keeps LiveChat from closing the chat. */
+/**
+ * LiveChat's deprecated REST API v2, for licences still on it: polling also keeps LiveChat from closing the chat.
+ * A routed hand-off starts in its team's group (`group` of chat/start); no `teamChanged`: the v2 visitor
+ * calls (start, send_message, get_pending_messages, close) cannot move a started chat to another group.
+ */
 @Injectable()
 @Desk()
 export class LiveChatV2Provider implements HandoffProvider {
@@ -78,7 +82,14 @@ export class LiveChatV2Provider implements HandoffProvider {
   }
 
   private async startChat(visitorId: string, request: OpenChatRequest): Promise<string> {
-    const params: StartParams = { welcomeMessage: welcomeMessage(request), name: visitorName(request), email: request.user.email };
+    const group = request.team?.deskGroup;
+    const params: StartParams = {
+      welcomeMessage: welcomeMessage(request),
+      name: visitorName(request),
+      email: request.user.email,
+      // LiveChat group ids are integers; anything else in desk_groups["livechat-v2"] is left out.
+      group: group && /^\d{1,9}$/.test(group) ? Number(group) : null,
+    };
     const sessionId = await this.api.start(visitorId, params);
     const owner = await this.conversations.byRef(LIVECHAT_V2, sessionId);
     if (!owner || owner.id === request.conversationId) return sessionId;

@@ -66,6 +66,12 @@ export class LiveChatApiClient {
     return this.call<T>(url, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify(body), regionOf(token));
   }
 
+  /** Agent Chat API, with the app's agent token (chats--all:rw). */
+  agentAction<T>(action: string, token: string, body: object): Promise<T> {
+    const url = `${this.config.livechat.apiUrl}/${API_VERSION}/agent/action/${action}`;
+    return this.call<T>(url, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify(body), regionOf(token));
+  }
+
   /** The Accounts API is global: no region. */
   accounts<T>(path: string, headers: Record<string, string>, body: string): Promise<T> {
     return this.call<T>(`${this.config.livechat.accountsUrl}${path}`, headers, body, null);

@@ -118,6 +118,11 @@ export class LiveChatTokensService {
     }
   }
 
+  /** An `authentication` error (token expired or revoked) refreshes once. */
+  async asAgent<T>(call: (token: string) => Promise<T>): Promise<T> {
+    return this.withAgentToken(call);
+  }
+
   private async withAgentToken<T>(call: (token: string) => Promise<T>): Promise<T> {
     const token = await this.agentToken();
     try {

@@ -115,6 +115,28 @@ export class LiveChatProvider implements HandoffProvider {
     }
   }
 
+  /**
+   * The chat moves to the team's group (else the configured group, else General, 0): Agent Chat API
+   * `transfer_chat` to a group, as the app's agent, who is not in the chat (ignore_requester_presence).
+   * It waits in that group's queue even with nobody there yet (ignore_agents_availability), as it
+   * waits in the engine's.
+   */
+  async teamChanged(chat: ProviderChat, team: OpenChatRequest['team']): Promise<void> {
+    const group = groupOf({ team }) ?? this.config.livechat.groupId ?? 0;
+    try {
+      await this.tokens.asAgent((token) =>
+        this.api.agentAction('transfer_chat', token, {
+          id: chat.ref,
+          target: { type: 'group', ids: [group] },
+          ignore_requester_presence: true,
+          ignore_agents_availability: true,
+        }),
+      );
+    } catch (error) {
+      throw toProviderError(error);
+    }
+  }
+
   private async sentCustomIds(chat: ProviderChat): Promise<Set<string>> {
     const events = await this.threadEvents(chat);
     return new Set(events.flatMap((e) => (typeof e.custom_id === 'string' ? [e.custom_id] : [])));
@@ -160,7 +182,7 @@ function chunk(text: string, size: number): string[] {
 }
 
 /** LiveChat group ids are integers; a team's group id that is not one is left out rather than refused by LiveChat. */
-function groupOf(request: OpenChatRequest): number | null {
+function groupOf(request: Pick<OpenChatRequest, 'team'>): number | null {
   const group = request.team?.deskGroup;
   return group && /^\d{1,9}$/.test(group) ? Number(group) : null;
 }

@@ -43,6 +43,7 @@ export const JOBS = {
   consoleAgentGrace: 'console-agent-grace',
   teamOverflow: 'team-overflow',
   reportRollup: 'report-rollup',
+  deskTeamChanged: 'desk-team-changed',
 } as const;
 
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
@@ -68,6 +69,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.consoleAgentGrace]: QUEUES.console,
   [JOBS.teamOverflow]: QUEUES.sessions,
   [JOBS.reportRollup]: QUEUES.sessions,
+  [JOBS.deskTeamChanged]: QUEUES.sessions,
 };
 
 export interface DrainLaneJob {
@@ -125,6 +127,10 @@ export interface TeamOverflowJob extends SessionJob {
 
 /** Rolls the reports' finished days up and recomputes the days changed since (ReportRollup). */
 export type ReportRollupJob = Record<string, never>;
+/** Tell the chat's desk it moved to `teamId`'s queue (its group or team there). */
+export interface DeskTeamChangedJob extends SessionJob {
+  teamId: string;
+}
 
 export interface JobPayloads {
   [JOBS.drainLane]: DrainLaneJob;
@@ -146,6 +152,7 @@ export interface JobPayloads {
   [JOBS.consoleAgentGrace]: ConsoleAgentGraceJob;
   [JOBS.teamOverflow]: TeamOverflowJob;
   [JOBS.reportRollup]: ReportRollupJob;
+  [JOBS.deskTeamChanged]: DeskTeamChangedJob;
 }
 
 /** Defaults for every job: bounded retries with exponential backoff, bounded history. */
@@ -272,4 +279,6 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
   [JOBS.teamOverflow]: LIFECYCLE,
   // A missed run is covered by the next one; until then the reports read those days from the rows.
   [JOBS.reportRollup]: { removeOnComplete: true, removeOnFail: { count: 100 }, attempts: 1 },
+  // The engine has moved the chat already; the desk must follow, so retried like the lifecycle.
+  [JOBS.deskTeamChanged]: LIFECYCLE,
 };

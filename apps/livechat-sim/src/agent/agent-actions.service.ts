@@ -3,7 +3,7 @@ import type { AgentRegistry } from '../state/agent.registry';
 import type { ChatCloser } from '../state/chat-closer.service';
 import type { ChatHub } from '../state/chat.hub';
 import type { ChatStore } from '../state/chat.store';
-import type { SimAgent, SimChat, SimEvent, SimThread } from '../state/chat.types';
+import type { ActionSource, SimAgent, SimChat, SimEvent, SimThread } from '../state/chat.types';
 import { AGENT_APP_SOURCE, lastThread, SYSTEM_SOURCE } from '../state/chat.types';
 import { minutes, systemMessage } from './system-message.factory';
 
@@ -21,6 +21,7 @@ export class AgentActionsService {
     private readonly hub: ChatHub,
     private readonly closer: ChatCloser,
     private readonly inactivitySeconds: () => number,
+    private readonly groupIds: () => number[] = () => [0],
   ) {}
 
   /** Returns the system message, or undefined when the agent was already in the chat. */
@@ -80,6 +81,35 @@ export class AgentActionsService {
     }
     const message = systemMessage('chat_transferred', { initiator: requester.name, targets: target.name });
     return this.post(chat, thread, message, AGENT_APP_SOURCE);
+  }
+
+  /**
+   * `transfer_chat` to a group (`groupIds` null: the chat's current groups). The chat's access becomes
+   * the group and its agents leave it: it waits in that group's queue. The requester must be in the
+   * chat unless `ignoreRequesterPresence`; an agent must be available unless `ignoreAgentsAvailability`.
+   */
+  transferToGroups(
+    chatId: string,
+    groupIds: number[] | null,
+    requesterId: string,
+    flags: { ignoreRequesterPresence: boolean; ignoreAgentsAvailability: boolean },
+    source: ActionSource,
+  ): SimEvent {
+    const { chat, thread } = this.activeChat(chatId);
+    const groups = groupIds ?? chat.access.group_ids;
+    if (groups.some((id) => !this.groupIds().includes(id))) throw new ApiError('group_not_found');
+    // [unverified] The error types of these two refusals are not in LiveChat's public error table.
+    if (!flags.ignoreRequesterPresence && !chat.agentIds.includes(requesterId)) throw new ApiError('validation', 'Requester is not present in the chat');
+    if (!flags.ignoreAgentsAvailability && !this.agents.anyOnline()) throw new ApiError('group_unavailable');
+    chat.access = { group_ids: [...new Set(groups)] };
+    this.hub.transferred(chat, thread, requesterId, [], source);
+    for (const previous of [...chat.agentIds]) {
+      chat.agentIds = chat.agentIds.filter((id) => id !== previous);
+      this.hub.userRemoved(chat, thread, previous, 'agent', requesterId, source);
+    }
+    const initiator = this.agents.get(requesterId)?.name ?? requesterId;
+    const message = systemMessage('chat_transferred', { initiator, targets: groups.map((g) => `group ${g}`).join(', ') });
+    return this.post(chat, thread, message, source);
   }
 
   close(chatId: string, agentId?: string): SimEvent {

@@ -14,6 +14,7 @@ export interface SimRoutes {
   visitors: PathHandler;
   customer: (call: ApiCall) => Promise<void>;
   configuration: (call: ApiCall) => Promise<void>;
+  agent: (call: ApiCall) => Promise<void>;
 }
 
 export type DownMode = 'refuse' | '503';
@@ -117,7 +118,7 @@ export class SimServer {
         };
         if (api[2] === 'customer') return await this.routes.customer(call);
         if (api[2] === 'configuration') return await this.routes.configuration(call);
-        return sendJson(res, 404, new ApiError('not_found', 'The Agent Chat API is not simulated').body());
+        return await this.routes.agent(call);
       }
       if (await this.routes.accounts(req, res, url, body.text)) return;
       if (await this.routes.visitors(req, res, url, body.text)) return;

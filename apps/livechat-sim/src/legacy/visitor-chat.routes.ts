@@ -10,7 +10,7 @@ import { V2Error, type VisitorSession } from './visitor-chat.types';
 const PATH = /^\/visitors\/([^/]+)\/chat\/(start|send_message|get_pending_messages|close)$/;
 const WELCOME_MAX = 1024;
 
-type Settings = Pick<ResolvedOptions, 'licenseId' | 'v2AcceptJson'>;
+type Settings = Pick<ResolvedOptions, 'licenseId' | 'v2AcceptJson' | 'groupIds'>;
 
 /** The deprecated REST API v2 takes no credentials beyond licence and session. */
 export class VisitorChatRoutes {
@@ -50,7 +50,7 @@ export class VisitorChatRoutes {
       const welcome = params.welcome_message;
       if (!welcome) throw new V2Error(400, 'welcome_message is required');
       if (welcome.length > WELCOME_MAX) throw new V2Error(400, `welcome_message must be at most ${WELCOME_MAX} characters`);
-      return this.visitors.start(visitorId, { welcomeMessage: welcome, name: params.name || undefined, email: params.email || undefined });
+      return this.visitors.start(visitorId, { welcomeMessage: welcome, name: params.name || undefined, email: params.email || undefined, group: this.group(params.group) });
     }
     const session = this.session(visitorId, params);
     if (call === 'send_message') {
@@ -65,6 +65,15 @@ export class VisitorChatRoutes {
     const last = params.last_message_id;
     if (last !== undefined && !/^\d+$/.test(last)) throw new V2Error(400, 'last_message_id must be a number');
     return { events: this.visitors.pending(session, last === undefined ? undefined : Number(last)) };
+  }
+
+  /** The optional `group`: a group number of the licence; a malformed one is a bad argument, an unknown one an unknown resource. */
+  private group(value: string | undefined): number | undefined {
+    if (value === undefined || value === '') return undefined;
+    if (!/^\d{1,9}$/.test(value)) throw new V2Error(400, 'group must be a group number');
+    const group = Number(value);
+    if (!this.settings.groupIds.includes(group)) throw new V2Error(404, 'group not found');
+    return group;
   }
 
   /** `licence_id`, British spelling, is the only licence credential; a wrong one is a bad credential. */

@@ -18,6 +18,8 @@ export interface StartParams {
   welcomeMessage: string;
   name?: string;
   email?: string;
+  /** Already checked against the licence's groups; absent: General (0). */
+  group?: number;
 }
 
 export class VisitorChatService implements LegacyEventSink, SweepTask {
@@ -43,7 +45,7 @@ export class VisitorChatService implements LegacyEventSink, SweepTask {
       kind: 'v2',
       customerId: customer.id,
       properties: { source: { client_id: V2_CLIENT_ID } },
-      access: { group_ids: [0] },
+      access: { group_ids: [params.group ?? 0] },
       continuous: false,
       threadProperties: {},
       active: true,

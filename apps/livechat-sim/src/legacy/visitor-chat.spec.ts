@@ -22,6 +22,18 @@ describe('legacy REST API v2 visitor chat', () => {
     return res.json.secured_session_id as string;
   };
 
+  it('start takes an optional group of the licence: malformed 400, unknown 404, nothing started', async () => {
+    await setup({ groupIds: [3] });
+    const base = { licence_id: sim.config.licenseId, welcome_message: 'hello' };
+    const bad = await post('kore-bad', 'start', { ...base, group: 'sales' });
+    expect([bad.status, bad.json]).toEqual([400, { error: 'group must be a group number' }]);
+    const unknown = await post('kore-unknown', 'start', { ...base, group: '4' });
+    expect([unknown.status, unknown.json]).toEqual([404, { error: 'group not found' }]);
+    expect(sim.chats()).toEqual([]);
+    expect((await post('kore-grouped', 'start', { ...base, group: '3' })).status).toBe(200);
+    expect(sim.chats().map((c) => c.groupIds)).toEqual([[3]]);
+  });
+
   it('start → agent joins and says → pending messages → close', async () => {
     await setup();
     const session = await start();

@@ -26,6 +26,11 @@ export class ConsoleEmitter {
     this.emitted(event);
   }
 
+  toRooms<E extends keyof ServerToClientEvents>(rooms: string[], event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    this.emitter.to(rooms).emit(event, ...args);
+    this.emitted(event);
+  }
+
   /** Told of every event sent, in this process: the board follows the changes that reach agents. */
   onEmit(listener: (event: keyof ServerToClientEvents) => void): void {
     this.listeners.push(listener);

@@ -61,6 +61,11 @@ export interface ServerToClientEvents {
   dispositions: (data: { items: DispositionView[] }) => void;
   /** The whole board again after a change; only to supervisors' and admins' sockets that asked (board:watch). */
   board: (data: BoardView) => void;
+  /**
+   * The offline messages changed (one left, one marked handled): to the team's agents and to
+   * supervisors and admins. Pages fetch the list again (GET /console/api/offline).
+   */
+  offline: (data: { id: string; teamId: string | null; handled: boolean }) => void;
 }
 
 export interface BoardConversation {
@@ -77,7 +82,9 @@ export interface BoardConversation {
   agentName: string | null;
   /** The last message either way (or the hand-off). */
   lastActivityAt: string;
+  /** Null: the general queue. */
   teamId: string | null;
+  teamName: string | null;
 }
 
 export interface BoardAgent {

@@ -28,6 +28,8 @@ interface SocketData {
   agent: Agent;
   /** The supervisors' board page: it watches and acts, but is no agent's seat (no presence, no chats of its own). */
   board: boolean;
+  /** The offline messages page: it only listens for `offline`, and is no seat either. */
+  offline: boolean;
 }
 
 type ConsoleSocket = Socket<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -67,6 +69,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
           if (!agent) return next(new Error('unauthorized'));
           (socket.data as SocketData).agent = agent;
           (socket.data as SocketData).board = socket.handshake.auth?.view === 'board';
+          (socket.data as SocketData).offline = socket.handshake.auth?.view === 'offline';
           next();
         },
         () => next(new Error('unavailable')),
@@ -76,6 +79,12 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   async handleConnection(socket: ConsoleSocket): Promise<void> {
     const agent = socket.data.agent;
+    if (socket.data.offline) {
+      // The rooms `offline` is sent to; what else reaches them the page ignores.
+      await socket.join([agentRoom(agent.id), ...(agent.role === 'agent' ? [] : [SUPERVISORS_ROOM])]);
+      socket.emit('session', { agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role, maxChats: agent.maxChats }, status: 'offline-messages' });
+      return;
+    }
     if (socket.data.board) {
       // Agents get nothing here: the board's events are for supervisors' sockets only.
       if (isSupervisor(agent)) await socket.join([agentRoom(agent.id), SUPERVISORS_ROOM]);
@@ -93,7 +102,7 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayConnection, OnGat
 
   async handleDisconnect(socket: ConsoleSocket): Promise<void> {
     const agent = socket.data.agent;
-    if (!agent || socket.data.board) return;
+    if (!agent || socket.data.board || socket.data.offline) return;
     try {
       const left = await this.presence.disconnected(agent.id, socket.id);
       this.board.changed();

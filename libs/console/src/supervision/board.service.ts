@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { DeskSessions, type Conversation } from '@agent-bridge/desk-port';
+import { DeskSessions, DeskTeams, type Conversation } from '@agent-bridge/desk-port';
 import { AgentRepository } from '../agents/agent.repository';
 import { ConsoleEmitter } from '../desk/console-emitter.service';
 import { BOARD_ROOM, CONSOLE_PROVIDER, type BoardConversation, type BoardView, type ServerToClientEvents } from '../desk/console-events';
@@ -28,6 +28,7 @@ export class BoardService implements OnModuleDestroy {
     private readonly agents: AgentRepository,
     private readonly presence: PresenceService,
     private readonly emitter: ConsoleEmitter,
+    private readonly teams: DeskTeams,
   ) {
     emitter.onEmit((event) => {
       if (CHANGES.has(event)) this.changed();
@@ -48,18 +49,20 @@ export class BoardService implements OnModuleDestroy {
   }
 
   async snapshot(): Promise<BoardView> {
-    const [open, agents, load, online] = await Promise.all([
+    const [open, agents, load, online, teams] = await Promise.all([
       this.conversations.open(CONSOLE_PROVIDER),
       this.agents.list(),
       this.conversations.loadByAgent(CONSOLE_PROVIDER),
       this.presence.online(),
+      this.teams.list(),
     ]);
+    const teamNames = new Map(teams.map((t) => [t.id, t.name]));
     return {
       at: new Date().toISOString(),
       conversations: open
         .filter((c): c is Conversation & { state: 'queued' | 'assigned' } => c.state !== 'closed')
         .sort((a, b) => a.openedAt.getTime() - b.openedAt.getTime())
-        .map(boardConversation),
+        .map((c) => boardConversation(c, c.teamId === null ? null : (teamNames.get(c.teamId) ?? null))),
       agents: agents.map((a) => ({
         id: a.id,
         name: a.name,
@@ -76,9 +79,7 @@ export class BoardService implements OnModuleDestroy {
   }
 }
 
-function boardConversation(c: Conversation & { state: 'queued' | 'assigned' }): BoardConversation {
-  // Sessions carry their team once routing by team is in; until then every chat is in the general queue.
-  const teamId = (c as Conversation & { teamId?: string | null }).teamId ?? null;
+function boardConversation(c: Conversation & { state: 'queued' | 'assigned' }, teamName: string | null): BoardConversation {
   return {
     id: c.id,
     botId: c.botId,
@@ -91,6 +92,7 @@ function boardConversation(c: Conversation & { state: 'queued' | 'assigned' }): 
     agentId: c.agentId,
     agentName: c.agentName,
     lastActivityAt: c.lastActivityAt.toISOString(),
-    teamId,
+    teamId: c.teamId,
+    teamName,
   };
 }

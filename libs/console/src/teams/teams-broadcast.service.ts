@@ -4,6 +4,7 @@ import { AgentRepository } from '../agents/agent.repository';
 import { ConsoleEmitter } from '../desk/console-emitter.service';
 import { agentRoom } from '../desk/console-events';
 import { ConsoleProvider } from '../desk/console.provider';
+import { BoardService } from '../supervision/board.service';
 import { AgentTeamsRepository } from './agent-teams.repository';
 
 /**
@@ -19,6 +20,7 @@ export class TeamsBroadcast {
     private readonly memberships: AgentTeamsRepository,
     private readonly emitter: ConsoleEmitter,
     private readonly provider: ConsoleProvider,
+    private readonly board: BoardService,
   ) {}
 
   async changed(reason: string): Promise<void> {
@@ -28,6 +30,8 @@ export class TeamsBroadcast {
       this.emitter.toRoom(agentRoom(agent.id), 'teams', { items, mine: [...(memberships.get(agent.id) ?? [])] });
       this.emitter.toRoom(agentRoom(agent.id), 'canned', { items: await this.memberships.cannedFor(agent.id) });
     }
+    // The board names each chat's team: a renamed team shows its new name.
+    this.board.changed();
     await this.provider.route(reason);
   }
 }

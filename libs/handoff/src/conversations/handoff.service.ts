@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { BotkitClient, type BotkitPayload } from '@agent-bridge/botkit';
 import { metrics, timedProviderCall } from '@agent-bridge/observability';
-import { JOB_OPTIONS, JOBS, QUEUES, jobId, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
+import { JOB_OPTIONS, JOBS, QUEUES, jobId, type DeskTeamChangedJob, type EndSessionJob, type SessionJob } from '@agent-bridge/queue';
 import { csatExternalId, csatTemplate } from '../csat/csat-rating';
 import { HistoryLinkService } from '../history/history-link.service';
 import { AfterHoursService } from '../hours/after-hours.service';
@@ -65,7 +65,7 @@ export class HandoffService {
     private readonly teams: TeamRouter,
     private readonly overflow: TeamOverflowService,
     private readonly botSettings: BotSettingsService,
-    @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob>,
+    @InjectQueue(QUEUES.sessions) private readonly sessions: Queue<SessionJob | EndSessionJob | DeskTeamChangedJob>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -237,9 +237,9 @@ export class HandoffService {
     if (from === 'assigned') {
       await this.relay.toUser(queued, this.botSettings.messages(queued.botId).waiting, { externalId: `team:${queued.id}:${Date.now()}` });
     }
-    const provider = this.providers.get(queued.provider);
-    const chat = providerChatOf(queued);
-    if (chat && provider.teamChanged) await provider.teamChanged(chat, deskTeam(team, provider.name));
+    // The desk follows in a job of its own (DeskTeamChangedHandler): one per move, retried while the desk is down.
+    await this.sessions.add(JOBS.deskTeamChanged, { conversationId: queued.id, teamId: team.id },
+      { ...JOB_OPTIONS[JOBS.deskTeamChanged], jobId: jobId('desk-team', queued.id, team.id, String(Date.now())) });
     return queued;
   }
 

@@ -7,6 +7,7 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import type { Conversation } from '../conversations/conversation.types';
 import { BotSettingsService } from '../settings/bot-settings.service';
 import { csatPromptText, parseRating } from './csat-rating';
+import { CsatRepository } from './csat.repository';
 
 /**
  * The rating question after an agent's chat, and the user's answer. The question is asked once
@@ -20,6 +21,7 @@ export class CsatService {
 
   constructor(
     private readonly conversations: ConversationRepository,
+    private readonly repository: CsatRepository,
     private readonly settings: BotSettingsService,
     private readonly botkit: BotkitClient,
     @Inject(REDIS) private readonly redis: Redis,
@@ -44,6 +46,11 @@ export class CsatService {
     );
   }
 
+  /** A window Redis lost (CsatReconciler); false when one is there already, for this session or a later one. */
+  async restoreWindow(botId: string, visitorKey: string, conversationId: string, remainingMs: number): Promise<boolean> {
+    return (await this.redis.set(this.pendingKey(botId, visitorKey), conversationId, 'PX', remainingMs, 'NX')) === 'OK';
+  }
+
   /**
    * True when the user's message answered a pending question: stored (once, however often the
    * event is retried), thanked, and not for the bot. Anything else ends the wait and is the bot's.
@@ -55,6 +62,7 @@ export class CsatService {
     if (!conversationId) return false;
     const score = parseRating(payload.message);
     if (score === null) {
+      await this.repository.waitEnded(conversationId);
       await this.redis.del(key);
       return false;
     }

@@ -17,4 +17,4 @@ export { DeskPortModule } from './desk-port.module';
 export { TeamHoursSettings } from './team-hours';
 export type { TeamHoursView } from './team-hours';
 export { OfflineInbox } from './offline-inbox';
-export type { OfflineConversation } from './offline-inbox';
+export type { OfflineChange, OfflineConversation } from './offline-inbox';

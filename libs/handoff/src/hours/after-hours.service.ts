@@ -4,6 +4,7 @@ import { fillTemplate } from '../conversations/provider-chat';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { AfterHoursRepository, type ClosedAction, type SessionHours } from './after-hours.repository';
 import { describeOpening, openState } from './business-hours';
+import { OfflineInboxService } from './offline-inbox.service';
 
 /** When the team never opens again (no hours on any day): the text still reads. */
 const NO_OPENING = 'later';
@@ -13,6 +14,7 @@ const NO_OPENING = 'later';
 export class AfterHoursService {
   constructor(
     private readonly repository: AfterHoursRepository,
+    private readonly inbox: OfflineInboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -34,8 +36,11 @@ export class AfterHoursService {
     return this.repository.isCollecting(conversationId);
   }
 
-  keepLeftMessages(conversationId: string): Promise<number> {
-    return this.repository.keepLeftMessages(conversationId);
+  /** What the user left becomes an offline conversation of the team's list, and its agents are told. */
+  async keepLeftMessages(conversationId: string): Promise<number> {
+    const kept = await this.repository.keepLeftMessages(conversationId);
+    if (kept > 0) await this.inbox.announce(conversationId);
+    return kept;
   }
 
   /** The bot's outside-hours text with the team's next opening, for a session ending after hours. */

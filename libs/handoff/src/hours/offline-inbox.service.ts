@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OfflineInbox, type OfflineConversation } from '../desk-port/offline-inbox';
+import { OfflineInbox, type OfflineChange, type OfflineConversation } from '../desk-port/offline-inbox';
 
 interface OfflineRow {
   id: string;
@@ -29,9 +30,36 @@ const SELECT = `SELECT c.id, c.bot_id, c.visitor_key, c.user_name, c.team_id, t.
     FROM transcript_messages x WHERE x.conversation_id = c.id AND x.direction = 'to_agent' AND x.author = 'user'
   ) m ON m.messages IS NOT NULL`;
 
+const CHANGE = 'change';
+
+/**
+ * The offline conversations. Their changes are told to listeners in the process that made them (a
+ * worker ending a session, an instance marking one handled); a desk pushes them on from there.
+ */
 @Injectable()
 export class OfflineInboxService implements OfflineInbox {
+  private readonly logger = new Logger(OfflineInboxService.name);
+  private readonly local = new EventEmitter();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  onChange(listener: (change: OfflineChange) => void): () => void {
+    const safe = (change: OfflineChange): void => {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.error(`offline change listener failed: ${(error as Error).message}`);
+      }
+    };
+    this.local.on(CHANGE, safe);
+    return () => this.local.off(CHANGE, safe);
+  }
+
+  /** A session ended after hours with what the user left: it is in its team's list now. */
+  async announce(conversationId: string): Promise<void> {
+    const [row]: Array<{ team_id: string | null }> = await this.db.query(`SELECT team_id FROM conversations WHERE id = $1`, [conversationId]);
+    if (row) this.local.emit(CHANGE, { id: conversationId, teamId: row.team_id, handled: false } satisfies OfflineChange);
+  }
 
   async list(teamIds: string[] | null, options: { handled?: boolean; limit?: number } = {}): Promise<OfflineConversation[]> {
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 500);
@@ -47,12 +75,15 @@ export class OfflineInboxService implements OfflineInbox {
 
   async markHandled(id: string, by: string, teamIds: string[] | null): Promise<OfflineConversation | null> {
     if (!UUID.test(id)) return null;
-    await this.db.query(
-      `UPDATE conversations SET offline_handled_at = now(), offline_handled_by = $2
-       WHERE id = $1 AND offline_at IS NOT NULL AND state = 'closed' AND offline_handled_at IS NULL
-         AND ($3::uuid[] IS NULL OR team_id = ANY($3::uuid[]))`,
+    const marked: Array<{ team_id: string | null }> = await this.db.query(
+      `WITH marked AS (UPDATE conversations SET offline_handled_at = now(), offline_handled_by = $2
+         WHERE id = $1 AND offline_at IS NOT NULL AND state = 'closed' AND offline_handled_at IS NULL
+           AND ($3::uuid[] IS NULL OR team_id = ANY($3::uuid[])) RETURNING team_id)
+       SELECT team_id FROM marked`,
       [id, by, teamIds],
     );
+    // Only the first mark is a change: a repeated click tells nobody again.
+    if (marked[0]) this.local.emit(CHANGE, { id, teamId: marked[0].team_id, handled: true } satisfies OfflineChange);
     const [row]: OfflineRow[] = await this.db.query(
       `${SELECT} WHERE c.id = $1 AND c.offline_at IS NOT NULL AND c.state = 'closed' AND ($2::uuid[] IS NULL OR c.team_id = ANY($2::uuid[]))`,
       [id, teamIds],
@@ -74,3 +105,4 @@ const toOffline = (r: OfflineRow): OfflineConversation => ({
   handledAt: r.offline_handled_at,
   handledBy: r.offline_handled_by,
 });
+

@@ -6,6 +6,8 @@ import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { REDIS } from '@agent-bridge/persistence';
 import { QUEUES, type SessionJob } from '@agent-bridge/queue';
 import { ConversationRepository, type OpenCursor, type TimerBasis } from '../conversations/conversation.repository';
+import { CsatReconciler } from '../csat/csat-reconciler';
+import { OverflowReconciler } from '../teams/overflow-reconciler';
 import { OutboxReconciler } from './outbox-reconciler';
 import { SessionTimersService, timerKeys, type LostTimer } from './session-timers.service';
 import { MISSING, TIMER_PROBE } from './timer-probe.script';
@@ -20,6 +22,10 @@ export interface ReconcileResult {
   inactivity: number;
   queueTimeout: number;
   drains: number;
+  /** Team overflow jobs of waiting chats. */
+  overflow: number;
+  /** Answer windows of rating questions. */
+  csat: number;
 }
 
 /**
@@ -34,13 +40,15 @@ export class TimerReconcilerService {
     private readonly conversations: ConversationRepository,
     private readonly timers: SessionTimersService,
     private readonly outbox: OutboxReconciler,
+    private readonly overflow: OverflowReconciler,
+    private readonly csat: CsatReconciler,
     @InjectQueue(QUEUES.sessions) private readonly queue: Queue<SessionJob>,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async run(): Promise<ReconcileResult> {
-    const result: ReconcileResult = { sessions: 0, keepalive: 0, inactivity: 0, queueTimeout: 0, drains: 0 };
+    const result: ReconcileResult = { sessions: 0, keepalive: 0, inactivity: 0, queueTimeout: 0, drains: 0, overflow: 0, csat: 0 };
     for (const state of ['queued', 'assigned'] as const) {
       let cursor: OpenCursor | null = null;
       do {
@@ -54,15 +62,20 @@ export class TimerReconcilerService {
       } while (cursor);
     }
     result.drains = await this.outbox.run();
-    const restored = result.keepalive + result.inactivity + result.queueTimeout + result.drains;
+    result.overflow = await this.overflow.run();
+    result.csat = await this.csat.run();
+    timerMetrics.restored.inc({ timer: 'team_overflow' }, result.overflow);
+    timerMetrics.restored.inc({ timer: 'csat_window' }, result.csat);
+    const restored = result.keepalive + result.inactivity + result.queueTimeout + result.drains + result.overflow + result.csat;
     if (restored > 0) {
-      this.logger.warn(`restored ${result.keepalive} keep-alive, ${result.inactivity} inactivity, ${result.queueTimeout} queue-timeout timer(s) `
+      this.logger.warn(`restored ${result.keepalive} keep-alive, ${result.inactivity} inactivity, ${result.queueTimeout} queue-timeout, `
+        + `${result.overflow} team-overflow timer(s), ${result.csat} CSAT answer window(s) `
         + `and ${result.drains} drain(s) missing from Redis (${result.sessions} open session(s) checked)`);
     }
     return result;
   }
 
-  private async reconcilePage(rows: TimerBasis[]): Promise<Omit<ReconcileResult, 'sessions' | 'drains'>> {
+  private async reconcilePage(rows: TimerBasis[]): Promise<Pick<ReconcileResult, 'keepalive' | 'inactivity' | 'queueTimeout'>> {
     if (rows.length === 0) return { keepalive: 0, inactivity: 0, queueTimeout: 0 };
     const args = rows.flatMap((row) => [row.id, row.state === 'queued' ? '1' : '0']);
     const idPrefixes = [timerKeys.keepalive(''), timerKeys.inactivity(''), timerKeys.queueTimeout('')];
