@@ -305,10 +305,12 @@ describe('console reports', () => {
     const exists = async () => (await db.query(`SELECT to_regclass('report_rollup') AS t, to_regclass('report_dirty_days') AS d,
       (SELECT count(*)::int FROM pg_trigger WHERE tgname LIKE 'conversations_report_dirty%') AS triggers`)).rows[0];
     expect(await exists()).toEqual({ t: 'report_rollup', d: 'report_dirty_days', triggers: 2 });
-    await revertLastMigration(env.databaseUrl);
+    // Later migrations are reverted first, as they would be.
+    const applied = async () => (await db.query(`SELECT name FROM migrations ORDER BY id`)).rows.map((r) => r.name as string);
+    while ((await applied()).includes('ReportRollup1764560000000')) await revertLastMigration(env.databaseUrl);
     expect(await exists()).toEqual({ t: null, d: null, triggers: 0 });
     expect((await db.query(`SELECT to_regclass('conversations_report') AS i`)).rows[0].i).toBe('conversations_report');
-    expect((await runMigrations(env.databaseUrl)).applied).toEqual(['ReportRollup1764560000000']);
+    expect((await runMigrations(env.databaseUrl)).applied).toContain('ReportRollup1764560000000');
     // Empty again: every day from the rows until the job has run, then from the rollup; the same answer.
     expect((await get(`?${RANGE}`)).body.total.conversations).toBe(7);
     expect((await rollUp()).daysRolled).toBeGreaterThan(180);
