@@ -15,3 +15,4 @@ export type { DeadLetterNotice } from './event-router';
 export { conversationOf } from './inbound-event';
 export type { InboundEvent } from './inbound-event';
 export { ChangeBus } from './change-bus.service';
+export { CatchUpGate } from './catch-up-gate';

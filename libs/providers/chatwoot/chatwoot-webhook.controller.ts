@@ -1,14 +1,11 @@
 import { Body, Controller, Headers, HttpCode, HttpException, Inject, Logger, Param, Post, Req, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { LaneInboxService } from '@agent-bridge/events';
+import { CatchUpGate, LaneInboxService } from '@agent-bridge/events';
 import { sameSecret } from '@agent-bridge/http';
 import { DeskSessions } from '@agent-bridge/desk-port';
 import { acceptCatchUp, acceptEntry, CHATWOOT, laneEntryOf } from './chatwoot-lane';
 import { keepRawBodies, rawBodyOf, validSignature } from './chatwoot-signature';
-
-/** Catch-ups appended at once at start: one Redis write per batch, however many conversations are open. */
-const CATCH_UP_BATCH = 500;
 
 /**
  * `POST {PUBLIC_URL}/webhooks/chatwoot/<CHATWOOT_WEBHOOK_SECRET>`, the account webhook `npm run
@@ -21,9 +18,12 @@ const CATCH_UP_BATCH = 500;
 @Controller('webhooks/chatwoot')
 export class ChatwootWebhookController implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(ChatwootWebhookController.name);
-  /** When this process began refusing webhooks (a store away), until a catch-up is queued after it. */
-  private refusedSince: number | null = null;
-  private catchingUp: Promise<void> | null = null;
+  /** Webhooks refused while a store was away: a catch-up in every open conversation's lane before the next is accepted. */
+  private readonly gate = new CatchUpGate(
+    async () => (await this.sessions.open(CHATWOOT)).flatMap((c) => (c.providerRef ? [c.providerRef] : [])),
+    (ref, now, cause) => acceptCatchUp(this.lanes, ref, now, cause),
+    (count, cause) => this.logger.log(`catch-up queued in the lanes of ${count} open Chatwoot conversation(s) (${cause})`),
+  );
 
   constructor(
     private readonly lanes: LaneInboxService,
@@ -44,33 +44,7 @@ export class ChatwootWebhookController implements OnModuleInit, OnApplicationBoo
    * it, so a newer reply never overtakes one missed during the gap.
    */
   onApplicationBootstrap(): Promise<void> {
-    return this.queueCatchUps('start');
-  }
-
-  private async queueCatchUps(cause: string): Promise<void> {
-    const refs = (await this.sessions.open(CHATWOOT)).flatMap((c) => (c.providerRef ? [c.providerRef] : []));
-    const now = Date.now();
-    for (let i = 0; i < refs.length; i += CATCH_UP_BATCH) {
-      await Promise.all(refs.slice(i, i + CATCH_UP_BATCH).map((ref) => acceptCatchUp(this.lanes, ref, now, cause)));
-    }
-    if (refs.length) this.logger.log(`catch-up queued in the lanes of ${refs.length} open Chatwoot conversation(s) (${cause})`);
-  }
-
-  /**
-   * A webhook this process refused (a store was away) may never come back (Chatwoot does not retry
-   * account webhooks) or come back after newer ones: before accepting anything again, each open
-   * conversation gets a catch-up, as at start. Concurrent webhooks wait for the same one.
-   */
-  private catchUpAfterRefusal(): Promise<void> {
-    const since = this.refusedSince;
-    this.catchingUp ??= this.queueCatchUps(`refused.${since}`)
-      .then(() => {
-        if (this.refusedSince === since) this.refusedSince = null;
-      })
-      .finally(() => {
-        this.catchingUp = null;
-      });
-    return this.catchingUp;
+    return this.gate.queueAll('start');
   }
 
   @Post(':secret')
@@ -88,13 +62,7 @@ export class ChatwootWebhookController implements OnModuleInit, OnApplicationBoo
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpException('A Chatwoot webhook is a JSON object', 400);
     const entry = laneEntryOf(body as Record<string, unknown>, inboxId);
     if (!entry) return { ok: true };
-    try {
-      if (this.refusedSince !== null) await this.catchUpAfterRefusal();
-      await acceptEntry(this.lanes, entry);
-    } catch (error) {
-      this.refusedSince ??= Date.now();
-      throw error;
-    }
+    await this.gate.accept(() => acceptEntry(this.lanes, entry));
     return { ok: true };
   }
 }

@@ -2,15 +2,12 @@ import { Body, Controller, HttpCode, HttpException, Inject, Logger, Post, type O
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
-import { LaneInboxService } from '@agent-bridge/events';
+import { CatchUpGate, LaneInboxService } from '@agent-bridge/events';
 import { sameSecret } from '@agent-bridge/http';
 import { JOB_OPTIONS, JOBS, QUEUES, jobId, type LiveChatWebhookJob } from '@agent-bridge/queue';
 import { acceptCatchUp, LIVECHAT_LANE, webhookKey } from './livechat-lane';
 import { LIVECHAT } from './livechat-tokens.service';
 import { DeskSessions } from '@agent-bridge/desk-port';
-
-/** Catch-ups appended at once at start: one Redis write per batch, however many chats are open. */
-const CATCH_UP_BATCH = 500;
 
 interface Envelope {
   webhook_id?: unknown;
@@ -29,9 +26,12 @@ interface Envelope {
 @Controller('webhooks/livechat')
 export class LiveChatWebhookController implements OnApplicationBootstrap {
   private readonly logger = new Logger(LiveChatWebhookController.name);
-  /** When this process began refusing webhooks (a store away), until a catch-up is queued after it. */
-  private refusedSince: number | null = null;
-  private catchingUp: Promise<void> | null = null;
+  /** Webhooks refused while a store was away: a catch-up in every open chat's lane before the next is accepted. */
+  private readonly gate = new CatchUpGate(
+    async () => (await this.conversations.open(LIVECHAT)).flatMap((c) => (c.providerRef ? [c.providerRef] : [])),
+    (ref, now, cause) => acceptCatchUp(this.lanes, ref, now, cause),
+    (count, cause) => this.logger.log(`catch-up queued in the lanes of ${count} open LiveChat chat(s) (${cause})`),
+  );
 
   constructor(
     @InjectQueue(QUEUES.livechat) private readonly queue: Queue<LiveChatWebhookJob>,
@@ -46,33 +46,7 @@ export class LiveChatWebhookController implements OnApplicationBootstrap {
    * after it, so a newer message never overtakes one missed during the gap.
    */
   onApplicationBootstrap(): Promise<void> {
-    return this.queueCatchUps('start');
-  }
-
-  private async queueCatchUps(cause: string): Promise<void> {
-    const chats = (await this.conversations.open(LIVECHAT)).flatMap((c) => (c.providerRef ? [c.providerRef] : []));
-    const now = Date.now();
-    for (let i = 0; i < chats.length; i += CATCH_UP_BATCH) {
-      await Promise.all(chats.slice(i, i + CATCH_UP_BATCH).map((chatId) => acceptCatchUp(this.lanes, chatId, now, cause)));
-    }
-    if (chats.length) this.logger.log(`catch-up queued in the lanes of ${chats.length} open LiveChat chat(s) (${cause})`);
-  }
-
-  /**
-   * A webhook this process refused (a store was away) comes back whenever LiveChat retries it,
-   * maybe after newer ones: before accepting anything again, each open chat gets a catch-up, as
-   * at start. Concurrent webhooks wait for the same one.
-   */
-  private catchUpAfterRefusal(): Promise<void> {
-    const since = this.refusedSince;
-    this.catchingUp ??= this.queueCatchUps(`refused.${since}`)
-      .then(() => {
-        if (this.refusedSince === since) this.refusedSince = null;
-      })
-      .finally(() => {
-        this.catchingUp = null;
-      });
-    return this.catchingUp;
+    return this.gate.queueAll('start');
   }
 
   @Post()
@@ -85,13 +59,8 @@ export class LiveChatWebhookController implements OnApplicationBootstrap {
     if (typeof body.action !== 'string' || !body.payload || typeof body.payload !== 'object') {
       throw new HttpException('A LiveChat webhook needs an action and a payload', 400);
     }
-    try {
-      if (this.refusedSince !== null) await this.catchUpAfterRefusal();
-      await this.store(body.action, body.payload as Record<string, unknown>);
-    } catch (error) {
-      this.refusedSince ??= Date.now();
-      throw error;
-    }
+    const { action, payload } = body;
+    await this.gate.accept(() => this.store(action, payload as Record<string, unknown>));
     return { ok: true };
   }
 
