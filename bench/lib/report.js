@@ -135,7 +135,7 @@ function relaySection(relay, echo) {
 }
 
 function sessionsSection(s) {
-  const rss = (r) => `${fmt(r.start)} / ${fmt(r.median)} / ${fmt(r.max)} / ${fmt(r.end)}`;
+  const rss = (r) => `${fmt(r.start)} / ${fmt(r.median)} / ${fmt(r.max)} / ${fmt(r.end)} / ${fmt(r.min)}`;
   const k = (x) => x.keepalive;
   const lat = (x) => [fmt(k(x).latenessMs.p50, 0), fmt(k(x).latenessMs.p99, 0), fmt(k(x).latenessMs.max, 0), `${k(x).calls}`, `${k(x).missed} / ${k(x).expected}`, JSON.stringify(k(x).statuses)];
   return [
@@ -146,7 +146,7 @@ function sessionsSection(s) {
       `Keep-alive lateness = arrival of extendRequestId at the platform sandbox - the due time BullMQ holds for that firing (repeat set). ${s.openAfterWindow} sessions still open after the window.`,
     '',
     table(
-      ['Window', 'RSS MB (start / median / max / end)', 'bridge or worker CPU %', 'redis %', 'postgres %', 'platform-sim %', 'other load %'],
+      ['Window', 'RSS MB (start / median / max / end / min)', 'bridge or worker CPU %', 'redis %', 'postgres %', 'platform-sim %', 'other load %'],
       [
         ['bridge, no session', rss(s.idle.rssMb), fmt(s.idle.cpu.processes.bridge), fmt(s.idle.cpu.processes.redis), fmt(s.idle.cpu.processes.postgres), fmt(s.idle.cpu.processes['platform-sim']), fmt(s.idle.cpu.otherPct)],
         ...(s.opening ? [[`bridge, opening the sessions`, rss(s.opening.rssMb), fmt(s.opening.cpu.processes.bridge), fmt(s.opening.cpu.processes.redis), fmt(s.opening.cpu.processes.postgres), fmt(s.opening.cpu.processes['platform-sim']), fmt(s.opening.cpu.otherPct)]] : []),
