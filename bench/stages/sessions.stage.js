@@ -133,6 +133,8 @@ async function sessionsStage(ctx) {
       KEEPALIVE_INTERVAL_SECONDS: String(o.everySeconds),
       // Longer than the whole stage: no session may end while they are counted.
       INACTIVITY_TIMEOUT_SECONDS: String(o.inactivitySeconds),
+      // Nor may a session wait out its queue timeout while the agent's joins queue behind the hand-offs.
+      QUEUE_TIMEOUT_SECONDS: String(o.inactivitySeconds),
     });
     await platform.rpc.call('setBridgeUrl', bridge.url);
     await registerWebhooks(ctx, livechat, `${bridge.url}/webhooks/livechat`);

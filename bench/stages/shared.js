@@ -77,7 +77,7 @@ async function registerWebhooks(ctx, livechat, url) {
  * Agent mode for every user: on_agent_transfer from the platform sandbox, then, as each desk chat
  * (LiveChat chat, Chatwoot conversation) appears, the agent joins it; resolves when all sessions are
  * assigned. `desk` is the sandbox host. `inFlight` bounds the hand-offs transferred but not yet
- * joined: the bridge acknowledges a transfer at once and opens the desk chat after, so an unbounded
+ * assigned: the bridge acknowledges a transfer at once and opens the desk chat after, so an unbounded
  * sender piles up thousands of hand-offs in progress, each slower the more there are.
  */
 async function openDeskSessions(ctx, { platform, desk, bridge, users, concurrency = 20, ratePerSecond = 0, timeoutMs, inFlight = Infinity }) {
@@ -102,7 +102,12 @@ async function openDeskSessions(ctx, { platform, desk, bridge, users, concurrenc
   const deadline = started + timeoutMs;
   while (joined < users.length) {
     if (Date.now() > deadline) throw new Error(`only ${joined} of ${users.length} desk chats opened within ${timeoutMs} ms (transfer: ${JSON.stringify(transferDone)})`);
-    if (sent < users.length && sent - joined + chunk <= Math.max(inFlight, chunk)) sendMore();
+    if (sent < users.length && Number.isFinite(inFlight)) {
+      // In progress until the bridge has the agent's join: desk webhooks wait behind hand-offs, so
+      // counting only the joins sent would let queued sessions pile up past the queue timeout.
+      const [{ n: assigned }] = await bridge.query(`SELECT count(*)::int AS n FROM conversations WHERE state = 'assigned'`);
+      if (sent - assigned + chunk <= Math.max(inFlight, chunk)) sendMore();
+    } else if (sent < users.length) sendMore();
     const rows = await bridge.query(`SELECT visitor_key, provider_ref FROM conversations WHERE state = 'queued' AND provider_ref IS NOT NULL`);
     const fresh = rows.filter((r) => !chatOf[r.visitor_key]);
     if (fresh.length) {
