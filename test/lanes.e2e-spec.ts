@@ -225,6 +225,51 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
     expect(overlap).toBe(1);
   }, 40_000);
 
+  it("leaves a lane it is draining itself out of its sweeps: no claim, no lease read, however slow the handler", async () => {
+    const lanes = instance();
+    const redis = connections[connections.length - 1]!;
+    const runs: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    lanes.register('own', handles(async (raw: string) => {
+      runs.push(raw);
+      await gate;
+    }));
+    await lanes.accept('own', 'x', 'own:1', 'w1');
+    await waitFor('the handler running', () => runs.length === 1);
+    // Every claim (alone, or in a RedisBatch pipeline) and every lease read this sweeper sends.
+    const sent: unknown[][] = [];
+    type Scripted = Record<string, (...args: unknown[]) => unknown>;
+    const record = (target: Scripted): void => {
+      const step = target.abLaneStep!.bind(target);
+      target.abLaneStep = (...args: unknown[]) => (sent.push(args), step(...args));
+    };
+    const makePipeline = redis.pipeline.bind(redis);
+    const pipeline = jest.spyOn(redis, 'pipeline').mockImplementation((...args) => {
+      const p = makePipeline(...args);
+      record(p as unknown as Scripted);
+      return p;
+    });
+    const get = jest.spyOn(redis, 'get');
+    const single = (redis as unknown as Scripted).abLaneStep!;
+    record(redis as unknown as Scripted);
+    try {
+      // Stale at once for a sweep with staleMs 0; other tests' lanes may be swept, never this one.
+      await lanes.sweep(0);
+      await lanes.sweep(0);
+      const touched = (calls: unknown[][]): boolean => calls.some((args) => args.includes(lanes.inboxKey('own/x')) || args.includes(lanes.leaseKey('own/x')));
+      expect(touched(sent)).toBe(false);
+      expect(touched(get.mock.calls)).toBe(false);
+    } finally {
+      (redis as unknown as Scripted).abLaneStep = single;
+      pipeline.mockRestore();
+      get.mockRestore();
+      release();
+    }
+    await waitFor('the lane freed', async () => (await redis.zscore(lanes.indexKey(), 'own/x')) === null);
+    expect(runs).toEqual(['w1']);
+  });
+
   it('stops stepping once its lease was taken: the new holder handles the item again, then the rest', async () => {
     const lanes = instance();
     const redis = connections[0]!;

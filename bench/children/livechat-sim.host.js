@@ -111,6 +111,20 @@ async function main() {
       }
       return { joined, errors: errors.slice(0, 5) };
     },
+    /** The agent closes each chat (chat_deactivated webhook): the bridge ends its session as the desk's close. */
+    close: ({ chatIds }) => {
+      let closed = 0;
+      const errors = [];
+      for (const id of chatIds) {
+        try {
+          lc.agentCloses(id, AGENT.id);
+          closed++;
+        } catch (error) {
+          errors.push(`${id}: ${error.message}`);
+        }
+      }
+      return { closed, errors: errors.slice(0, 5) };
+    },
     agentSay,
     arrivals: (phase) => arrivals.count(phase),
     take: (phase) => arrivals.take(phase),

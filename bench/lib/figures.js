@@ -47,16 +47,28 @@ function relayFigures(r, echo) {
   return out;
 }
 
+/** A window whose RSS never fell by a fifth saw no major GC: its floor is not what the process keeps. */
+const gcNote = (r) => (r.min !== undefined && r.max && r.min > r.max * 0.8 ? [`no major GC seen in a window (min ${Math.round(r.min)} MB, max ${Math.round(r.max)} MB)`] : []);
+const fmtRatio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
+
 function sessionsFigures(s) {
   const l = s.loaded;
-  const b = s.baseline;
+  const b = s.baseline ?? { cpu: { processes: {} }, keepalive: { latenessMs: {} } };
   const n = `${s.sessions.toLocaleString('en-US')} sessions`;
   const misses = l.keepalive.missed ? [`${l.keepalive.missed} of ${l.keepalive.expected} keep-alives due in the window never arrived`] : [];
   const kb = (x) => (x === null || x === undefined ? null : x / 1024);
   return [
-    figure('sessions.rss', `Bridge resident memory with ${n} (median of the window)`, 'MB', l.rssMb.median, s.idle.rssMb.median, 'same bridge, no session', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1),
+    ...(s.afterClose
+      ? [
+          figure('sessions.rss', `Bridge resident memory with ${n} (floor of the window: after its major GCs)`, 'MB', l.rssMb.min, s.afterClose.rssMb.min, 'same bridge, same work, its sessions closed', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1,
+            [`${fmtRatio(l.rssMb.min, s.idle.rssMb.min)} of the same bridge before any work (${Math.round(s.idle.rssMb.min)} MB)`, ...gcNote(l.rssMb), ...gcNote(s.afterClose.rssMb)]),
+          figure('sessions.rss.median', `Bridge resident memory with ${n} (median of the window)`, 'MB', l.rssMb.median, s.afterClose.rssMb.median, 'same bridge, same work, its sessions closed', null, null,
+            [`${fmtRatio(l.rssMb.median, s.idle.rssMb.median)} of the same bridge before any work (${Math.round(s.idle.rssMb.median)} MB)`]),
+        ]
+      : [ figure('sessions.rss', `Bridge resident memory with ${n} (median of the window)`, 'MB', l.rssMb.median, s.idle.rssMb.median, 'same bridge, no session', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1)]),
     figure('sessions.redis', `Redis memory per session (used_memory growth / ${n})`, 'KB', kb(s.redis?.bytesPerSession), kb(b.redis?.bytesPerSession), 'bare BullMQ keep-alive scheduler', null),
     figure('sessions.open', `Time to open ${n} (transfer, desk chat, agent joined)`, 's', s.setupSeconds, null, '', null, null, [`${Math.round(s.openRate)} sessions/s`]),
+    ...(s.closeSeconds !== undefined ? [figure('sessions.close', `Time to close ${n} (the agent closes each desk chat)`, 's', s.closeSeconds, null, '', null, null, [`${Math.round(s.sessions / s.closeSeconds)} sessions/s`])] : []),
     figure('sessions.cpu', `Bridge CPU with ${n} (keep-alive every ${s.everySeconds} s)`, '% of a core', l.cpu.processes.bridge, b.cpu.processes['baseline-timers'], 'bare BullMQ schedulers, same count', null),
     figure('sessions.keepalive.p50', 'Keep-alive lateness p50 (platform receipt - BullMQ due time)', 'ms', l.keepalive.latenessMs.p50, b.keepalive.latenessMs.p50, 'bare BullMQ schedulers', null),
     figure('sessions.keepalive.p99', 'Keep-alive lateness p99', 'ms', l.keepalive.latenessMs.p99, b.keepalive.latenessMs.p99, 'bare BullMQ schedulers', '<= 1000 ms', (v) => v <= 1000 && !l.keepalive.missed, misses),

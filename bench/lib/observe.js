@@ -21,6 +21,8 @@ async function observe({ pid, pids, redisPid, ms = 0, until = null }) {
   return {
     rssMb: {
       start: samples[0] ?? null,
+      // The floor: what the process kept after its last major GC in the window (the median depends on when V8 ran one).
+      min: sorted.length ? sorted[0] : null,
       median: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null,
       max: sorted.length ? sorted[sorted.length - 1] : null,
       end: samples[samples.length - 1] ?? null,

@@ -135,7 +135,7 @@ function relaySection(relay, echo) {
 }
 
 function sessionsSection(s) {
-  const rss = (r) => `${fmt(r.start)} / ${fmt(r.median)} / ${fmt(r.max)} / ${fmt(r.end)}`;
+  const rss = (r) => `${fmt(r.start)} / ${fmt(r.median)} / ${fmt(r.max)} / ${fmt(r.end)} / ${fmt(r.min)}`;
   const k = (x) => x.keepalive;
   const lat = (x) => [fmt(k(x).latenessMs.p50, 0), fmt(k(x).latenessMs.p99, 0), fmt(k(x).latenessMs.max, 0), `${k(x).calls}`, `${k(x).missed} / ${k(x).expected}`, JSON.stringify(k(x).statuses)];
   return [
@@ -146,23 +146,27 @@ function sessionsSection(s) {
       `Keep-alive lateness = arrival of extendRequestId at the platform sandbox - the due time BullMQ holds for that firing (repeat set). ${s.openAfterWindow} sessions still open after the window.`,
     '',
     table(
-      ['Window', 'RSS MB (start / median / max / end)', 'bridge or worker CPU %', 'redis %', 'postgres %', 'platform-sim %', 'other load %'],
+      ['Window', 'RSS MB (start / median / max / end / min)', 'bridge or worker CPU %', 'redis %', 'postgres %', 'platform-sim %', 'other load %'],
       [
         ['bridge, no session', rss(s.idle.rssMb), fmt(s.idle.cpu.processes.bridge), fmt(s.idle.cpu.processes.redis), fmt(s.idle.cpu.processes.postgres), fmt(s.idle.cpu.processes['platform-sim']), fmt(s.idle.cpu.otherPct)],
         ...(s.opening ? [[`bridge, opening the sessions`, rss(s.opening.rssMb), fmt(s.opening.cpu.processes.bridge), fmt(s.opening.cpu.processes.redis), fmt(s.opening.cpu.processes.postgres), fmt(s.opening.cpu.processes['platform-sim']), fmt(s.opening.cpu.otherPct)]] : []),
+        ...(s.settled ? [[`bridge, settling after opening (${fmt(s.settled.seconds, 0)} s)`, '', '', '', '', '', '']] : []),
         [`bridge, ${s.sessions} sessions`, rss(s.loaded.rssMb), fmt(s.loaded.cpu.processes.bridge), fmt(s.loaded.cpu.processes.redis), fmt(s.loaded.cpu.processes.postgres), fmt(s.loaded.cpu.processes['platform-sim']), fmt(s.loaded.cpu.otherPct)],
-        [`baseline: bare BullMQ, ${s.sessions} schedulers`, rss(s.baseline.rssMb), fmt(s.baseline.cpu.processes['baseline-timers']), fmt(s.baseline.cpu.processes.redis), fmt(s.baseline.cpu.processes.postgres), fmt(s.baseline.cpu.processes['platform-sim']), fmt(s.baseline.cpu.otherPct)],
+        ...(s.afterClose ? [[`bridge, same work, its sessions closed (closing took ${fmt(s.closeSeconds)} s)`, rss(s.afterClose.rssMb), fmt(s.afterClose.cpu.processes.bridge), fmt(s.afterClose.cpu.processes.redis), fmt(s.afterClose.cpu.processes.postgres), fmt(s.afterClose.cpu.processes['platform-sim']), fmt(s.afterClose.cpu.otherPct)]] : []),
+        ...(s.baseline ? [[`baseline: bare BullMQ, ${s.sessions} schedulers`, rss(s.baseline.rssMb), fmt(s.baseline.cpu.processes['baseline-timers']), fmt(s.baseline.cpu.processes.redis), fmt(s.baseline.cpu.processes.postgres), fmt(s.baseline.cpu.processes['platform-sim']), fmt(s.baseline.cpu.otherPct)]] : []),
       ],
     ),
     '',
-    table(['Keep-alives', 'lateness p50 ms', 'p99 ms', 'max ms', 'calls', 'missed / due', 'statuses'], [['agent-bridge', ...lat(s.loaded)], ['bare BullMQ', ...lat(s.baseline)]]),
+    table(['Keep-alives', 'lateness p50 ms', 'p99 ms', 'max ms', 'calls', 'missed / due', 'statuses'], [['agent-bridge', ...lat(s.loaded)], ...(s.baseline ? [['bare BullMQ', ...lat(s.baseline)]] : [])]),
     '',
     ...(s.redis
       ? [
           `Redis (a redis-server of the stage's own, hz ${s.redisHz}, no persistence): used_memory ${fmt(s.redis.before.usedBytes / 2 ** 20)} MB (${s.redis.before.keys} keys) before the sessions, ${fmt(s.redis.after.usedBytes / 2 ** 20)} MB (${s.redis.after.keys} keys) with them: ` +
-            `**${fmt(s.redis.bytesPerSession / 1024, 2)} KB and ${s.redis.keysPerSession} keys per session**; bare BullMQ, one keep-alive scheduler each: ${fmt(s.baseline.redis.bytesPerSession / 1024, 2)} KB and ${s.baseline.redis.keysPerSession} keys per session.`,
+            `**${fmt(s.redis.bytesPerSession / 1024, 2)} KB and ${s.redis.keysPerSession} keys per session**; bare BullMQ, one keep-alive scheduler each: ${fmt(s.baseline?.redis.bytesPerSession / 1024, 2)} KB and ${s.baseline?.redis.keysPerSession} keys per session.`,
         ]
       : [`Redis memory: ${fmt(s.redisMb.before)} MB before the sessions, ${fmt(s.redisMb.after)} MB with them (whole Redis, shared).`]),
+    ...(s.redisAfterClose ? ['', `After closing them: ${fmt(s.redisAfterClose.after.usedBytes / 2 ** 20)} MB (${s.redisAfterClose.after.keys} keys), ${fmt(s.redisAfterClose.bytesPerSession / 1024, 2)} KB and ${s.redisAfterClose.keysPerSession} keys per closed session left.`] : []),
+    ...(s.work ? ['', `Work per session opened (growth of Redis's INFO commandstats, commands run inside Lua scripts included, and of Postgres's xact_commit + xact_rollback; the stage's own polling queries included): ${s.work.redisCommands} Redis commands, ${s.work.pgTransactions} Postgres transactions.`] : []),
     '',
   ].join('\n');
 }

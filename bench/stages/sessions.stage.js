@@ -9,7 +9,7 @@ const { startBridge, freePort } = require('../lib/bridge');
 const { observe, redisMemory, schedulerDueTimes } = require('../lib/observe');
 const { summarize } = require('../lib/stats');
 const { sleep } = require('../lib/clock');
-const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openDeskSessions, range } = require('./shared');
+const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openDeskSessions, closeDeskSessions, range, dbCounters } = require('./shared');
 
 /** Lateness of each extendRequestId against the scheduler grid (due, due + every, ...), and the misses. */
 function keepaliveLateness(calls, dueByUser, everyMs, window) {
@@ -56,12 +56,61 @@ async function measureKeepalives(ctx, { platform, redisUrl, redisPid, repeatKey,
   return { schedulers: dueByUser.size, ...window, keepalive: keepaliveLateness(calls.filter((c) => c.at <= end + 1500), dueByUser, everyMs, { start, end }) };
 }
 
+/**
+ * After opening or closing: the work left over (keep-alives that fell due meanwhile, drains, GC of
+ * the heap it grew) must be done before a window starts. At least `settleMs`, and then until the
+ * sessions queue has no backlog (a few seconds' worth of keep-alives at most).
+ */
+async function settle(ctx, { redisUrl, queueKey, settleMs }) {
+  const started = Date.now();
+  await sleep(settleMs);
+  const Redis = require('ioredis');
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  try {
+    for (;;) {
+      const waiting = (await redis.llen(`${queueKey}:wait`)) + (await redis.llen(`${queueKey}:active`));
+      if (waiting <= 50 || Date.now() - started > settleMs + 600_000) return { seconds: (Date.now() - started) / 1000, backlog: waiting };
+      await sleep(1000);
+    }
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** The stage's own redis-server (children/redis-server.host.js), at the machine Redis's hz unless BENCH_REDIS_HZ says otherwise. */
 async function ownRedis(ctx, children) {
   const port = await freePort();
   const hz = process.env.BENCH_REDIS_HZ || String(ctx.machine.redis.hz || 10);
   const host = await children.fork('redis-server/sessions', 'redis-server.host.js', { env: { BENCH_REDIS_PORT: String(port), BENCH_REDIS_HZ: hz } });
   return { url: host.info.url, pid: host.info.pid, hz: host.info.hz };
+}
+
+/** Commands Redis ran, by command (INFO commandstats), and in all. */
+async function redisCommands(url) {
+  const Redis = require('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  try {
+    const byCommand = {};
+    for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) byCommand[m[1]] = Number(m[2]);
+    return byCommand;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Work per session opened: Redis commands (by command) and Postgres transactions, from the counters' growth. */
+function perOpened(before, after, count) {
+  const redis = {};
+  let total = 0;
+  for (const [cmd, n] of Object.entries(after.redis)) {
+    const d = n - (before.redis[cmd] || 0);
+    if (d <= 0) continue;
+    total += d;
+    redis[cmd] = Math.round((d / count) * 10) / 10;
+  }
+  return { redisCommands: Math.round((total / count) * 10) / 10, redisByCommand: redis, pgTransactions: Math.round(((after.pg.xacts - before.pg.xacts) / count) * 10) / 10 };
 }
 
 /** Redis memory taken per session: the growth of used_memory from before the sessions to with them. */
@@ -84,6 +133,8 @@ async function sessionsStage(ctx) {
       KEEPALIVE_INTERVAL_SECONDS: String(o.everySeconds),
       // Longer than the whole stage: no session may end while they are counted.
       INACTIVITY_TIMEOUT_SECONDS: String(o.inactivitySeconds),
+      // Nor may a session wait out its queue timeout while the agent's joins queue behind the hand-offs.
+      QUEUE_TIMEOUT_SECONDS: String(o.inactivitySeconds),
     });
     await platform.rpc.call('setBridgeUrl', bridge.url);
     await registerWebhooks(ctx, livechat, `${bridge.url}/webhooks/livechat`);
@@ -92,14 +143,20 @@ async function sessionsStage(ctx) {
     ctx.log(`sessions: bridge idle for ${o.idleMs / 1000} s (Redis of its own at ${redis.url}, hz ${redis.hz})`);
     const idle = await observe({ pid: bridge.pid, pids, redisPid: redis.pid, ms: o.idleMs });
     const redisBefore = await redisMemory(redis.url);
+    const workBefore = { redis: await redisCommands(redis.url), pg: await dbCounters(bridge) };
     const users = range(o.count, (i) => `s-${i}`);
-    ctx.log(`sessions: opening ${o.count} LiveChat sessions (${o.transferRate ? `${o.transferRate}/s` : 'as fast as they go'}, ${o.concurrency} at a time)`);
+    ctx.log(`sessions: opening ${o.count} LiveChat sessions (${o.transferRate ? `${o.transferRate}/s` : 'as fast as they go'}, ${o.concurrency} transfers at a time, at most ${o.inFlight} hand-offs in progress)`);
     let openDone = false;
     const opening = observe({ pid: bridge.pid, pids, redisPid: redis.pid, until: () => openDone });
-    const opened = await openDeskSessions(ctx, { platform, desk: livechat, bridge, users, concurrency: o.concurrency, ratePerSecond: o.transferRate, timeoutMs: o.timeoutMs }).finally(() => (openDone = true));
+    const opened = await openDeskSessions(ctx, { platform, desk: livechat, bridge, users, concurrency: o.concurrency, ratePerSecond: o.transferRate, timeoutMs: o.timeoutMs, inFlight: o.inFlight }).finally(() => (openDone = true));
     const openWindow = await opening;
-    ctx.log(`sessions: ${o.count} sessions open in ${opened.seconds} s; observing for ${o.windowMs / 1000} s`);
-    await sleep(3000);
+    await sleep(11_000); // an idle backend reports its counters after PGSTAT_IDLE_INTERVAL (10 s)
+    // Includes the keep-alives that fell due while opening (few, at the full settings' interval) and the stage's own polling queries.
+    const work = perOpened(workBefore, { redis: await redisCommands(redis.url), pg: await dbCounters(bridge) }, o.count);
+    ctx.log(`sessions: per session opened, ${work.redisCommands} Redis commands, ${work.pgTransactions} Postgres transactions: ${JSON.stringify(work.redisByCommand)}`);
+    ctx.log(`sessions: ${o.count} sessions open in ${opened.seconds} s (${Math.round(o.count / opened.seconds)}/s); settling`);
+    const settled = await settle(ctx, { redisUrl: redis.url, queueKey: `${bridge.keyPrefix}:bull:handoff-sessions`, settleMs: o.settleMs, pid: bridge.pid, pids, redisPid: redis.pid });
+    ctx.log(`sessions: settled after ${settled.seconds} s; observing for ${o.windowMs / 1000} s`);
     const conversationUser = new Map((await bridge.query('SELECT id, visitor_key FROM conversations')).map((r) => [`keepalive.${r.id}`, r.visitor_key]));
     const loaded = await measureKeepalives(ctx, {
       platform,
@@ -114,8 +171,43 @@ async function sessionsStage(ctx) {
     });
     const redisAfter = await redisMemory(redis.url);
     const [{ open }] = await bridge.query(`SELECT count(*)::int AS open FROM conversations WHERE state <> 'closed'`);
+
+    // The fair baseline: the same bridge after the same work, its sessions closed by the agent through
+    // the desk (the product's path: webhook, close, timers stopped, notices), then settled as above.
+    ctx.log(`sessions: closing the ${o.count} sessions through the desk`);
+    const closed = await closeDeskSessions(ctx, { desk: livechat, bridge, chatOf: opened.chatOf, inFlight: o.closeInFlight, timeoutMs: o.timeoutMs });
+    const closedSettle = await settle(ctx, { redisUrl: redis.url, queueKey: `${bridge.keyPrefix}:bull:handoff-sessions`, settleMs: o.settleMs, pid: bridge.pid, pids, redisPid: redis.pid });
+    ctx.log(`sessions: closed in ${closed.seconds} s, settled after ${closedSettle.seconds} s; observing the bridge with no session for ${o.windowMs / 1000} s`);
+    const afterClose = await observe({ pid: bridge.pid, pids, redisPid: redis.pid, ms: o.windowMs });
+    const redisClosed = await redisMemory(redis.url);
     await bridge.close();
     bridge = null;
+
+    const result = {
+      sessions: o.count,
+      openAfterWindow: open,
+      everySeconds: o.everySeconds,
+      inactivitySeconds: o.inactivitySeconds,
+      redisHz: redis.hz,
+      setupSeconds: opened.seconds,
+      // How long the platform's on_agent_transfer calls alone took (answered 200), within setupSeconds.
+      transferSeconds: opened.transferSeconds,
+      openRate: o.count / opened.seconds,
+      concurrency: o.concurrency,
+      inFlight: o.inFlight,
+      idle,
+      opening: openWindow,
+      work,
+      settled,
+      loaded,
+      closeSeconds: closed.seconds,
+      afterClose,
+      redis: perSession(redisBefore, redisAfter, o.count),
+      // What closed sessions leave in Redis (the lane's 24 h dedupe keys, finished jobs kept by BullMQ).
+      redisAfterClose: perSession(redisBefore, redisClosed, o.count),
+      baseline: null,
+    };
+    if (ctx.opts.skipBaseline) return result;
 
     ctx.log(`sessions: baseline, ${o.count} bare BullMQ keep-alive schedulers`);
     // The bridge's keys go, so that the baseline's own Redis memory can be read the same way.
@@ -144,22 +236,7 @@ async function sessionsStage(ctx) {
     baseline.counters = await timers.rpc.call('counters');
     baseline.createSeconds = created.seconds;
     await timers.rpc.call('stop');
-    return {
-      sessions: o.count,
-      openAfterWindow: open,
-      everySeconds: o.everySeconds,
-      inactivitySeconds: o.inactivitySeconds,
-      redisHz: redis.hz,
-      setupSeconds: opened.seconds,
-      // How long the platform's on_agent_transfer calls alone took (answered 200), within setupSeconds.
-      transferSeconds: opened.transferSeconds,
-      openRate: o.count / opened.seconds,
-      idle,
-      opening: openWindow,
-      loaded,
-      redis: perSession(redisBefore, redisAfter, o.count),
-      baseline,
-    };
+    return { ...result, baseline };
   } finally {
     await bridge?.close();
     await children.stopAll();

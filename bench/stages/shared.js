@@ -76,18 +76,38 @@ async function registerWebhooks(ctx, livechat, url) {
 /**
  * Agent mode for every user: on_agent_transfer from the platform sandbox, then, as each desk chat
  * (LiveChat chat, Chatwoot conversation) appears, the agent joins it; resolves when all sessions are
- * assigned. `desk` is the sandbox host.
+ * assigned. `desk` is the sandbox host. `inFlight` bounds the hand-offs transferred but not yet
+ * assigned: the bridge acknowledges a transfer at once and opens the desk chat after, so an unbounded
+ * sender piles up thousands of hand-offs in progress, each slower the more there are.
  */
-async function openDeskSessions(ctx, { platform, desk, bridge, users, concurrency = 20, ratePerSecond = 0, timeoutMs }) {
+async function openDeskSessions(ctx, { platform, desk, bridge, users, concurrency = 20, ratePerSecond = 0, timeoutMs, inFlight = Infinity }) {
   const started = Date.now();
-  const transfer = platform.rpc.call('transfer', { users, concurrency, ratePerSecond });
+  const chunk = Number.isFinite(inFlight) ? Math.max(concurrency, Math.ceil(inFlight / 4)) : users.length;
+  const transfers = [];
+  let sent = 0;
   let transferDone = null;
-  transfer.then((r) => (transferDone = r), (e) => (transferDone = { error: e.message }));
+  let lastTransferAt = started;
+  const sendMore = () => {
+    const next = users.slice(sent, sent + chunk);
+    sent += next.length;
+    const t = platform.rpc.call('transfer', { users: next, concurrency, ratePerSecond });
+    t.then((r) => {
+      transferDone = r;
+      lastTransferAt = Date.now();
+    }, (e) => (transferDone = { error: e.message }));
+    transfers.push(t);
+  };
   const chatOf = {};
   let joined = 0;
   const deadline = started + timeoutMs;
   while (joined < users.length) {
     if (Date.now() > deadline) throw new Error(`only ${joined} of ${users.length} desk chats opened within ${timeoutMs} ms (transfer: ${JSON.stringify(transferDone)})`);
+    if (sent < users.length && Number.isFinite(inFlight)) {
+      // In progress until the bridge has the agent's join: desk webhooks wait behind hand-offs, so
+      // counting only the joins sent would let queued sessions pile up past the queue timeout.
+      const [{ n: assigned }] = await bridge.query(`SELECT count(*)::int AS n FROM conversations WHERE state = 'assigned'`);
+      if (sent - assigned + chunk <= Math.max(inFlight, chunk)) sendMore();
+    } else if (sent < users.length) sendMore();
     const rows = await bridge.query(`SELECT visitor_key, provider_ref FROM conversations WHERE state = 'queued' AND provider_ref IS NOT NULL`);
     const fresh = rows.filter((r) => !chatOf[r.visitor_key]);
     if (fresh.length) {
@@ -97,8 +117,9 @@ async function openDeskSessions(ctx, { platform, desk, bridge, users, concurrenc
       joined += fresh.length;
     } else await sleep(300);
   }
-  const transferResult = await transfer;
-  if (transferResult.failed.length) throw new Error(`on_agent_transfer failed for ${transferResult.failed.length} users: ${transferResult.failed.slice(0, 3).join('; ')}`);
+  const results = await Promise.all(transfers);
+  const failed = results.flatMap((r) => r.failed);
+  if (failed.length) throw new Error(`on_agent_transfer failed for ${failed.length} users: ${failed.slice(0, 3).join('; ')}`);
   await waitFor(
     'every session assigned',
     async () => {
@@ -108,7 +129,33 @@ async function openDeskSessions(ctx, { platform, desk, bridge, users, concurrenc
     Math.max(10_000, deadline - Date.now()),
     500,
   );
-  return { chatOf, seconds: (Date.now() - started) / 1000, transferSeconds: transferResult.seconds };
+  return { chatOf, seconds: (Date.now() - started) / 1000, transferSeconds: (lastTransferAt - started) / 1000 };
+}
+
+/**
+ * The agent closes every desk chat in `chatOf` (user -> chat id), at most `inFlight` sessions closing
+ * at a time (the desk's webhooks would time out in a burst of thousands); resolves once the bridge
+ * has closed them all.
+ */
+async function closeDeskSessions(ctx, { desk, bridge, chatOf, inFlight = 200, timeoutMs }) {
+  const started = Date.now();
+  const chats = Object.values(chatOf);
+  const openNow = async () => (await bridge.query(`SELECT count(*)::int AS n FROM conversations WHERE state <> 'closed'`))[0].n;
+  const open0 = await openNow();
+  let sent = 0;
+  for (;;) {
+    if (Date.now() - started > timeoutMs) throw new Error(`only ${open0 - (await openNow())} of ${chats.length} sessions closed within ${timeoutMs} ms`);
+    const open = await openNow();
+    const closing = sent - (open0 - open);
+    if (sent >= chats.length && open <= open0 - chats.length) break;
+    if (sent < chats.length && closing < inFlight) {
+      const next = chats.slice(sent, sent + (inFlight - closing));
+      const res = await desk.rpc.call('close', { chatIds: next });
+      if (res.errors.length) throw new Error(`agent could not close: ${res.errors.join('; ')}`);
+      sent += next.length;
+    } else await sleep(300);
+  }
+  return { seconds: (Date.now() - started) / 1000 };
 }
 
 /** What userPhase/agentPhase need; `pids` names the processes whose CPU is reported. */
@@ -156,6 +203,7 @@ module.exports = {
   chatwootEnv,
   registerChatwootWebhook,
   openDeskSessions,
+  closeDeskSessions,
   makeStage,
   range,
   dbCounters,

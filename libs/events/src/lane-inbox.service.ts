@@ -35,6 +35,8 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
   private readonly registrations = new Map<string, LaneHandlerFor>();
   private readonly running = new Set<Promise<unknown>>();
   private readonly sleepers = new Set<() => void>();
+  /** Lanes this process is draining now: a sweep has nothing to take there (its own lease holds them). */
+  private readonly draining = new Map<string, number>();
   private closing = false;
   /** `hb~`: the holder beats, so it may be declared dead; an older version's holders, mid-upgrade, never are. */
   private readonly tokenPrefix = `hb~${randomBytes(9).toString('base64url')}`;
@@ -165,7 +167,9 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
   async sweep(staleMs = STALE_MS): Promise<number> {
     if (this.closing) return 0;
     await this.heartbeat.ensure();
-    const stale = await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - staleMs, 'LIMIT', 0, SWEEP_LIMIT);
+    // A handler slower than `staleMs` leaves its lane stale in the index: claiming it (and reading its
+    // lease) on every sweep cost several round trips per slow item, more the busier the process was.
+    const stale = (await this.redis.zrangebyscore(this.indexKey(), '-inf', Date.now() - staleMs, 'LIMIT', 0, SWEEP_LIMIT)).filter((lane) => !this.draining.has(lane));
     const claims = await Promise.all(
       stale.map(async (lane) => {
         const token = this.nextToken();
@@ -233,6 +237,17 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
 
   /** An item leaves the lane only once handled or dead-lettered. */
   private async drain(lane: string, token: string, first: string, asJob: boolean, firstDecoded?: unknown): Promise<{ handled: number }> {
+    this.draining.set(lane, (this.draining.get(lane) ?? 0) + 1);
+    try {
+      return await this.drainHeld(lane, token, first, asJob, firstDecoded);
+    } finally {
+      const left = (this.draining.get(lane) ?? 1) - 1;
+      if (left > 0) this.draining.set(lane, left);
+      else this.draining.delete(lane);
+    }
+  }
+
+  private async drainHeld(lane: string, token: string, first: string, asJob: boolean, firstDecoded?: unknown): Promise<{ handled: number }> {
     const kind = kindOf(lane);
     const registration = this.registrations.get(kind)!;
     let head: string | undefined = first;

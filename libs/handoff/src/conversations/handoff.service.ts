@@ -114,6 +114,8 @@ export class HandoffService {
    * timeout passes). Each step is idempotent, for the transfer event's retry. False: open, carry on.
    */
   private async outsideHours(conversation: Conversation, payload: BotkitPayload): Promise<boolean> {
+    // Hours are a team's: a session routed to none is never outside them (spares a read per hand-off).
+    if (conversation.teamId === null) return false;
     const closed = await this.afterHours.closedNow(conversation.id);
     if (!closed) return false;
     const messages = this.botSettings.messages(conversation.botId);
@@ -156,8 +158,10 @@ export class HandoffService {
     try {
       const chat = await timedProviderCall(provider.name, 'open_chat', () => provider.openChat(request));
       await this.conversations.setProviderRef(conversation.id, chat.ref);
-      // The user may have written while the desk's chat was opening.
-      await this.relay.drain(conversation.id, 'to_agent');
+      // The user may have written while the desk's chat was opening. Checked after the ref is stored:
+      // a message stored later was taken by an intake that saw no chat and queued the drain itself, or
+      // that saw the chat and sent it. Most hand-offs have none: no drain job for them.
+      if (await this.transcript.hasPending(conversation.id, 'to_agent')) await this.relay.drain(conversation.id, 'to_agent');
       if (chat.agent) await this.assign({ ...conversation, providerRef: chat.ref }, chat.agent, `provider:${provider.name}`);
     } catch (error) {
       if (error instanceof ProviderError && !error.retryable) {

@@ -121,6 +121,15 @@ export class TranscriptRepository {
     return rows.map(toMessage);
   }
 
+  async hasPending(conversationId: string, direction: Direction): Promise<boolean> {
+    const rows = await hotQuery(this.db,
+      `SELECT 1 FROM transcript_messages WHERE conversation_id = $1 AND direction = $2 AND delivery_state = 'pending' LIMIT 1`,
+      [conversationId, direction],
+      'ab_has_pending',
+    );
+    return rows.length > 0;
+  }
+
   async markDelivered(id: string): Promise<void> {
     await hotQuery(this.db,
       `UPDATE transcript_messages SET delivery_state = 'delivered', delivered_at = now(), attempts = attempts + 1 WHERE id = $1`,
