@@ -1,0 +1,74 @@
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '@agent-bridge/config';
+
+export interface RedisClientOptions {
+  /** Shown by CLIENT LIST, to tell the bridge's connections apart. */
+  connectionName: string;
+  /** `null` for blocking and subscriber connections (BullMQ requires it), so they wait out a failover. */
+  maxRetriesPerRequest?: number | null;
+  enableAutoPipelining?: boolean;
+}
+
+/** A node that was the primary answers READONLY once demoted: reconnect (to the new primary) and send it again. */
+function reconnectOnReadonly(error: Error): 2 | false {
+  return error.message.startsWith('READONLY') ? 2 : false;
+}
+
+/** Credentials, TLS and database from REDIS_URL; the hosts come from it only in standalone mode. */
+function urlOptions(url: string): RedisOptions {
+  const parsed = new URL(url);
+  const db = Number(parsed.pathname.replace(/^\//, '') || 0);
+  return {
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: parsed.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+/**
+ * Options for a client that a library builds itself (BullMQ), standalone or Sentinel. Every client of
+ * the bridge comes from here or from createRedis, so a topology is configured in one place.
+ */
+export function redisOptions(config: RedisConfig, options: RedisClientOptions): RedisOptions {
+  const topology = config.topology ?? { mode: 'standalone' };
+  const common: RedisOptions = { ...urlOptions(config.url), ...options, reconnectOnError: reconnectOnReadonly };
+  if (topology.mode === 'cluster') throw new Error('a Redis Cluster needs a client built by createRedis');
+  if (topology.mode === 'standalone') {
+    const parsed = new URL(config.url);
+    return { ...common, host: parsed.hostname.replace(/^\[|\]$/g, ''), port: Number(parsed.port || 6379) };
+  }
+  return {
+    ...common,
+    sentinels: topology.sentinels,
+    name: topology.masterName,
+    sentinelPassword: topology.sentinelPassword ?? undefined,
+    enableTLSForSentinelMode: common.tls !== undefined,
+    // Sentinels announce the switch on a channel: clients move at once instead of on their next error.
+    failoverDetector: true,
+  };
+}
+
+/**
+ * The one place a Redis client is made: standalone, Sentinel (`sentinels` + master name) or Cluster.
+ * A Cluster is returned as `Redis`: its command surface is the same, and the bridge keeps every
+ * multi-key script and pipeline inside one hash tag (the key prefix), as a cluster requires.
+ */
+export function createRedis(config: RedisConfig, options: RedisClientOptions): Redis {
+  const topology = config.topology ?? { mode: 'standalone' };
+  if (topology.mode !== 'cluster') return new Redis(redisOptions(config, options));
+  const { db: _db, ...fromUrl } = urlOptions(config.url);
+  const clusterOptions: ClusterOptions = {
+    redisOptions: { ...fromUrl, connectionName: options.connectionName, maxRetriesPerRequest: options.maxRetriesPerRequest },
+    enableAutoPipelining: options.enableAutoPipelining,
+    // Commands sent while the slots move or a master fails over are queued and sent again, not failed.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+  };
+  return new Cluster(topology.nodes, clusterOptions) as unknown as Redis;
+}
+
+/** True for a client of a Redis Cluster (made by createRedis). */
+export function isCluster(redis: Redis): boolean {
+  return (redis as unknown as { isCluster?: boolean }).isCluster === true;
+}

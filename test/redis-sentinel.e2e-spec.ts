@@ -1,0 +1,78 @@
+import { Client } from 'pg';
+import { createTestEnvironment, freePort, LOOPBACK_SECRET, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
+import type { PlatformSim } from '../apps/platform-sim/src';
+import { BridgeProcess } from './bridge-process';
+import { simBot, startSim } from './bridge-harness';
+import { OwnSentinelSet, SENTINEL_MASTER } from './own-redis';
+import { soak } from './redis-soak';
+
+const USERS = 3;
+const MESSAGES = 40;
+
+/**
+ * Redis as production runs it with Sentinel: a primary, a replica and three sentinels of the test's
+ * own. The primary is killed in the middle of traffic both ways; the bridge, never restarted, follows
+ * the sentinels to the promoted replica, and no message is lost or doubled (it waits for a replica to
+ * have each accepted event before answering 200, and answers 503 when none has, so the sender retries).
+ */
+describe('Redis Sentinel: the primary killed mid-soak', () => {
+  let env: TestEnvironment;
+  let redis: OwnSentinelSet;
+  let bridge: BridgeProcess;
+  let sim: PlatformSim;
+  let db: Client;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('redis_sentinel');
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    redis = await OwnSentinelSet.start();
+    bridge = BridgeProcess.forTest(env, String(await freePort()), {
+      HANDOFF_PROVIDER: 'loopback',
+      LOOPBACK_SECRET,
+      // The host of REDIS_URL is not used: the sentinels name the primary.
+      REDIS_URL: 'redis://127.0.0.1',
+      REDIS_SENTINELS: redis.sentinelList,
+      REDIS_SENTINEL_NAME: SENTINEL_MASTER,
+    });
+    await bridge.start(60_000);
+    sim = await startSim(bridge.url, [simBot(TEST_BOT.botId, TEST_BOT)]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await sim?.stop();
+    await bridge?.stop();
+    await redis?.stop();
+    await db?.end();
+    await env?.destroy();
+  });
+
+  it('loses and doubles nothing either way, in order, and needs no restart of the bridge', async () => {
+    const pid = bridge.pid;
+    let failover: { old: number; current: number } | undefined;
+    const result = await soak({
+      bridgeUrl: bridge.url,
+      sim,
+      db,
+      users: USERS,
+      messages: MESSAGES,
+      midway: {
+        after: Math.round(USERS * MESSAGES * 2 * 0.35),
+        run: async () => {
+          failover = await redis.failover();
+          // Its supervisor restarts the dead node; the sentinels would make it a replica of the new primary.
+          await redis.restartAsReplica(failover.old, failover.current);
+        },
+      },
+    });
+    expect(failover).toBeDefined();
+    expect(failover!.current).not.toBe(failover!.old);
+    // The failover came in the middle of the traffic.
+    expect(result.midwayAt).toBeGreaterThan(0);
+    expect(result.midwayAt).toBeLessThan(result.total);
+    // Same process all along, and ready on the new primary.
+    expect(bridge.pid).toBe(pid);
+    await waitFor('the bridge ready', async () => (await fetch(`${bridge.url}/health/ready`)).status === 200, 30_000);
+    console.log(`sentinel soak: ${result.total} messages, ${result.refusals} refused and retried, failover after ${result.midwayAt}`);
+  }, 300_000);
+});
