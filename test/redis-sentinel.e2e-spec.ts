@@ -51,6 +51,7 @@ describe('Redis Sentinel: the primary killed mid-soak', () => {
     const pid = bridge.pid;
     let failover: { old: number; current: number } | undefined;
     const result = await soak({
+      onFailure: () => bridge.logs().split('\n').slice(-60).join('\n'),
       bridgeUrl: bridge.url,
       sim,
       db,

@@ -13,6 +13,8 @@ export interface SoakOptions {
   messages: number;
   /** Started (not awaited) once this share of the messages, both ways, has been taken. */
   midway?: { after: number; run: () => Promise<unknown> };
+  /** What to show when the soak fails (the bridge's last log lines). */
+  onFailure?: () => string;
 }
 
 export interface SoakResult {
@@ -49,6 +51,15 @@ const texts = (prefix: string, user: string, n: number): string[] => Array.from(
  * once, in order, in Postgres (the transcript), and nothing more arrives.
  */
 export async function soak(options: SoakOptions): Promise<SoakResult> {
+  try {
+    return await run(options);
+  } catch (error) {
+    if (options.onFailure) (error as Error).message += `\n--- bridge log ---\n${options.onFailure()}`;
+    throw error;
+  }
+}
+
+async function run(options: SoakOptions): Promise<SoakResult> {
   const { bridgeUrl, sim, db } = options;
   const users = Array.from({ length: options.users }, (_, i) => `u-${i}`);
   const desk = new LoopbackDesk(bridgeUrl);
