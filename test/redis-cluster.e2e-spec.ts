@@ -5,7 +5,9 @@ import type { PlatformSim } from '../apps/platform-sim/src';
 import { BridgeProcess } from './bridge-process';
 import { simBot, startSim } from './bridge-harness';
 import { OwnCluster } from './own-redis';
+import { addPeople, agentOn, relayAcrossBridges } from './redis-pubsub';
 import { soak } from './redis-soak';
+import type { ConsoleClient } from './console-client';
 
 const USERS = 3;
 const MESSAGES = 30;
@@ -75,4 +77,42 @@ describe('Redis Cluster: three masters', () => {
     expect(schedulers).toBeGreaterThanOrEqual(USERS);
     await waitFor('the bridge ready', async () => (await fetch(`${bridge.url}/health/ready`)).status === 200, 30_000);
   }, 300_000);
+});
+
+describe('Redis Cluster: pub/sub between two bridge processes (console desk)', () => {
+  let env: TestEnvironment;
+  let cluster: OwnCluster;
+  let a: BridgeProcess;
+  let b: BridgeProcess;
+  let sim: PlatformSim;
+  let db: Client;
+  let agent: ConsoleClient | undefined;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('redis_cluster_pubsub');
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    await addPeople(db);
+    cluster = await OwnCluster.start();
+    const settings = { HANDOFF_PROVIDER: 'console', CONSOLE_AUTO_ASSIGN: 'true', REDIS_URL: 'redis://127.0.0.1', REDIS_CLUSTER_NODES: cluster.nodeList, REDIS_KEY_PREFIX: `{${env.keyPrefix}}` };
+    a = BridgeProcess.forTest(env, String(await freePort()), settings);
+    b = BridgeProcess.forTest(env, String(await freePort()), settings);
+    await a.start(60_000);
+    await b.start(60_000);
+    sim = await startSim(b.url, [simBot(TEST_BOT.botId, TEST_BOT)]);
+  }, 180_000);
+
+  afterAll(async () => {
+    agent?.close();
+    await sim?.stop();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await cluster?.stop();
+    await db?.end();
+    await env?.destroy();
+  });
+
+  it('carries console events, user messages and settings changes from one bridge to the other', async () => {
+    agent = await agentOn(a);
+    await expect(relayAcrossBridges(agent, a, b, sim, 'u-cluster')).resolves.toBeUndefined();
+  }, 240_000);
 });

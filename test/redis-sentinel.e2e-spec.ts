@@ -4,6 +4,8 @@ import type { PlatformSim } from '../apps/platform-sim/src';
 import { BridgeProcess } from './bridge-process';
 import { simBot, startSim } from './bridge-harness';
 import { OwnSentinelSet, SENTINEL_MASTER } from './own-redis';
+import type { ConsoleClient } from './console-client';
+import { addPeople, agentOn, relayAcrossBridges } from './redis-pubsub';
 import { soak } from './redis-soak';
 
 const USERS = 3;
@@ -75,5 +77,49 @@ describe('Redis Sentinel: the primary killed mid-soak', () => {
     expect(bridge.pid).toBe(pid);
     await waitFor('the bridge ready', async () => (await fetch(`${bridge.url}/health/ready`)).status === 200, 30_000);
     console.log(`sentinel soak: ${result.total} messages, ${result.refusals} refused and retried, failover after ${result.midwayAt}`);
+  }, 300_000);
+});
+
+describe('Redis Sentinel: pub/sub between two bridge processes before and after a failover (console desk)', () => {
+  let env: TestEnvironment;
+  let redis: OwnSentinelSet;
+  let a: BridgeProcess;
+  let b: BridgeProcess;
+  let sim: PlatformSim;
+  let db: Client;
+  let agent: ConsoleClient | undefined;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('redis_sentinel_pubsub');
+    db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    await addPeople(db);
+    redis = await OwnSentinelSet.start();
+    const settings = { HANDOFF_PROVIDER: 'console', CONSOLE_AUTO_ASSIGN: 'true', REDIS_URL: 'redis://127.0.0.1', REDIS_SENTINELS: redis.sentinelList, REDIS_SENTINEL_NAME: SENTINEL_MASTER };
+    a = BridgeProcess.forTest(env, String(await freePort()), settings);
+    b = BridgeProcess.forTest(env, String(await freePort()), settings);
+    await a.start(60_000);
+    await b.start(60_000);
+    sim = await startSim(b.url, [simBot(TEST_BOT.botId, TEST_BOT)]);
+  }, 180_000);
+
+  afterAll(async () => {
+    agent?.close();
+    await sim?.stop();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+    await db?.end();
+    await env?.destroy();
+  });
+
+  it('carries console events, user messages and settings changes between the bridges on the new primary, the same sockets and processes', async () => {
+    const pids = [a.pid, b.pid];
+    agent = await agentOn(a);
+    await relayAcrossBridges(agent, a, b, sim, 'u-before');
+    const { old, current } = await redis.failover();
+    await redis.restartAsReplica(old, current);
+    // The subscriptions followed the sentinels to the new primary: the same socket on A hears what B does.
+    await expect(relayAcrossBridges(agent, a, b, sim, 'u-after')).resolves.toBeUndefined();
+    expect([a.pid, b.pid]).toEqual(pids);
   }, 300_000);
 });

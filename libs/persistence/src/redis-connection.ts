@@ -72,3 +72,16 @@ export function createRedis(config: RedisConfig, options: RedisClientOptions): R
 export function isCluster(redis: Redis): boolean {
   return (redis as unknown as { isCluster?: boolean }).isCluster === true;
 }
+
+/**
+ * Subscribers of each channel (PUBSUB NUMSUB). A cluster counts only the node asked, while a
+ * subscriber may sit on any node and a PUBLISH reaches all of them: every node is asked, and summed.
+ */
+export async function subscriberCounts(redis: Redis, channels: string[]): Promise<number[]> {
+  const nodes = isCluster(redis) ? (redis as unknown as Cluster).nodes('all') : [redis];
+  const counts = channels.map(() => 0);
+  for (const reply of await Promise.all(nodes.map((node) => node.pubsub('NUMSUB', ...channels) as Promise<Array<string | number>>))) {
+    channels.forEach((_, i) => (counts[i]! += Number(reply[2 * i + 1])));
+  }
+  return counts;
+}
