@@ -44,8 +44,9 @@ export function redisOptions(config: RedisConfig, options: RedisClientOptions): 
     name: topology.masterName,
     sentinelPassword: topology.sentinelPassword ?? undefined,
     enableTLSForSentinelMode: common.tls !== undefined,
-    // Sentinels announce the switch on a channel: clients move at once instead of on their next error.
-    failoverDetector: true,
+    // Not ioredis's failoverDetector: its disconnect on +switch-master, landing while the client is
+    // still asking the sentinels for the primary, ends the client for good ("Connection is closed").
+    // A failover closes the old primary's connections anyway, and the client then asks again.
   };
 }
 

@@ -25,7 +25,8 @@ export class RedisIoAdapter extends IoAdapter {
     const server = super.createIOServer(port, { ...options, maxHttpBufferSize: 256 * 1024, pingInterval: 20_000, pingTimeout: 15_000 }) as Server;
     server.of('/').use((_socket, next) => next(new Error('no such namespace')));
     // The classic adapter: its PUBLISH reaches every node of a Cluster too, and it counts servers on all of them.
-    const pub = createRedis(this.config.redis, { connectionName: 'agent-bridge-io-pub' });
+    // No retry limit: the adapter never handles a failed PUBLISH, so one must not fail (it waits out a failover).
+    const pub = createRedis(this.config.redis, { connectionName: 'agent-bridge-io-pub', maxRetriesPerRequest: null });
     const sub = pub.duplicate({ connectionName: 'agent-bridge-io-sub' });
     // Without a listener ioredis prints every reconnection error to stderr, outside the log.
     pub.on('error', new ConnectionErrors('socket.io adapter publisher').report);
