@@ -66,7 +66,22 @@ export function createRedis(config: RedisConfig, options: RedisClientOptions): R
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 200,
   };
-  return new Cluster(topology.nodes, clusterOptions) as unknown as Redis;
+  const cluster = new Cluster(topology.nodes, clusterOptions);
+  pinPublishes(cluster, `${config.keyPrefix}:pubsub`);
+  return cluster as unknown as Redis;
+}
+
+/**
+ * ioredis sends a PUBLISH (it has no key) to a random node, and the cluster bus relays each node's
+ * messages on its own link, so two messages on one channel can arrive swapped (an agent saw a user's
+ * messages out of order). Sent as a script on `routeKey` instead, every PUBLISH of the client leaves
+ * from the one node that owns the deployment's hash tag, in order. Not sharded pub/sub: the
+ * socket.io emitter can only PUBLISH.
+ */
+function pinPublishes(cluster: Cluster, routeKey: string): void {
+  cluster.defineCommand('abPublish', { numberOfKeys: 1, lua: `return redis.call('PUBLISH', ARGV[1], ARGV[2])` });
+  const publish = (cluster as unknown as { abPublish(key: string, channel: string | Buffer, message: string | Buffer): Promise<number> }).abPublish.bind(cluster);
+  Object.assign(cluster, { publish: (channel: string | Buffer, message: string | Buffer) => publish(routeKey, channel, message) });
 }
 
 /** True for a client of a Redis Cluster (made by createRedis). */
