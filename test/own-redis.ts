@@ -143,10 +143,31 @@ export class OwnSentinelSet {
     }, 20_000);
   }
 
-  /** Kills the primary (SIGKILL) and waits until the sentinels have promoted the replica; returns the new primary's port. */
-  async failover(): Promise<{ old: number; current: number }> {
+  /**
+   * Kills the primary (SIGKILL) and waits until the sentinels have promoted the replica; returns the
+   * new primary's port. `lagging`: the replica is frozen (SIGSTOP) and cut off first, until this
+   * condition (asked of the primary) holds, as a replica behind at the moment of a crash; then it is
+   * let go (SIGCONT) and promoted without what the primary took meanwhile.
+   */
+  async failover(lagging?: (primary: Redis) => Promise<boolean>): Promise<{ old: number; current: number }> {
     const old = await this.primaryPort();
-    await stopRedis(this.nodes.get(old)!);
+    const replica = this.nodes.get([...this.nodes.keys()].find((p) => p !== old)!)!;
+    if (lagging) {
+      const primary = new Redis({ port: old, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+      replica.kill('SIGSTOP');
+      try {
+        // Frozen is not enough: the kernel would still take the replication stream for it. The primary
+        // drops the link, so what it takes from now on is on the primary alone.
+        await primary.call('CLIENT', 'KILL', 'TYPE', 'replica');
+        await waitFor('writes the replica has not got', () => lagging(primary), 30_000, 20);
+        await stopRedis(this.nodes.get(old)!);
+      } finally {
+        primary.disconnect();
+        replica.kill('SIGCONT');
+      }
+    } else {
+      await stopRedis(this.nodes.get(old)!);
+    }
     const current = await waitFor('the sentinels promoted the replica', async () => {
       const port = await this.primaryPort();
       return port !== old && (await infoField(port, 'replication', 'role')) === 'master' ? port : null;

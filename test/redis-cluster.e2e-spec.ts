@@ -113,6 +113,6 @@ describe('Redis Cluster: pub/sub between two bridge processes (console desk)', (
 
   it('carries console events, user messages and settings changes from one bridge to the other', async () => {
     agent = await agentOn(a);
-    await expect(relayAcrossBridges(agent, a, b, sim, 'u-cluster')).resolves.toBeUndefined();
+    await expect(relayAcrossBridges(agent, a, b, sim, 'u-cluster', 30)).resolves.toBeUndefined();
   }, 240_000);
 });

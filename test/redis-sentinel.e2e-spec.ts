@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import { Client } from 'pg';
 import { createTestEnvironment, freePort, LOOPBACK_SECRET, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
@@ -13,7 +14,8 @@ const MESSAGES = 40;
 
 /**
  * Redis as production runs it with Sentinel: a primary, a replica and three sentinels of the test's
- * own. The primary is killed in the middle of traffic both ways; the bridge, never restarted, follows
+ * own. The primary is killed in the middle of traffic both ways, while its replica lags behind (frozen);
+ * the bridge, never restarted, follows
  * the sentinels to the promoted replica, and no message is lost or doubled (it waits for a replica to
  * have each accepted event before answering 200, and answers 503 when none has, so the sender retries).
  */
@@ -61,8 +63,31 @@ describe('Redis Sentinel: the primary killed mid-soak', () => {
       messages: MESSAGES,
       midway: {
         after: Math.round(USERS * MESSAGES * 2 * 0.35),
-        run: async () => {
-          failover = await redis.failover();
+        run: async (progress) => {
+          // u-0's lane cannot drain (its session row locked in the test's database), so what the bridge
+          // accepts for u-0 waits in Redis; and the replica is behind when the primary dies: without a
+          // replica's acknowledgement before the 200, those accepted messages die with the primary.
+          const holder = new Client({ connectionString: env.databaseUrl });
+          await holder.connect();
+          try {
+            await holder.query('BEGIN');
+            await holder.query(`SELECT id FROM conversations WHERE visitor_key = 'u-0' AND state <> 'closed' FOR UPDATE`);
+            const held = async (primary: Redis): Promise<number> => {
+              const lanes = await primary.keys(`${env.keyPrefix}:inbox:*|u-0`);
+              return lanes.length === 0 ? 0 : (await Promise.all(lanes.map((lane) => primary.llen(lane)))).reduce((a, b) => a + b, 0);
+            };
+            let before: { held: number; refused: number } | undefined;
+            // Until u-0 has three more messages held on the primary alone, or, when the bridge waits
+            // for a replica, three requests were refused instead.
+            failover = await redis.failover(async (primary) => {
+              const now = { held: await held(primary), refused: progress.refusals() };
+              before ??= now;
+              return now.held >= before.held + 3 || now.refused >= before.refused + 3;
+            });
+          } finally {
+            await holder.query('ROLLBACK').catch(() => undefined);
+            await holder.end();
+          }
           // Its supervisor restarts the dead node; the sentinels would make it a replica of the new primary.
           await redis.restartAsReplica(failover.old, failover.current);
         },

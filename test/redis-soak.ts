@@ -12,7 +12,7 @@ export interface SoakOptions {
   users: number;
   messages: number;
   /** Started (not awaited) once this share of the messages, both ways, has been taken. */
-  midway?: { after: number; run: () => Promise<unknown> };
+  midway?: { after: number; run: (progress: { refusals(): number }) => Promise<unknown> };
   /** What to show when the soak fails (the bridge's last log lines). */
   onFailure?: () => string;
 }
@@ -88,7 +88,7 @@ async function run(options: SoakOptions): Promise<SoakResult> {
   const maybeMidway = (): void => {
     if (!options.midway || midway || sender.taken < options.midway.after) return;
     midwayAt = sender.taken;
-    midway = options.midway.run();
+    midway = options.midway.run({ refusals: () => sender.refusals });
   };
   const baseline = sender.taken;
   await Promise.all(
