@@ -62,7 +62,7 @@ describe('Redis Sentinel: the primary killed mid-soak', () => {
       users: USERS,
       messages: MESSAGES,
       midway: {
-        after: Math.round(USERS * MESSAGES * 2 * 0.35),
+        after: Math.round(USERS * MESSAGES * 0.35),
         run: async (progress) => {
           // u-0's lane cannot drain (its session row locked in the test's database), so what the bridge
           // accepts for u-0 waits in Redis; and the replica is behind when the primary dies: without a

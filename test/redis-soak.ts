@@ -11,7 +11,7 @@ export interface SoakOptions {
   db: Client;
   users: number;
   messages: number;
-  /** Started (not awaited) once this share of the messages, both ways, has been taken. */
+  /** Started (not awaited) once this many of the users' messages have been taken (user messages go faster than the agent's). */
   midway?: { after: number; run: (progress: { refusals(): number }) => Promise<unknown> };
   /** What to show when the soak fails (the bridge's last log lines). */
   onFailure?: () => string;
@@ -20,7 +20,7 @@ export interface SoakOptions {
 export interface SoakResult {
   /** Answers other than 200 (or cut requests) that the senders retried. */
   refusals: number;
-  /** Messages taken when `midway` started. */
+  /** Messages taken (both ways) when `midway` started. */
   midwayAt: number;
   total: number;
 }
@@ -85,9 +85,10 @@ async function run(options: SoakOptions): Promise<SoakResult> {
 
   let midwayAt = -1;
   let midway: Promise<unknown> | undefined;
+  let fromUsers = 0;
   const maybeMidway = (): void => {
-    if (!options.midway || midway || sender.taken < options.midway.after) return;
-    midwayAt = sender.taken;
+    if (!options.midway || midway || fromUsers < options.midway.after) return;
+    midwayAt = sender.taken - baseline;
     midway = options.midway.run({ refusals: () => sender.refusals });
   };
   const baseline = sender.taken;
@@ -96,6 +97,7 @@ async function run(options: SoakOptions): Promise<SoakResult> {
       (async () => {
         for (const text of texts('from user', user, options.messages)) {
           await fromPlatform(user, 'on_user_message', text);
+          fromUsers++;
           maybeMidway();
         }
       })(),
