@@ -116,7 +116,13 @@ async function run(options: SoakOptions): Promise<SoakResult> {
     const onDesk = await waitFor(`${user}'s messages on the desk`, async () => {
       const got = (await desk.messages(refs.get(user)!)).filter((t) => t.startsWith('from user'));
       return got.length >= asked.length ? got : null;
-    }, 90_000);
+    }, 90_000).catch(async () => {
+      // Say what is missing where, rather than only that the wait ran out.
+      const { rows } = await db.query<{ text: string; delivery_state: string }>(`SELECT text, delivery_state FROM transcript_messages WHERE text LIKE $1 ORDER BY id`, [`from user ${user} #%`]);
+      const stored = rows.map((r) => `${r.text}:${r.delivery_state}`);
+      const got = (await desk.messages(refs.get(user)!)).filter((t) => t.startsWith('from user'));
+      throw new Error(`${user}'s messages: desk has ${got.length} of ${asked.length}, missing ${JSON.stringify(asked.filter((t) => !got.includes(t)))}; transcript ${JSON.stringify(stored)}`);
+    });
     expectSame(onDesk, asked, `${user}'s messages on the desk`);
     const replies = texts('from agent', user, options.messages);
     const toUser = await waitFor(`${user}'s replies delivered`, () => {
