@@ -68,6 +68,11 @@ export class BridgeProcess {
     return code;
   }
 
+  /** The running process's id (null when stopped): the same id before and after proves no restart. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
   logs(): string {
     return this.output;
   }

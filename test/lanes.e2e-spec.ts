@@ -53,7 +53,7 @@ describe('ordered lanes (the receiving process drains and retries; dead letters 
   function instance(): LaneInboxService {
     const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: null });
     connections.push(redis);
-    const lanes = new LaneInboxService(redis, new RedisKeys(config), queue as unknown as Queue, new DeadLetterRepository(db), new DiscoveryService(new ModulesContainer()));
+    const lanes = new LaneInboxService(redis, new RedisKeys(config), queue as unknown as Queue, new DeadLetterRepository(db), new DiscoveryService(new ModulesContainer()), config);
     lanes.register('test', handles(handler));
     instances.push(lanes);
     return lanes;

@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import Redis from 'ioredis';
-import { RedisBatch } from '@agent-bridge/persistence';
+import { classifyFailure, NotReplicatedError, RedisBatch } from '@agent-bridge/persistence';
 import { createTestEnvironment, type TestEnvironment } from '@agent-bridge/testing';
 
 /**
@@ -102,5 +102,24 @@ describe('RedisBatch (commands of one event-loop turn in one write)', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await redis.exists(key('x'), key('y'))).toBe(0);
     offline.disconnect();
+  });
+
+  it('ends a batch holding a durable write with one WAIT, and fails only that write (retryable, with its reply) when too few replicas have it', async () => {
+    // One replica more than this Redis has: the WAIT can never be met.
+    const replicas = Number(/connected_slaves:(\d+)/.exec(await redis.info('replication'))?.[1] ?? 0) + 1;
+    const batch = new RedisBatch(redis, 2, { replicas, timeoutMs: 20 });
+    chunks.length = 0;
+    const results = await Promise.allSettled([batch.call('incr', [key('plain')]), batch.call('incr', [key('durable')], true)]);
+    expect(chunks.join('').match(/WAIT/gi)).toHaveLength(1);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    const { reason } = results[1] as PromiseRejectedResult;
+    expect(reason).toBeInstanceOf(NotReplicatedError);
+    // Stored on this Redis all the same: the sender is refused and retries, and is deduplicated then.
+    expect(reason.value).toBe(1);
+    expect(classifyFailure(reason)).toEqual({ kind: 'outage', code: 'NOT_REPLICATED' });
+    // No durable call, no WAIT.
+    chunks.length = 0;
+    await batch.call('incr', [key('plain')]);
+    expect(chunks.join('')).not.toMatch(/WAIT/i);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { JWT_ALGORITHMS, type AppConfig, type BotCredentials, type ContextField, type JwtAlgorithm, type LogLevel } from './config.types';
+import { readRedis } from './redis-settings';
 import { checkBotHandoff, DEFAULT_MESSAGES, deriveLinkSecret, parseKeywords, parseToneRules } from './handoff-settings';
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
@@ -15,7 +16,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-class EnvReader {
+export class EnvReader {
   readonly problems: string[] = [];
 
   constructor(private readonly env: Env) {}
@@ -240,10 +241,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     stopTimeoutSeconds: r.int('STOP_TIMEOUT_SECONDS', 25, 1, 600),
     database: { url: r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/agent_bridge', ['postgres:', 'postgresql:']) },
-    redis: {
-      url: r.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
-      keyPrefix: r.string('REDIS_KEY_PREFIX', 'agent-bridge'),
-    },
+    redis: readRedis(r),
     kore: {
       defaultCredentials: clientId && clientSecret ? { clientId, clientSecret, jwtAlgorithm } : null,
       bots,

@@ -130,6 +130,30 @@ export interface OpsConfig {
   waitAlertSeconds: number;
 }
 
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** How the bridge reaches Redis; REDIS_URL still gives the credentials, TLS and (not in a cluster) the database. */
+export type RedisTopology =
+  | { mode: 'standalone' }
+  | { mode: 'sentinel'; sentinels: RedisNode[]; masterName: string; sentinelPassword: string | null }
+  | { mode: 'cluster'; nodes: RedisNode[] };
+
+export interface RedisConfig {
+  url: string;
+  keyPrefix: string;
+  /** Absent: standalone at `url`. */
+  topology?: RedisTopology;
+  /**
+   * Replicas that must have an accepted event before it is acknowledged (`WAIT`); 0 (absent) does not
+   * wait. A failover can only lose a write no replica had.
+   */
+  replicaAcks?: number;
+  replicaAckTimeoutMs?: number;
+}
+
 export interface AppConfig {
   port: number;
   publicUrl: string;
@@ -137,7 +161,7 @@ export interface AppConfig {
   /** A graceful stop that takes longer than this (a dependency unreachable) exits anyway, with code 1. */
   stopTimeoutSeconds: number;
   database: { url: string };
-  redis: { url: string; keyPrefix: string };
+  redis: RedisConfig;
   kore: {
     /** Credentials of the default BotKit app (KORE_CLIENT_ID/SECRET); per-bot ones override them. */
     defaultCredentials: BotCredentials | null;

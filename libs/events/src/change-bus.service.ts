@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { ConnectionErrors } from '@agent-bridge/observability';
 import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 
 /**
@@ -28,6 +29,8 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.subscriber = this.redis.duplicate();
+    // Reported through the log (rate-limited), not printed by ioredis to stderr.
+    this.subscriber.on('error', new ConnectionErrors('settings channel').report);
     this.subscriber.on('message', (_channel: string, topic: string) => this.local.emit(topic));
     // A resubscribe after a Redis restart may have missed changes: every listener reloads.
     this.subscriber.on('ready', () => {

@@ -5,7 +5,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { metrics } from '@agent-bridge/observability';
-import { classifyFailure, REDIS, RedisBatch, RedisKeys, type Failure } from '@agent-bridge/persistence';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { classifyFailure, NotReplicatedError, REDIS, RedisBatch, RedisKeys, type Failure } from '@agent-bridge/persistence';
 import { JOB_OPTIONS, JOBS, QUEUES, type DrainLaneJob } from '@agent-bridge/queue';
 import { DeadLetterRepository } from './dead-letter.repository';
 import { LANE_HANDLER, type LaneHandlerFor } from './lane-handler.decorator';
@@ -19,6 +20,8 @@ const DEDUPE_TTL_SECONDS = 24 * 3600;
 const JOB_BATCH = 100;
 const STALE_MS = 1000;
 const SWEEP_LIMIT = 500;
+
+type AcceptReply = [accepted: number, owned: number, head?: string];
 
 export interface LaneAcceptResult {
   duplicate: boolean;
@@ -51,13 +54,15 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     @InjectQueue(QUEUES.events) private readonly queue: Queue<DrainLaneJob>,
     private readonly deadLetters: DeadLetterRepository,
     private readonly discovery: DiscoveryService,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.redis.defineCommand('abLaneAccept', { numberOfKeys: 4, lua: ACCEPT });
     this.redis.defineCommand('abLaneStep', { numberOfKeys: 3, lua: STEP });
     this.redis.defineCommand('abLaneRenew', { numberOfKeys: 1, lua: RENEW });
     this.redis.defineCommand('abLaneRelease', { numberOfKeys: 1, lua: RELEASE });
     this.redis.defineCommand('abLaneTakeover', { numberOfKeys: 4, lua: TAKEOVER });
-    this.batch = new RedisBatch(this.redis);
+    const { replicaAcks = 0, replicaAckTimeoutMs = 1000 } = config.redis;
+    this.batch = new RedisBatch(this.redis, 2, replicaAcks > 0 ? { replicas: replicaAcks, timeoutMs: replicaAckTimeoutMs } : null);
     this.leases = new LeaseRenewer(
       async (hold) => (await this.batch.call('abLaneRenew', [this.leaseKey(hold.lane), hold.token, LEASE_MS])) === 1,
       (hold) => {
@@ -116,7 +121,7 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
     const lane = this.laneOf(kind, id);
     if (!this.heartbeat.beating) await this.heartbeat.ensure();
     const token = this.nextToken();
-    const [accepted, owned, head] = (await this.batch.call('abLaneAccept', [
+    const reply = this.batch.call('abLaneAccept', [
       this.keys.key('dedupe', dedupeKey),
       this.inboxKey(lane),
       this.leaseKey(lane),
@@ -127,10 +132,21 @@ export class LaneInboxService implements OnModuleInit, BeforeApplicationShutdown
       LEASE_MS,
       Date.now(),
       lane,
-    ])) as [number, number, string?];
-    // No head returned: the new item is the lane's only one.
-    if (owned === 1) this.startInline(lane, token, head ?? item, head === undefined ? decoded : undefined);
-    return { duplicate: accepted === 0 };
+    ], true);
+    const start = ([, owned, head]: AcceptReply): void => {
+      // No head returned: the new item is the lane's only one.
+      if (owned === 1) this.startInline(lane, token, head ?? item, head === undefined ? decoded : undefined);
+    };
+    try {
+      const stored = (await reply) as AcceptReply;
+      start(stored);
+      return { duplicate: stored[0] === 0 };
+    } catch (error) {
+      // Stored on the primary but on no replica yet: the sender is refused and retries (deduplicated),
+      // and the item is drained like any other, not left under a lease nobody renews.
+      if (error instanceof NotReplicatedError) start(error.value as AcceptReply);
+      throw error;
+    }
   }
 
   /** For work done another way (a catch-up relayed the event): a later item under these keys is dropped. */

@@ -1,4 +1,5 @@
-export { RedisModule, REDIS, RedisKeys } from './redis.module';
+export { RedisModule, REDIS, RedisKeys, QUEUE_CONNECTION, type QueueConnection } from './redis.module';
+export { createRedis, redisOptions, isCluster, type RedisClientOptions } from './redis-connection';
 export { DatabaseModule } from './database.module';
 export { createDataSource, dataSourceOptions } from './data-source.factory';
 export type { DataSourceSettings } from './data-source.factory';
@@ -6,7 +7,7 @@ export { runMigrations, revertLastMigration } from './migration-runner';
 export { ensureDatabase } from './ensure-database';
 export type { MigrationReport } from './migration-runner';
 export { hotQuery } from './hot-query';
-export { RedisBatch } from './redis-batch';
+export { RedisBatch, NotReplicatedError, type Durability } from './redis-batch';
 export { TurnBatch } from './turn-batch';
 export { DatabaseLogger, describeQueryError } from './database-logger';
 export { InstanceRegistry, InstanceRegistryModule, INSTANCE_REGISTRY_TIMING, type InstanceRegistryTiming, type ReleaseHandler, type RejoinHandler } from './instance-registry';

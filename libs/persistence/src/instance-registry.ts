@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { REDIS, RedisKeys } from './redis.module';
+import { subscriberCounts } from './redis-connection';
 
 export interface InstanceRegistryTiming {
   beatMs: number;
@@ -120,8 +121,8 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
   async liveInstances(): Promise<Set<string>> {
     const fresh = (await this.redis.eval(LIVE, 1, this.key('instances'), this.timing.staleMs)) as string[];
     if (fresh.length === 0) return new Set();
-    const counts = (await this.redis.pubsub('NUMSUB', ...fresh.map((id) => this.channel(id)))) as Array<string | number>;
-    return new Set(fresh.filter((_, i) => Number(counts[2 * i + 1]) > 0));
+    const counts = await subscriberCounts(this.redis, fresh.map((id) => this.channel(id)));
+    return new Set(fresh.filter((_, i) => counts[i]! > 0));
   }
 
   /** One beat, then one reap if no other instance is reaping; exposed for tests. */
@@ -192,8 +193,8 @@ export class InstanceRegistry implements OnModuleInit, OnApplicationBootstrap, O
     if (!this.subscriber || this.subscriber.status !== 'ready') return;
     if (this.subscribed && this.subscribed !== channel) await this.subscriber.unsubscribe(this.subscribed);
     this.subscribed = undefined;
-    const [, count] = (await this.redis.pubsub('NUMSUB', channel)) as [string, number | string];
-    if (Number(count) === 0) await this.subscriber.subscribe(channel);
+    const [count] = await subscriberCounts(this.redis, [channel]);
+    if (count === 0) await this.subscriber.subscribe(channel);
     this.subscribed = channel;
   }
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { NotReplicatedError, REDIS, RedisKeys } from '@agent-bridge/persistence';
 import { type OpenChatRequest, type UserActivity } from '@agent-bridge/desk-port';
 
 export interface LoopbackChat {
@@ -45,6 +46,7 @@ export class LoopbackDeskService {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   private k(...parts: string[]): string {
@@ -86,7 +88,20 @@ export class LoopbackDeskService {
       return (await this.redis.eval(RECORD_ONCE, 2, this.k('seen', ref), this.k('entries', ref), entry.messageId, JSON.stringify(entry))) === 1;
     }
     await this.redis.rpush(this.k('entries', ref), JSON.stringify(entry));
+    await this.replicated();
     return true;
+  }
+
+  /**
+   * A desk keeps what it was sent: with replicas configured, a failover must not lose a message the
+   * bridge then counts as delivered. Not replicated in time: the delivery is retried (and, if the
+   * entry survived, deduplicated).
+   */
+  private async replicated(): Promise<void> {
+    const { replicaAcks = 0, replicaAckTimeoutMs = 1000 } = this.config.redis;
+    if (replicaAcks === 0) return;
+    const acknowledged = await this.redis.wait(replicaAcks, replicaAckTimeoutMs);
+    if (acknowledged < replicaAcks) throw new NotReplicatedError(true, acknowledged, replicaAcks);
   }
 
   async entries(ref: string): Promise<LoopbackEntry[]> {

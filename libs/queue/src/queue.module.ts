@@ -1,9 +1,10 @@
 import { Global, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import type { Queue } from 'bullmq';
+import type { ConnectionOptions, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
 import { ConnectionErrors } from '@agent-bridge/observability';
+import { QUEUE_CONNECTION, type QueueConnection } from '@agent-bridge/persistence';
 import { DEFAULT_JOB_OPTIONS, QUEUES } from './queue.constants';
 
 const queues = Object.values(QUEUES).map((name) => ({ name }));
@@ -25,10 +26,10 @@ class QueueErrorsReporter implements OnModuleInit {
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        // Blocking connections wait out a Redis restart instead of failing the worker.
-        connection: { url: config.redis.url, maxRetriesPerRequest: null },
+      inject: [APP_CONFIG, QUEUE_CONNECTION],
+      useFactory: (config: AppConfig, connection: QueueConnection) => ({
+        // ioredis options or an ioredis Cluster, both of which BullMQ takes (its own types name them differently).
+        connection: connection as ConnectionOptions,
         prefix: `${config.redis.keyPrefix}:bull`,
         defaultJobOptions: DEFAULT_JOB_OPTIONS,
       }),

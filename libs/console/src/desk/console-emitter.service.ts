@@ -1,17 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Emitter } from '@socket.io/redis-emitter';
 import type Redis from 'ioredis';
-import { REDIS, RedisKeys } from '@agent-bridge/persistence';
+import { APP_CONFIG, type AppConfig } from '@agent-bridge/config';
+import { ConnectionErrors } from '@agent-bridge/observability';
+import { createRedis, RedisKeys } from '@agent-bridge/persistence';
 import { CONSOLE_NAMESPACE, SUPERVISORS_ROOM, agentRoom, type ServerToClientEvents } from './console-events';
 
 /** Publishes in the socket.io Redis adapter's format, so workers, which hold no sockets, can emit too. */
 @Injectable()
-export class ConsoleEmitter {
+export class ConsoleEmitter implements OnApplicationShutdown {
   private readonly emitter: Emitter<ServerToClientEvents>;
   private readonly listeners: Array<(event: keyof ServerToClientEvents) => void> = [];
+  private readonly publisher: Redis;
 
-  constructor(@Inject(REDIS) redis: Redis, keys: RedisKeys) {
-    this.emitter = new Emitter<ServerToClientEvents>(redis, { key: keys.key('socket.io') }).of(CONSOLE_NAMESPACE);
+  constructor(@Inject(APP_CONFIG) config: AppConfig, keys: RedisKeys) {
+    // A publisher of its own that waits out a Redis restart or failover: the emitter never handles
+    // a failed PUBLISH, and one rejected by the shared client's retry limit would crash the process.
+    this.publisher = createRedis(config.redis, { connectionName: 'agent-bridge-io-emitter', maxRetriesPerRequest: null });
+    this.publisher.on('error', new ConnectionErrors('socket.io emitter').report);
+    this.emitter = new Emitter<ServerToClientEvents>(this.publisher, { key: keys.key('socket.io') }).of(CONSOLE_NAMESPACE);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.quit().catch(() => this.publisher.disconnect());
   }
 
   /** To the agent who owns a conversation (if any) and to every supervisor. */

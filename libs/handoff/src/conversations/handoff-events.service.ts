@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { ConnectionErrors } from '@agent-bridge/observability';
 import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 import type { HandoffTransition } from './conversation.types';
 
@@ -24,6 +25,8 @@ export class HandoffEventsService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.subscriber = this.redis.duplicate();
+    // Reported through the log (rate-limited), not printed by ioredis to stderr.
+    this.subscriber.on('error', new ConnectionErrors('transitions channel').report);
     this.subscriber.on('message', (_channel: string, message: string) => {
       try {
         this.local.emit('transition', JSON.parse(message) as HandoffTransition);

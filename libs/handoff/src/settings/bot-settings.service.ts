@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, DEFAULT_MESSAGES, type AppConfig, type HandoffMessages } from '@agent-bridge/config';
+import { ConnectionErrors } from '@agent-bridge/observability';
 import { REDIS, RedisKeys } from '@agent-bridge/persistence';
 import { settingsFor } from '../escalation/escalation-rules.service';
 import { BotSettingsRepository, type BotSettingsRow } from './bot-settings.repository';
@@ -36,6 +37,8 @@ export class BotSettingsService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.subscriber = this.redis.duplicate();
+    // Reported through the log (rate-limited), not printed by ioredis to stderr.
+    this.subscriber.on('error', new ConnectionErrors('bot settings channel').report);
     this.subscriber.on('message', (_channel: string, botId: string) => {
       this.reload(botId).catch((error: unknown) => this.logger.error(`bot settings of ${botId} not reloaded: ${(error as Error).message}`));
     });

@@ -1,12 +1,12 @@
 /**
  * Per session, MISSING's bits. Checking a scheduler and its job, or a deduplication key and its job,
  * catches a partial loss (a replica that lagged) as well as an emptied Redis.
- * ARGV: repeat key, key prefix, the timerKeys id prefixes, then `<id>`, `<queued 0|1>` per session.
+ * KEYS[1]: the repeat key (it routes the call to the queue's node in a Cluster). ARGV: key prefix, the timerKeys id prefixes, then `<id>`, `<queued 0|1>` per session.
  */
 export const TIMER_PROBE = `
-local repeatKey, prefix, keepalive, inactivity, queueTimeout = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local repeatKey, prefix, keepalive, inactivity, queueTimeout = KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local out = {}
-for i = 6, #ARGV, 2 do
+for i = 5, #ARGV, 2 do
   local id = ARGV[i]
   local flags = 0
   local scheduler = keepalive .. id

@@ -83,7 +83,7 @@ export class TimerReconcilerService {
     // A script blocks Redis while it runs: a chunk per call, not a whole page.
     for (let i = 0; i < args.length; i += PROBE_CHUNK * 2) {
       const chunk = args.slice(i, i + PROBE_CHUNK * 2);
-      missing.push(...((await this.redis.eval(TIMER_PROBE, 0, this.queue.keys.repeat, this.queue.toKey(''), ...idPrefixes, ...chunk)) as number[]));
+      missing.push(...((await this.redis.eval(TIMER_PROBE, 1, this.queue.keys.repeat, this.queue.toKey(''), ...idPrefixes, ...chunk)) as number[]));
     }
     const now = Date.now();
     const { keepaliveIntervalSeconds, inactivityTimeoutSeconds, queueTimeoutSeconds } = this.config.handoff;
