@@ -175,10 +175,24 @@ export class OwnSentinelSet {
     return { old, current };
   }
 
-  /** The killed node back, as a replica of the new primary (as the sentinels would reconfigure it). */
+  /**
+   * The killed node back, as a replica of the new primary (as the sentinels would reconfigure it).
+   * The sentinels may still move the primary (a failover retried under load can elect the node
+   * that just came back): what is waited for is the set healthy again, the primary the sentinels
+   * name with the other node in sync as its replica, whichever node that is.
+   */
   async restartAsReplica(port: number, primary: number): Promise<void> {
     this.nodes.set(port, await startRedis(port, ['--replicaof', '127.0.0.1', String(primary)]));
-    await waitFor('the old primary in sync as a replica', async () => (await infoField(port, 'replication', 'master_link_status')) === 'up', 30_000);
+    await waitFor('the set healthy again: a primary and its replica in sync', async () => {
+      const named = await this.primaryPort();
+      const other = [...this.nodes.keys()].find((p) => p !== named)!;
+      const [role, link, follows] = await Promise.all([
+        infoField(named, 'replication', 'role'),
+        infoField(other, 'replication', 'master_link_status'),
+        infoField(other, 'replication', 'master_port'),
+      ]);
+      return role === 'master' && link === 'up' && Number(follows) === named;
+    }, 60_000);
   }
 
   async stop(): Promise<void> {

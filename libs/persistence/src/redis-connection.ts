@@ -47,6 +47,10 @@ export function redisOptions(config: RedisConfig, options: RedisClientOptions): 
     // Not ioredis's failoverDetector: its disconnect on +switch-master, landing while the client is
     // still asking the sentinels for the primary, ends the client for good ("Connection is closed").
     // A failover closes the old primary's connections anyway, and the client then asks again.
+    // A command cut off by the failover fails instead of going again to the new primary: a WAIT sent
+    // again there would count replicas of a primary that never had the write it vouches for.
+    // Blocking and subscriber connections (null retries) keep resending: they carry no such write.
+    autoResendUnfulfilledCommands: options.maxRetriesPerRequest === null,
   };
 }
 

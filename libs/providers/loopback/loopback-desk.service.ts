@@ -85,7 +85,9 @@ export class LoopbackDeskService {
   /** A message id seen before is dropped: upstream delivers at least once. */
   async record(ref: string, entry: LoopbackEntry): Promise<boolean> {
     if (entry.kind === 'message') {
-      return (await this.redis.eval(RECORD_ONCE, 2, this.k('seen', ref), this.k('entries', ref), entry.messageId, JSON.stringify(entry))) === 1;
+      const fresh = (await this.redis.eval(RECORD_ONCE, 2, this.k('seen', ref), this.k('entries', ref), entry.messageId, JSON.stringify(entry))) === 1;
+      await this.replicated();
+      return fresh;
     }
     await this.redis.rpush(this.k('entries', ref), JSON.stringify(entry));
     await this.replicated();
