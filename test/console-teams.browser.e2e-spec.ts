@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { AgentRepository, hashPassword } from '@agent-bridge/console';
 import { ConversationRepository } from '@agent-bridge/handoff';
@@ -120,5 +121,32 @@ describe('teams and routing in a browser', () => {
     await t(admin, 'agent-save').click();
     // Saving the account signs Pierre's console in again (the admin screens' rule for account edits); his queues then include German.
     await item(pierre, chats.hans!).waitFor({ timeout: 20_000 });
+  });
+  it("overflows a chat that waits past its team's overflow time into the fallback team, both set on the admin screen", async () => {
+    await admin.goto(`${bridge.url}/console/admin.html#teams`);
+    const french = admin.locator('[data-testid="team-row"][data-name="French"]');
+    await french.locator('[data-testid="team-overflow"]').fill('3');
+    await french.locator('[data-testid="team-fallback"]').selectOption({ label: 'German' });
+    await french.locator('[data-testid="team-save"]').click();
+    await admin.locator('#status-line').filter({ hasText: 'French saved.' }).waitFor();
+    await shot(admin, 'teams-overflow-admin');
+
+    // Ann is German only: a French chat reaches her only by overflowing.
+    await sim.sendEvent({ botId: bot, event: 'on_agent_transfer', userId: 'u-claire', body: { context: { session: { BotUserSession: { language: 'fr' } } } } });
+    const claire = await waitFor('French chat', () => bridge.app.get(ConversationRepository).findActive(bot, 'u-claire'));
+    await item(ann, claire.id).waitFor({ timeout: 30_000 });
+    await ann.locator(`[data-testid="queue-item"][data-conversation-id="${claire.id}"] [data-testid="queue-team"]`).filter({ hasText: 'German' }).waitFor();
+    await shot(ann, 'teams-overflow-agent');
+    const db = new Client({ connectionString: env.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ name: string }>(`SELECT t.name FROM conversations c JOIN teams t ON t.id = c.team_id WHERE c.id = $1`, [claire.id]);
+      expect(rows.map((r) => r.name)).toEqual(['German']);
+      // Routed to French first, then moved by the overflow (not routed to German from the start).
+      const moves = await db.query<{ reason: string }>(`SELECT reason FROM conversation_transitions WHERE conversation_id = $1 AND from_state = 'queued' AND to_state = 'queued'`, [claire.id]);
+      expect(moves.rows.map((r) => r.reason).join(' ')).toMatch(/overflow/i);
+    } finally {
+      await db.end();
+    }
   });
 });
