@@ -13,13 +13,23 @@ PORT=${CHECK_IMAGE_PORT:-3795}
 DB=agent_bridge_image_check
 
 buildah rm ab-check-base ab-check-run >/dev/null 2>&1 || true
+# A base left by an earlier run is used only if its npm runs (and is this machine's npm).
+base_ok() {
+  [ "$(buildah run --isolation chroot "$(buildah from --name ab-check-base "$BASE")" -- npm --version 2>/dev/null)" = "$(npm --version)" ]
+}
+if buildah inspect --type image "$BASE" >/dev/null 2>&1 && ! base_ok; then
+  echo "== $BASE cannot run this machine's npm $(npm --version): making it again"
+  buildah rmi -f "$BASE" >/dev/null
+fi
+buildah rm ab-check-base >/dev/null 2>&1 || true
 if ! buildah inspect --type image "$BASE" >/dev/null 2>&1; then
   echo "== making $BASE from this machine's node $(node --version)"
   c=$(buildah from --name ab-check-base scratch)
   m=$(buildah mount "$c")
   copy() { for f in "$@"; do mkdir -p "$m$(dirname "$f")"; cp -aL "$f" "$m$f"; done; }
   libs() { ldd "$1" | awk '{ if ($3 ~ /^\//) print $3; else if ($1 ~ /^\//) print $1 }'; }
-  for bin in "$(command -v node)" /bin/dash /bin/sleep; do copy "$bin"; copy $(libs "$bin"); done
+  # npm's bin has a `#!/usr/bin/env node` line: without env the shell reports "npm: not found".
+  for bin in "$(command -v node)" /bin/dash /bin/sleep /usr/bin/env; do copy "$bin"; copy $(libs "$bin"); done
   for lib in /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libresolv.so.2; do
     if [ -e "$lib" ]; then copy "$lib"; fi
   done
@@ -36,6 +46,8 @@ if ! buildah inspect --type image "$BASE" >/dev/null 2>&1; then
   buildah config --env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt "$c"
   buildah umount "$c" >/dev/null
   buildah commit --quiet --rm "$c" "$BASE" >/dev/null
+  base_ok || { echo "FAIL the base $BASE does not run npm"; exit 1; }
+  buildah rm ab-check-base >/dev/null 2>&1 || true
 fi
 
 echo "== buildah build (Dockerfile, NODE_IMAGE=$BASE)"
