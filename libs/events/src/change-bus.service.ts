@@ -43,8 +43,13 @@ export class ChangeBus implements OnModuleInit, OnModuleDestroy {
     await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
-  /** Tells every instance, this one included. */
+  /**
+   * Tells every instance, this one included. This one hears it at once, not when Redis echoes it:
+   * the admin's request returns with this instance's caches already dropped, so the next hand-off
+   * here routes by the change (the echo only reloads them once more).
+   */
   async changed(topic: string): Promise<void> {
+    this.local.emit(topic);
     await this.redis.publish(this.channel, topic);
   }
 
