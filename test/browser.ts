@@ -60,3 +60,12 @@ export async function userChatPage(browser: Browser, simUrl: string, userId: str
   await page.waitForFunction(() => /connected/i.test(document.querySelector('#status')?.textContent ?? ''));
   return page;
 }
+
+/**
+ * Opens a tab of the admin screens and waits until it has loaded: a tab switched to within the page
+ * shows its last rows, not editable (inert, aria-busy) until the fresh ones replace them.
+ */
+export async function openAdminTab(page: Page, bridgeUrl: string, tab: string): Promise<void> {
+  await page.goto(`${bridgeUrl}/console/admin.html#${tab}`);
+  await page.locator(`#panel-${tab}:not([aria-busy])`).waitFor();
+}

@@ -65,7 +65,7 @@ describe('console admin screens in a browser', () => {
 
   async function openTab(tab: 'agents' | 'canned' | 'dispositions'): Promise<void> {
     await t(admin, `tab-${tab}`).click();
-    await admin.locator(`#panel-${tab}`).waitFor();
+    await admin.locator(`#panel-${tab}:not([aria-busy])`).waitFor();
   }
 
   const row = (email: string) => admin.locator('[data-testid=agent-row]', { hasText: email });

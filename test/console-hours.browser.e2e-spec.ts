@@ -7,7 +7,7 @@ import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironm
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { describeOpening, openState } from '../libs/handoff/src/hours/business-hours';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
-import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot } from './browser';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, openAdminTab, screenshot } from './browser';
 
 const bot = TEST_BOT.botId;
 const DAY = 86_400_000;
@@ -64,7 +64,7 @@ describe('business hours in a browser', () => {
 
   it('an admin sets a team\'s hours: refused input says why, saved hours show when it opens', async () => {
     const admin = await signIn('ada@example.com');
-    await admin.goto(`${bridge.url}/console/admin.html#hours`);
+    await openAdminTab(admin, bridge.url, 'hours');
     await t(admin, 'hours-team').selectOption({ label: 'Billing' });
     await admin.waitForFunction(() => (document.querySelector('[data-testid=hours-always]') as HTMLInputElement).checked);
     await t(admin, 'hours-now').filter({ hasText: 'Open now.' }).waitFor();

@@ -5,7 +5,7 @@ import { ConversationRepository } from '@agent-bridge/handoff';
 import { createTestEnvironment, testConfig, TEST_BOT, waitFor, type TestEnvironment } from '@agent-bridge/testing';
 import type { PlatformSim } from '../apps/platform-sim/src';
 import { simBot, startBridge, startSim, type RunningBridge } from './bridge-harness';
-import { PASSWORD, byTestId, consoleSignIn, launchChromium, screenshot } from './browser';
+import { PASSWORD, byTestId, consoleSignIn, launchChromium, openAdminTab, screenshot } from './browser';
 
 const bot = TEST_BOT.botId;
 
@@ -51,7 +51,7 @@ describe('teams and routing in a browser', () => {
 
   it('sets up two teams with members and language rules, and each agent sees only their team\'s chat', async () => {
     admin = await signIn('ada@example.com');
-    await admin.goto(`${bridge.url}/console/admin.html#teams`);
+    await openAdminTab(admin, bridge.url, 'teams');
     for (const name of ['German', 'French']) {
       await t(admin, 'team-name').fill(name);
       await t(admin, 'team-add').click();
@@ -113,7 +113,7 @@ describe('teams and routing in a browser', () => {
   it("edits an agent's teams from the agent form: the agent's queues change at once", async () => {
     // Hans waits in the German queue; Pierre is French only and does not see him.
     expect(await item(pierre, chats.hans!).count()).toBe(0);
-    await admin.goto(`${bridge.url}/console/admin.html#agents`);
+    await openAdminTab(admin, bridge.url, 'agents');
     const pierreRow = admin.locator('[data-testid="agent-row"]', { hasText: 'pierre@example.com' });
     await pierreRow.locator('[data-testid="agent-edit"]').click();
     await admin.locator('[data-testid="agent-team"][data-team="German"]').check();
@@ -123,7 +123,7 @@ describe('teams and routing in a browser', () => {
     await item(pierre, chats.hans!).waitFor({ timeout: 20_000 });
   });
   it("overflows a chat that waits past its team's overflow time into the fallback team, both set on the admin screen", async () => {
-    await admin.goto(`${bridge.url}/console/admin.html#teams`);
+    await openAdminTab(admin, bridge.url, 'teams');
     const french = admin.locator('[data-testid="team-row"][data-name="French"]');
     await french.locator('[data-testid="team-overflow"]').fill('3');
     await french.locator('[data-testid="team-fallback"]').selectOption({ label: 'German' });

@@ -38,5 +38,13 @@ function show() {
     else link.removeAttribute('aria-current');
   }
   document.title = `${document.querySelector(`[data-tab="${tab}"]`).textContent} · Console admin`;
-  TABS[tab]();
+  // The panel still shows what it held when last open: not editable until it is reloaded, or an
+  // edit started in it would be wiped by the fresh rows.
+  const panel = $(`#panel-${tab}`);
+  panel.inert = true;
+  panel.setAttribute('aria-busy', 'true');
+  Promise.resolve(TABS[tab]()).finally(() => {
+    panel.inert = false;
+    panel.removeAttribute('aria-busy');
+  });
 }
