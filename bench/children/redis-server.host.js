@@ -25,6 +25,10 @@ const done = () => {
   rmSync(dir, { recursive: true, force: true });
 };
 process.on('exit', done);
+// A signal ends Node without its 'exit' handlers: the runner's SIGTERM (children.stop) left
+// redis-server running after every run until this.
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));
+process.on('disconnect', () => process.exit(0));
 server.once('exit', (code, signal) => {
   console.error(`redis-server exited (${code ?? signal})`);
   process.exit(1);
