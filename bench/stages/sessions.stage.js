@@ -12,8 +12,9 @@ const { sleep } = require('../lib/clock');
 const { forkPlatform, forkLiveChat, liveChatEnv, registerWebhooks, openDeskSessions, closeDeskSessions, range, dbCounters } = require('./shared');
 
 /** Lateness of each extendRequestId against the scheduler grid (due, due + every, ...), and the misses. */
-function keepaliveLateness(calls, dueByUser, everyMs, window) {
+function keepaliveLateness(calls, dueByUser, everyMs, window, busy = []) {
   const late = [];
+  const over1s = [];
   const statuses = {};
   let unmatched = 0;
   const seen = new Set();
@@ -27,6 +28,7 @@ function keepaliveLateness(calls, dueByUser, everyMs, window) {
     const k = Math.round((c.at - due0) / everyMs);
     const due = due0 + k * everyMs;
     late.push(c.at - due);
+    if (c.at - due > 1000) over1s.push(due);
     seen.add(`${c.userId}@${due}`);
   }
   // Every firing due inside the window (minus a margin for the last ones in flight) must have arrived.
@@ -39,21 +41,64 @@ function keepaliveLateness(calls, dueByUser, everyMs, window) {
       if (!seen.has(`${user}@${due}`)) missed++;
     }
   }
-  return { latenessMs: summarize(late), min: late.length ? late.reduce((a, b) => Math.min(a, b)) : null, calls: calls.length, statuses, unmatched, expected, missed };
+  return { latenessMs: summarize(late), over1s: lateTimeline(over1s, window, busy), min: late.length ? late.reduce((a, b) => Math.min(a, b)) : null, calls: calls.length, statuses, unmatched, expected, missed };
 }
 
-async function measureKeepalives(ctx, { platform, redisUrl, redisPid, repeatKey, userOfScheduler, everyMs, ms, pid, pids }) {
+/**
+ * Where the keep-alives over 1 s late fell due: by 10 s of the window, and how many while a timer
+ * reconcile (the bridge's 30 s pass over every open session) held its lock, or in the second before.
+ */
+function lateTimeline(dues, window, busy) {
+  const by10s = {};
+  for (const due of dues) {
+    const slot = Math.floor((due - window.start) / 10_000) * 10;
+    by10s[slot] = (by10s[slot] || 0) + 1;
+  }
+  const duringReconcile = dues.filter((due) => busy.some(([s, e]) => due >= s - 1000 && due <= e)).length;
+  const busyMs = busy.reduce((sum, [s, e]) => sum + (e - s), 0);
+  return { count: dues.length, by10s, duringReconcile, reconciles: busy.map(([s, e]) => [s - window.start, e - s]), reconcileShareOfWindow: Math.round((busyMs / (window.end - window.start)) * 1000) / 1000 };
+}
+
+/** Intervals ([start, end], epoch ms) during which `key` existed, polled every 20 ms until `stop()`. */
+async function watchKey(url, key, stop) {
+  if (!key) return [];
+  const Redis = require('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  const spans = [];
+  let since = null;
+  try {
+    while (!stop()) {
+      const held = (await redis.exists(key)) === 1;
+      const now = Date.now();
+      if (held && since === null) since = now;
+      if (!held && since !== null) {
+        spans.push([since, now]);
+        since = null;
+      }
+      await sleep(20);
+    }
+    if (since !== null) spans.push([since, Date.now()]);
+    return spans;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function measureKeepalives(ctx, { platform, redisUrl, redisPid, repeatKey, userOfScheduler, everyMs, ms, pid, pids, lockKey = null }) {
   const start = Date.now();
   const dueByUser = new Map();
   for (const [scheduler, due] of await schedulerDueTimes(redisUrl, repeatKey)) {
     const user = userOfScheduler(scheduler);
     if (user) dueByUser.set(user, due);
   }
-  const window = await observe({ pid, pids, redisPid, ms });
+  let watching = true;
+  const busy = watchKey(redisUrl, lockKey, () => !watching);
+  const window = await observe({ pid, pids, redisPid, ms }).finally(() => (watching = false));
   const end = Date.now();
   await sleep(1500); // the last firings' HTTP calls
   const calls = await platform.rpc.call('calls', { fn: 'extendRequestId', sinceMs: start });
-  return { schedulers: dueByUser.size, ...window, keepalive: keepaliveLateness(calls.filter((c) => c.at <= end + 1500), dueByUser, everyMs, { start, end }) };
+  return { schedulers: dueByUser.size, ...window, keepalive: keepaliveLateness(calls.filter((c) => c.at <= end + 1500), dueByUser, everyMs, { start, end }, await busy) };
 }
 
 /**
@@ -164,11 +209,15 @@ async function sessionsStage(ctx) {
       redisPid: redis.pid,
       repeatKey: `${bridge.keyPrefix}:bull:handoff-sessions:repeat`,
       userOfScheduler: (s) => conversationUser.get(s),
+      lockKey: `${bridge.keyPrefix}:timers:reconcile-lock`,
       everyMs,
       ms: o.windowMs,
       pid: bridge.pid,
       pids,
     });
+    // Logged now: a run stopped during the closing below still leaves its open-sessions figures.
+    ctx.log(`sessions: open window: RSS ${JSON.stringify(loaded.rssMb.min)}-${JSON.stringify(loaded.rssMb.max)} MB, keep-alive lateness ${JSON.stringify(loaded.keepalive.latenessMs)}, `
+      + `missed ${loaded.keepalive.missed}/${loaded.keepalive.expected}; over 1 s late: ${JSON.stringify(loaded.keepalive.over1s)}`);
     const redisAfter = await redisMemory(redis.url);
     const [{ open }] = await bridge.query(`SELECT count(*)::int AS open FROM conversations WHERE state <> 'closed'`);
 
