@@ -38,7 +38,8 @@ describe('timers reconciled from Postgres after Redis lost its data (own Redis, 
     redis = new Redis(url);
     bridge = await startBridge(testConfig(env, {
       redis: { url, keyPrefix: env.keyPrefix },
-      handoff: { keepaliveIntervalSeconds: 2, inactivityTimeoutSeconds: INACTIVITY_S, queueTimeoutSeconds: QUEUE_TIMEOUT_S },
+      // No periodic pass within the test: whatever restores a timer here is the start-up, the watch or a reconnect.
+      handoff: { keepaliveIntervalSeconds: 2, inactivityTimeoutSeconds: INACTIVITY_S, queueTimeoutSeconds: QUEUE_TIMEOUT_S, reconcileIntervalSeconds: 86_400 },
     }));
     sim = await startSim(bridge.url, [simBot(bot, TEST_BOT)]);
     desk = new LoopbackDesk(bridge.url);
@@ -144,4 +145,20 @@ describe('timers reconciled from Postgres after Redis lost its data (own Redis, 
     expect(await restored('inactivity')).toBeGreaterThanOrEqual(restoredBefore.inactivity + 3);
     expect(await restored('queue_timeout')).toBeGreaterThanOrEqual(restoredBefore.queue + 1);
   }, 180_000);
+
+  it('runs a reconcile as soon as its Redis connection comes back, not at the next periodic pass (a failover may lose the last writes only)', async () => {
+    const lost = await handOff('u-failover', true);
+    await waitFor('keep-alive armed', () => keepaliveNext(lost.conversation.id));
+    // A partial loss: this session's keep-alive is gone, the reconcile's own scheduler is not (the 10 s watch sees nothing amiss).
+    expect(await sessions.removeJobScheduler(timerKeys.keepalive(lost.conversation.id))).toBe(true);
+    expect(await keepaliveNext(lost.conversation.id)).toBeNull();
+    const restoredBefore = await restored('keepalive');
+    // Every client is dropped, as a restart or a failover would: the bridge reconnects by itself.
+    const killed = Number(await redis.client('KILL', 'TYPE', 'normal'));
+    expect(killed).toBeGreaterThan(1);
+    const droppedAt = Date.now();
+    await waitFor('keep-alive back after the reconnect', () => keepaliveNext(lost.conversation.id), 60_000, 200);
+    expect(Date.now() - droppedAt).toBeLessThan(60_000);
+    expect(await restored('keepalive')).toBeGreaterThanOrEqual(restoredBefore + 1);
+  }, 120_000);
 });

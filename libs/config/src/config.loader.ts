@@ -254,6 +254,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     handoff: {
       provider: r.string('HANDOFF_PROVIDER', 'console'),
       keepaliveIntervalSeconds: r.int('KEEPALIVE_INTERVAL_SECONDS', 240, 1, 3600),
+      reconcileIntervalSeconds: r.int('TIMER_RECONCILE_INTERVAL_SECONDS', 300, 10, 86400),
       inactivityTimeoutSeconds: r.int('INACTIVITY_TIMEOUT_SECONDS', 900, 1, 7 * 86400),
       queueTimeoutSeconds: r.int('QUEUE_TIMEOUT_SECONDS', 600, 1, 7 * 86400),
       toneEscalation: r.bool('TONE_ESCALATION', true),

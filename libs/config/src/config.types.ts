@@ -53,6 +53,8 @@ export interface BotHandoffSettings {
 
 export interface HandoffConfig extends BotHandoffSettings {
   keepaliveIntervalSeconds: number;
+  /** The full pass over every open session's timers; a reconnect to Redis or a lost scheduler also starts one at once. */
+  reconcileIntervalSeconds: number;
   inactivityTimeoutSeconds: number;
   queueTimeoutSeconds: number;
   /** Signs history links; derived from the Kore secret when HISTORY_LINK_SECRET is unset. Never logged. */

@@ -100,6 +100,7 @@ export function testConfig(env: TestEnvironment, overrides: TestConfigOverrides 
     handoff: {
       provider: 'loopback',
       keepaliveIntervalSeconds: 240,
+      reconcileIntervalSeconds: 300,
       inactivityTimeoutSeconds: 900,
       queueTimeoutSeconds: 600,
       toneEscalation: true,
