@@ -200,6 +200,11 @@ async function sessionsStage(ctx) {
     const work = perOpened(workBefore, { redis: await redisCommands(redis.url), pg: await dbCounters(bridge) }, o.count);
     ctx.log(`sessions: per session opened, ${work.redisCommands} Redis commands, ${work.pgTransactions} Postgres transactions: ${JSON.stringify(work.redisByCommand)}`);
     ctx.log(`sessions: ${o.count} sessions open in ${opened.seconds} s (${Math.round(o.count / opened.seconds)}/s); settling`);
+    // This machine's Postgres runs with autovacuum off; a deployment's would have vacuumed the
+    // opening's dead rows (two per session) by now. Without it every later read walks them.
+    const vacuumed = Date.now();
+    await bridge.query('VACUUM (ANALYZE)');
+    ctx.log(`sessions: the stage's database vacuumed in ${(Date.now() - vacuumed) / 1000} s`);
     const settled = await settle(ctx, { redisUrl: redis.url, queueKey: `${bridge.keyPrefix}:bull:handoff-sessions`, settleMs: o.settleMs, pid: bridge.pid, pids, redisPid: redis.pid });
     ctx.log(`sessions: settled after ${settled.seconds} s; observing for ${o.windowMs / 1000} s`);
     const conversationUser = new Map((await bridge.query('SELECT id, visitor_key FROM conversations')).map((r) => [`keepalive.${r.id}`, r.visitor_key]));
