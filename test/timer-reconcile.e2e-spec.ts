@@ -156,9 +156,7 @@ describe('timers reconciled from Postgres after Redis lost its data (own Redis, 
     // Every client is dropped, as a restart or a failover would: the bridge reconnects by itself.
     const killed = Number(await redis.client('KILL', 'TYPE', 'normal'));
     expect(killed).toBeGreaterThan(1);
-    const droppedAt = Date.now();
     await waitFor('keep-alive back after the reconnect', () => keepaliveNext(lost.conversation.id), 60_000, 200);
-    expect(Date.now() - droppedAt).toBeLessThan(60_000);
     expect(await restored('keepalive')).toBeGreaterThanOrEqual(restoredBefore + 1);
   }, 120_000);
 });

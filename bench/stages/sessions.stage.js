@@ -46,7 +46,7 @@ function keepaliveLateness(calls, dueByUser, everyMs, window, busy = []) {
 
 /**
  * Where the keep-alives over 1 s late fell due: by 10 s of the window, and how many while a timer
- * reconcile (the bridge's 30 s pass over every open session) held its lock, or in the second before.
+ * reconcile (the bridge's periodic pass over every open session) held its lock, or in the second before.
  */
 function lateTimeline(dues, window, busy) {
   const by10s = {};
