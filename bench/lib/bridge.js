@@ -26,6 +26,7 @@ async function startBridge(ctx, children, label, env, name = label) {
   const databaseUrl = ctx.env.databaseUrl(label);
   const keyPrefix = ctx.env.keyPrefix(label);
   const nodeArgs = startFlags(ctx.root);
+  if (ctx.opts.traceGc) nodeArgs.push('--trace-gc');
   if (ctx.opts.profile) {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`, `--cpu-prof-name=bridge-${name}.cpuprofile`);
   }

@@ -46,7 +46,7 @@ function parseOptions(argv, env) {
   const flags = new Map();
   for (const arg of argv) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!m) throw new Error(`unknown argument ${arg} (try --quick, --only=relay,console, --provider=chatwoot, --profile, --skip-baseline, --sessions=N, --sessions-every=S, --sessions-concurrency=N, --sessions-window=S, --sessions-settle=S, --sessions-in-flight=N, --agents=N, --root=<dir>, --out=<dir>)`);
+    if (!m) throw new Error(`unknown argument ${arg} (try --quick, --only=relay,console, --provider=chatwoot, --profile, --trace-gc, --skip-baseline, --sessions=N, --sessions-every=S, --sessions-concurrency=N, --sessions-window=S, --sessions-settle=S, --sessions-in-flight=N, --agents=N, --root=<dir>, --out=<dir>)`);
     flags.set(m[1], m[2] ?? true);
   }
   const quick = flags.has('quick') || env.BENCH_QUICK === '1';
@@ -72,6 +72,8 @@ function parseOptions(argv, env) {
     stages,
     provider,
     profile: flags.has('profile') || env.BENCH_PROFILE === '1',
+    // The bridge and the sandboxes log each GC (node --trace-gc) to their logs: to tell whose pause made a figure late.
+    traceGc: flags.has('trace-gc'),
     // A development aid while tuning the bridge: its figures alone, with no ratio (not a report to quote).
     skipBaseline: flags.has('skip-baseline'),
     root: path.resolve(flags.get('root') || env.BENCH_ROOT || path.join(benchDir, '..')),

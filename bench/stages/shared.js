@@ -10,14 +10,21 @@ const WEBHOOK_SECRET = 'bench-livechat-webhook-secret';
 const CHATWOOT_PATH_SECRET = 'bench-chatwoot-path-secret';
 const CHATWOOT_SIGNING_SECRET = 'bench-chatwoot-signing-secret';
 
-async function forkPlatform(ctx, children, name) {
+async function forkPlatform(ctx, children, name, { maxRecordedCalls } = {}) {
   return children.fork(name, 'platform-sim.host.js', {
-    env: { BENCH_ROOT: ctx.root, BENCH_BOT_ID: ctx.bot.botId, BENCH_CLIENT_ID: ctx.bot.clientId, BENCH_CLIENT_SECRET: ctx.bot.clientSecret },
+    execArgv: ctx.opts.traceGc ? ['--trace-gc'] : [],
+    env: {
+      BENCH_ROOT: ctx.root,
+      BENCH_BOT_ID: ctx.bot.botId,
+      BENCH_CLIENT_ID: ctx.bot.clientId,
+      BENCH_CLIENT_SECRET: ctx.bot.clientSecret,
+      ...(maxRecordedCalls ? { BENCH_SIM_MAX_CALLS: String(maxRecordedCalls) } : {}),
+    },
   });
 }
 
 async function forkLiveChat(ctx, children, name) {
-  return children.fork(name, 'livechat-sim.host.js', { env: { BENCH_ROOT: ctx.root } });
+  return children.fork(name, 'livechat-sim.host.js', { execArgv: ctx.opts.traceGc ? ['--trace-gc'] : [], env: { BENCH_ROOT: ctx.root } });
 }
 
 async function forkChatwoot(ctx, children, name) {
