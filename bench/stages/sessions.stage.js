@@ -172,7 +172,7 @@ async function sessionsStage(ctx) {
     const redis = await ownRedis(ctx, children);
     // The calls read back are the keep-alives of one window (and 1.5 s after): the ring holds those with
     // room to spare. A ring of 400,000 whole records grew the sim's heap past 600 MB, where its
-    // scavenges alone took over 100 ms: the instrument's pauses counted as the bridge's lateness.
+    // scavenges alone took over 100 ms, pauses the stage would count as the bridge's lateness.
     const maxRecordedCalls = Math.ceil((o.count / o.everySeconds) * (o.windowMs / 1000 + 30) * 1.5) + 10_000;
     const platform = await forkPlatform(ctx, children, 'platform-sim/sessions', { maxRecordedCalls });
     const livechat = await forkLiveChat(ctx, children, 'livechat-sim/sessions');

@@ -10,9 +10,14 @@ const WEBHOOK_SECRET = 'bench-livechat-webhook-secret';
 const CHATWOOT_PATH_SECRET = 'bench-chatwoot-path-secret';
 const CHATWOOT_SIGNING_SECRET = 'bench-chatwoot-signing-secret';
 
+/** The sandboxes' node flags: `--trace-gc` logs their GCs, to tell their pauses from the bridge's. */
+function sandboxArgs(ctx) {
+  return ctx.opts.traceGc ? ['--trace-gc'] : [];
+}
+
 async function forkPlatform(ctx, children, name, { maxRecordedCalls } = {}) {
   return children.fork(name, 'platform-sim.host.js', {
-    execArgv: ctx.opts.traceGc ? ['--trace-gc'] : [],
+    execArgv: sandboxArgs(ctx),
     env: {
       BENCH_ROOT: ctx.root,
       BENCH_BOT_ID: ctx.bot.botId,
@@ -24,11 +29,11 @@ async function forkPlatform(ctx, children, name, { maxRecordedCalls } = {}) {
 }
 
 async function forkLiveChat(ctx, children, name) {
-  return children.fork(name, 'livechat-sim.host.js', { execArgv: ctx.opts.traceGc ? ['--trace-gc'] : [], env: { BENCH_ROOT: ctx.root } });
+  return children.fork(name, 'livechat-sim.host.js', { execArgv: sandboxArgs(ctx), env: { BENCH_ROOT: ctx.root } });
 }
 
 async function forkChatwoot(ctx, children, name) {
-  return children.fork(name, 'chatwoot-sim.host.js', { env: { BENCH_ROOT: ctx.root, BENCH_CHATWOOT_SIGNING_SECRET: CHATWOOT_SIGNING_SECRET } });
+  return children.fork(name, 'chatwoot-sim.host.js', { execArgv: sandboxArgs(ctx), env: { BENCH_ROOT: ctx.root, BENCH_CHATWOOT_SIGNING_SECRET: CHATWOOT_SIGNING_SECRET } });
 }
 
 /** The bridge's settings for the Chatwoot sandbox (as its e2e test configures it). */
