@@ -63,6 +63,31 @@ async function startBridge(ctx, children, label, env, name = label) {
   };
 }
 
+/**
+ * The worker process (`npm run start:worker`) beside `bridge`, on its database and Redis prefix: the
+ * production topology, where bridges started with RUN_WORKERS=false leave the queues to it. env: as
+ * startBridge's (desk settings, timers, REDIS_URL when not the machine's).
+ */
+async function startWorker(ctx, children, bridge, env, name = 'worker') {
+  const nodeArgs = startFlags(ctx.root);
+  if (ctx.opts.traceGc) nodeArgs.push('--trace-gc');
+  return children.spawnNode(name, path.join(ctx.root, 'dist/apps/worker/src/main.js'), {
+    cwd: ctx.root,
+    nodeArgs,
+    readyText: 'agent-bridge worker running',
+    env: {
+      DATABASE_URL: bridge.databaseUrl,
+      REDIS_URL: ctx.env.redisUrl,
+      REDIS_KEY_PREFIX: bridge.keyPrefix,
+      PUBLIC_URL: bridge.url,
+      KORE_CLIENT_ID: ctx.bot.clientId,
+      KORE_CLIENT_SECRET: ctx.bot.clientSecret,
+      LOG_LEVEL: ctx.opts.logLevel,
+      ...env,
+    },
+  });
+}
+
 /** The node flags `npm start` gives the bridge (e.g. --max-semi-space-size), so the bench runs it the same way. */
 function startFlags(root) {
   const script = require(path.join(root, 'package.json')).scripts.start;
@@ -71,4 +96,4 @@ function startFlags(root) {
   return m[1].trim().split(/\s+/).filter(Boolean);
 }
 
-module.exports = { startBridge, freePort, startFlags };
+module.exports = { startBridge, startWorker, freePort, startFlags };

@@ -57,19 +57,24 @@ function sessionsFigures(s) {
   const n = `${s.sessions.toLocaleString('en-US')} sessions`;
   const misses = l.keepalive.missed ? [`${l.keepalive.missed} of ${l.keepalive.expected} keep-alives due in the window never arrived`] : [];
   const kb = (x) => (x === null || x === undefined ? null : x / 1024);
+  const split = s.topology === 'split';
+  // The goal holds for every process: in the split topology the worker, which runs the timers, as well as the bridge.
+  const memory = (key, who, of) => (s.afterClose
+    ? [
+        figure(key, `${who} resident memory with ${n} (floor of the window: after its major GCs)`, 'MB', of(l).min, of(s.afterClose).min, 'same process, same work, its sessions closed', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1,
+          [`${fmtRatio(of(l).min, of(s.idle).min)} of the same process before any work (${Math.round(of(s.idle).min)} MB)`, ...gcNote(of(l)), ...gcNote(of(s.afterClose))]),
+        figure(`${key}.median`, `${who} resident memory with ${n} (median of the window)`, 'MB', of(l).median, of(s.afterClose).median, 'same process, same work, its sessions closed', null, null,
+          [`${fmtRatio(of(l).median, of(s.idle).median)} of the same process before any work (${Math.round(of(s.idle).median)} MB)`]),
+      ]
+    : [figure(key, `${who} resident memory with ${n} (median of the window)`, 'MB', of(l).median, of(s.idle).median, 'same process, no session', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1)]);
+  const cpu = split ? (l.cpu.processes.bridge ?? 0) + (l.cpu.processes.worker ?? 0) : l.cpu.processes.bridge;
   return [
-    ...(s.afterClose
-      ? [
-          figure('sessions.rss', `Bridge resident memory with ${n} (floor of the window: after its major GCs)`, 'MB', l.rssMb.min, s.afterClose.rssMb.min, 'same bridge, same work, its sessions closed', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1,
-            [`${fmtRatio(l.rssMb.min, s.idle.rssMb.min)} of the same bridge before any work (${Math.round(s.idle.rssMb.min)} MB)`, ...gcNote(l.rssMb), ...gcNote(s.afterClose.rssMb)]),
-          figure('sessions.rss.median', `Bridge resident memory with ${n} (median of the window)`, 'MB', l.rssMb.median, s.afterClose.rssMb.median, 'same bridge, same work, its sessions closed', null, null,
-            [`${fmtRatio(l.rssMb.median, s.idle.rssMb.median)} of the same bridge before any work (${Math.round(s.idle.rssMb.median)} MB)`]),
-        ]
-      : [ figure('sessions.rss', `Bridge resident memory with ${n} (median of the window)`, 'MB', l.rssMb.median, s.idle.rssMb.median, 'same bridge, no session', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1)]),
+    ...memory('sessions.rss', split ? 'Bridge (HTTP only, RUN_WORKERS=false)' : 'Bridge', (w) => w.rssMb),
+    ...(split ? memory('sessions.rss.worker', 'Worker (the queues and timers)', (w) => w.rssMbOf.worker) : []),
     figure('sessions.redis', `Redis memory per session (used_memory growth / ${n})`, 'KB', kb(s.redis?.bytesPerSession), kb(b.redis?.bytesPerSession), 'bare BullMQ keep-alive scheduler', null),
     figure('sessions.open', `Time to open ${n} (transfer, desk chat, agent joined)`, 's', s.setupSeconds, null, '', null, null, [`${Math.round(s.openRate)} sessions/s`]),
     ...(s.closeSeconds !== undefined ? [figure('sessions.close', `Time to close ${n} (the agent closes each desk chat)`, 's', s.closeSeconds, null, '', null, null, [`${Math.round(s.sessions / s.closeSeconds)} sessions/s`])] : []),
-    figure('sessions.cpu', `Bridge CPU with ${n} (keep-alive every ${s.everySeconds} s)`, '% of a core', l.cpu.processes.bridge, b.cpu.processes['baseline-timers'], 'bare BullMQ schedulers, same count', null),
+    figure('sessions.cpu', `${split ? 'Bridge and worker' : 'Bridge'} CPU with ${n} (keep-alive every ${s.everySeconds} s)`, '% of a core', cpu, b.cpu.processes['baseline-timers'], 'bare BullMQ schedulers, same count', null),
     figure('sessions.keepalive.p50', 'Keep-alive lateness p50 (platform receipt - BullMQ due time)', 'ms', l.keepalive.latenessMs.p50, b.keepalive.latenessMs.p50, 'bare BullMQ schedulers', null),
     figure('sessions.keepalive.p99', 'Keep-alive lateness p99', 'ms', l.keepalive.latenessMs.p99, b.keepalive.latenessMs.p99, 'bare BullMQ schedulers', '<= 1000 ms', (v) => v <= 1000 && !l.keepalive.missed, misses),
     figure('sessions.keepalive.max', 'Keep-alive lateness max', 'ms', l.keepalive.latenessMs.max, b.keepalive.latenessMs.max, 'bare BullMQ schedulers', null, null, misses),

@@ -4,33 +4,50 @@ const { CpuWindow, readRss } = require('./proc-stats');
 const { sleep, nowMs } = require('./clock');
 const Redis = require('ioredis');
 
-/** For `ms`, or until `until()` is true when given. */
-async function observe({ pid, pids, redisPid, ms = 0, until = null }) {
+/**
+ * For `ms`, or until `until()` is true when given. RSS of `pid` as rssMb, and of each of `rssOf`
+ * ({ name: pid }, e.g. the worker beside the bridge) as rssMbOf[name].
+ */
+async function observe({ pid, pids, redisPid, ms = 0, until = null, rssOf = {} }) {
   const startMs = nowMs();
   const cpu = new CpuWindow(pids, redisPid).start();
-  const samples = [];
+  const watched = { '': pid, ...rssOf };
+  const samples = Object.fromEntries(Object.keys(watched).map((name) => [name, []]));
+  const sample = () => {
+    const last = {};
+    for (const [name, p] of Object.entries(watched)) {
+      const r = readRss(p);
+      if (r) samples[name].push(r.rssMb);
+      last[name] = r;
+    }
+    return last;
+  };
   const end = Date.now() + ms;
   while (until ? !until() : Date.now() < end) {
-    const r = readRss(pid);
-    if (r) samples.push(r.rssMb);
+    sample();
     await sleep(until ? 500 : Math.min(500, Math.max(0, end - Date.now())));
   }
-  const r = readRss(pid);
-  if (r) samples.push(r.rssMb);
-  const sorted = [...samples].sort((a, b) => a - b);
+  const last = sample();
+  const { '': own, ...others } = samples;
   return {
-    rssMb: {
-      start: samples[0] ?? null,
-      // The floor: what the process kept after its last major GC in the window (the median depends on when V8 ran one).
-      min: sorted.length ? sorted[0] : null,
-      median: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null,
-      max: sorted.length ? sorted[sorted.length - 1] : null,
-      end: samples[samples.length - 1] ?? null,
-      peakEver: r?.hwmMb ?? null,
-      series: samples.filter((_, i) => i % 2 === 0).map((v) => Math.round(v)),
-    },
+    rssMb: rssFigures(own, last['']),
+    ...(Object.keys(others).length ? { rssMbOf: Object.fromEntries(Object.entries(others).map(([name, s]) => [name, rssFigures(s, last[name])])) } : {}),
     cpu: cpu.stop(),
     window: { startMs, endMs: nowMs() },
+  };
+}
+
+function rssFigures(samples, last) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    start: samples[0] ?? null,
+    // The floor: what the process kept after its last major GC in the window (the median depends on when V8 ran one).
+    min: sorted.length ? sorted[0] : null,
+    median: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null,
+    max: sorted.length ? sorted[sorted.length - 1] : null,
+    end: samples[samples.length - 1] ?? null,
+    peakEver: last?.hwmMb ?? null,
+    series: samples.filter((_, i) => i % 2 === 0).map((v) => Math.round(v)),
   };
 }
 

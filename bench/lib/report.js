@@ -157,6 +157,22 @@ function sessionsSection(s) {
       ],
     ),
     '',
+    ...(s.topology === 'split'
+      ? [
+          'Split topology (`--sessions-topology=split`, as deploy/ runs it): the bridge above serves HTTP with RUN_WORKERS=false; the worker process below runs the queues, the keep-alive timers among them.',
+          '',
+          table(
+            ['Window', 'worker RSS MB (start / median / max / end / min)', 'worker CPU %'],
+            [
+              ['no session', rss(s.idle.rssMbOf.worker), fmt(s.idle.cpu.processes.worker)],
+              ...(s.opening ? [['opening the sessions', rss(s.opening.rssMbOf.worker), fmt(s.opening.cpu.processes.worker)]] : []),
+              [`${s.sessions} sessions`, rss(s.loaded.rssMbOf.worker), fmt(s.loaded.cpu.processes.worker)],
+              ...(s.afterClose ? [['same work, its sessions closed', rss(s.afterClose.rssMbOf.worker), fmt(s.afterClose.cpu.processes.worker)]] : []),
+            ],
+          ),
+          '',
+        ]
+      : []),
     table(['Keep-alives', 'lateness p50 ms', 'p99 ms', 'max ms', 'calls', 'missed / due', 'statuses'], [['agent-bridge', ...lat(s.loaded)], ...(s.baseline ? [['bare BullMQ', ...lat(s.baseline)]] : [])]),
     '',
     ...(s.redis

@@ -5,8 +5,7 @@
 //   desk sandbox (paced agent messages) -> system -> platform   (provider -> user)
 // then the highest rate user -> provider that holds with nothing lost.
 const { Client } = require('pg');
-const path = require('node:path');
-const { startBridge, startFlags } = require('../lib/bridge');
+const { startBridge, startWorker } = require('../lib/bridge');
 const { userPhase, agentPhase, settleSystem } = require('../lib/phases');
 const { findMaxRate } = require('../lib/throughput');
 const shared = require('./shared');
@@ -47,12 +46,7 @@ async function startTier(ctx, children, { platform, desk, users }) {
   const env = { ...d.bridgeEnv(desk), RUN_WORKERS: 'false' };
   const a = await startBridge(ctx, children, 'tier', env);
   const b = await startBridge(ctx, children, 'tier', env, 'tier-b');
-  const worker = await children.spawnNode('worker(tier)', path.join(ctx.root, 'dist/apps/worker/src/main.js'), {
-    cwd: ctx.root,
-    nodeArgs: startFlags(ctx.root),
-    readyText: 'agent-bridge worker running',
-    env: { DATABASE_URL: a.databaseUrl, REDIS_URL: ctx.env.redisUrl, REDIS_KEY_PREFIX: a.keyPrefix, PUBLIC_URL: a.url, KORE_CLIENT_ID: ctx.bot.clientId, KORE_CLIENT_SECRET: ctx.bot.clientSecret, LOG_LEVEL: ctx.opts.logLevel, ...d.bridgeEnv(desk) },
-  });
+  const worker = await startWorker(ctx, children, a, d.bridgeEnv(desk), 'worker(tier)');
   await platform.rpc.call('setBridgeUrl', a.url);
   await d.register(ctx, desk, a.url);
   const opened = await openDeskSessions(ctx, { platform, desk, bridge: a, users, timeoutMs: 120_000 });

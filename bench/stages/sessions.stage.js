@@ -5,7 +5,7 @@
 // the same run: the same bridge idle with no session, and a bare BullMQ process with the same number
 // of schedulers doing the same keep-alive call. Both run on a redis-server of the stage's own, so
 // that Redis's memory and CPU are theirs alone (the machine's Redis is shared).
-const { startBridge, freePort } = require('../lib/bridge');
+const { startBridge, startWorker, freePort } = require('../lib/bridge');
 const { observe, redisMemory, schedulerDueTimes } = require('../lib/observe');
 const { summarize } = require('../lib/stats');
 const { sleep } = require('../lib/clock');
@@ -85,7 +85,7 @@ async function watchKey(url, key, stop) {
   }
 }
 
-async function measureKeepalives(ctx, { platform, redisUrl, redisPid, repeatKey, userOfScheduler, everyMs, ms, pid, pids, lockKey = null }) {
+async function measureKeepalives(ctx, { platform, redisUrl, redisPid, repeatKey, userOfScheduler, everyMs, ms, pid, pids, rssOf, lockKey = null }) {
   const start = Date.now();
   const dueByUser = new Map();
   for (const [scheduler, due] of await schedulerDueTimes(redisUrl, repeatKey)) {
@@ -94,7 +94,7 @@ async function measureKeepalives(ctx, { platform, redisUrl, redisPid, repeatKey,
   }
   let watching = true;
   const busy = watchKey(redisUrl, lockKey, () => !watching);
-  const window = await observe({ pid, pids, redisPid, ms }).finally(() => (watching = false));
+  const window = await observe({ pid, pids, redisPid, ms, rssOf }).finally(() => (watching = false));
   const end = Date.now();
   await sleep(1500); // the last firings' HTTP calls
   const calls = await platform.rpc.call('calls', { fn: 'extendRequestId', sinceMs: start });
@@ -168,6 +168,7 @@ async function sessionsStage(ctx) {
   const everyMs = o.everySeconds * 1000;
   const children = ctx.newChildren();
   let bridge = null;
+  let worker = null;
   try {
     const redis = await ownRedis(ctx, children);
     // The calls read back are the keep-alives of one window (and 1.5 s after): the ring holds those with
@@ -176,7 +177,7 @@ async function sessionsStage(ctx) {
     const maxRecordedCalls = Math.ceil((o.count / o.everySeconds) * (o.windowMs / 1000 + 30) * 1.5) + 10_000;
     const platform = await forkPlatform(ctx, children, 'platform-sim/sessions', { maxRecordedCalls });
     const livechat = await forkLiveChat(ctx, children, 'livechat-sim/sessions');
-    bridge = await startBridge(ctx, children, 'sessions', {
+    const env = {
       ...liveChatEnv(livechat),
       REDIS_URL: redis.url,
       KEEPALIVE_INTERVAL_SECONDS: String(o.everySeconds),
@@ -184,19 +185,24 @@ async function sessionsStage(ctx) {
       INACTIVITY_TIMEOUT_SECONDS: String(o.inactivitySeconds),
       // Nor may a session wait out its queue timeout while the agent's joins queue behind the hand-offs.
       QUEUE_TIMEOUT_SECONDS: String(o.inactivitySeconds),
-    });
+    };
+    // split: the deployed topology (deploy/), a bridge that serves HTTP and a worker that runs the
+    // queues, the keep-alive timers among them; single: one process does both (RUN_WORKERS=true).
+    bridge = await startBridge(ctx, children, 'sessions', o.topology === 'split' ? { ...env, RUN_WORKERS: 'false' } : env);
+    if (o.topology === 'split') worker = await startWorker(ctx, children, bridge, env, 'worker(sessions)');
     await platform.rpc.call('setBridgeUrl', bridge.url);
     await registerWebhooks(ctx, livechat, `${bridge.url}/webhooks/livechat`);
     await sleep(2000);
-    const pids = { bridge: bridge.pid, 'platform-sim': platform.pid, 'livechat-sim': livechat.pid };
-    ctx.log(`sessions: bridge idle for ${o.idleMs / 1000} s (Redis of its own at ${redis.url}, hz ${redis.hz})`);
-    const idle = await observe({ pid: bridge.pid, pids, redisPid: redis.pid, ms: o.idleMs });
+    const pids = { bridge: bridge.pid, ...(worker ? { worker: worker.pid } : {}), 'platform-sim': platform.pid, 'livechat-sim': livechat.pid };
+    const rssOf = worker ? { worker: worker.pid } : {};
+    ctx.log(`sessions: bridge${worker ? ' and worker' : ''} idle for ${o.idleMs / 1000} s (Redis of its own at ${redis.url}, hz ${redis.hz})`);
+    const idle = await observe({ pid: bridge.pid, pids, rssOf, redisPid: redis.pid, ms: o.idleMs });
     const redisBefore = await redisMemory(redis.url);
     const workBefore = { redis: await redisCommands(redis.url), pg: await dbCounters(bridge) };
     const users = range(o.count, (i) => `s-${i}`);
     ctx.log(`sessions: opening ${o.count} LiveChat sessions (${o.transferRate ? `${o.transferRate}/s` : 'as fast as they go'}, ${o.concurrency} transfers at a time, at most ${o.inFlight} hand-offs in progress)`);
     let openDone = false;
-    const opening = observe({ pid: bridge.pid, pids, redisPid: redis.pid, until: () => openDone });
+    const opening = observe({ pid: bridge.pid, pids, rssOf, redisPid: redis.pid, until: () => openDone });
     const opened = await openDeskSessions(ctx, { platform, desk: livechat, bridge, users, concurrency: o.concurrency, ratePerSecond: o.transferRate, timeoutMs: o.timeoutMs, inFlight: o.inFlight }).finally(() => (openDone = true));
     const openWindow = await opening;
     await sleep(11_000); // an idle backend reports its counters after PGSTAT_IDLE_INTERVAL (10 s)
@@ -223,9 +229,10 @@ async function sessionsStage(ctx) {
       ms: o.windowMs,
       pid: bridge.pid,
       pids,
+      rssOf,
     });
     // Logged now: a run stopped during the closing below still leaves its open-sessions figures.
-    ctx.log(`sessions: open window: RSS ${JSON.stringify(loaded.rssMb.min)}-${JSON.stringify(loaded.rssMb.max)} MB, keep-alive lateness ${JSON.stringify(loaded.keepalive.latenessMs)}, `
+    ctx.log(`sessions: open window: RSS ${JSON.stringify(loaded.rssMb.min)}-${JSON.stringify(loaded.rssMb.max)} MB${worker ? `, worker ${loaded.rssMbOf.worker.min}-${loaded.rssMbOf.worker.max} MB` : ''}, keep-alive lateness ${JSON.stringify(loaded.keepalive.latenessMs)}, `
       + `missed ${loaded.keepalive.missed}/${loaded.keepalive.expected}; over 1 s late: ${JSON.stringify(loaded.keepalive.over1s)}`);
     const redisAfter = await redisMemory(redis.url);
     const [{ open }] = await bridge.query(`SELECT count(*)::int AS open FROM conversations WHERE state <> 'closed'`);
@@ -236,13 +243,16 @@ async function sessionsStage(ctx) {
     const closed = await closeDeskSessions(ctx, { desk: livechat, bridge, chatOf: opened.chatOf, inFlight: o.closeInFlight, timeoutMs: o.timeoutMs });
     const closedSettle = await settle(ctx, { redisUrl: redis.url, queueKey: `${bridge.keyPrefix}:bull:handoff-sessions`, settleMs: o.settleMs, pid: bridge.pid, pids, redisPid: redis.pid });
     ctx.log(`sessions: closed in ${closed.seconds} s, settled after ${closedSettle.seconds} s; observing the bridge with no session for ${o.windowMs / 1000} s`);
-    const afterClose = await observe({ pid: bridge.pid, pids, redisPid: redis.pid, ms: o.windowMs });
+    const afterClose = await observe({ pid: bridge.pid, pids, rssOf, redisPid: redis.pid, ms: o.windowMs });
     const redisClosed = await redisMemory(redis.url);
+    await worker?.stop(20_000);
+    worker = null;
     await bridge.close();
     bridge = null;
 
     const result = {
       sessions: o.count,
+      topology: o.topology,
       openAfterWindow: open,
       everySeconds: o.everySeconds,
       inactivitySeconds: o.inactivitySeconds,
@@ -296,6 +306,7 @@ async function sessionsStage(ctx) {
     await timers.rpc.call('stop');
     return { ...result, baseline };
   } finally {
+    await worker?.stop(20_000);
     await bridge?.close();
     await children.stopAll();
   }
