@@ -58,7 +58,7 @@ function sessionsFigures(s) {
   const misses = l.keepalive.missed ? [`${l.keepalive.missed} of ${l.keepalive.expected} keep-alives due in the window never arrived`] : [];
   const kb = (x) => (x === null || x === undefined ? null : x / 1024);
   const split = s.topology === 'split';
-  // The goal holds for every process: in the split topology the worker, which runs the timers, as well as the bridge.
+  // The goal is checked for every process: in the split topology the worker, which runs the timers, as well as the bridge.
   const memory = (key, who, of) => (s.afterClose
     ? [
         figure(key, `${who} resident memory with ${n} (floor of the window: after its major GCs)`, 'MB', of(l).min, of(s.afterClose).min, 'same process, same work, its sessions closed', '<= 1.10x no session', (_v, ratio) => ratio !== null && ratio <= 1.1,

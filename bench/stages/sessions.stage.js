@@ -5,6 +5,8 @@
 // the same run: the same bridge idle with no session, and a bare BullMQ process with the same number
 // of schedulers doing the same keep-alive call. Both run on a redis-server of the stage's own, so
 // that Redis's memory and CPU are theirs alone (the machine's Redis is shared).
+// With --sessions-topology=split the timers run in a worker process beside an HTTP-only bridge, and
+// both processes' memory is read.
 const { startBridge, startWorker, freePort } = require('../lib/bridge');
 const { observe, redisMemory, schedulerDueTimes } = require('../lib/observe');
 const { summarize } = require('../lib/stats');
